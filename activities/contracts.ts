@@ -1,0 +1,34 @@
+// The activities the case workflow calls. Workflows import this file's types only; the worker binds the
+// implementations (built by create<X>Activities factories from Nest providers).
+import type { CaseEvent, CaseSnapshot, NotificationRequest } from '@app/domain/case/case.types';
+
+/** A state's business calendar for a span of years: resolved once by an activity, so workflow code stays pure. */
+export interface CalendarData {
+  stateCode: string;
+  timeZone: string;
+  /** local dates (YYYY-MM-DD) that are not working days besides the weekend: public holidays and days added by an administrator */
+  nonWorkingDates: string[];
+  /** ISO weekday numbers of the weekend, 6 = Saturday, 7 = Sunday */
+  weekendDays: number[];
+  fromYear: number;
+  toYear: number;
+}
+
+export interface NotifyResult {
+  key: string;
+  status: 'sent' | 'already_sent' | 'failed_permanently' | 'no_recipients';
+  recipients: number;
+}
+
+export interface CaseActivities {
+  /** Holidays and administrator non-working days of a state for [fromYear, toYear]. */
+  resolveCalendar(input: { stateCode: string; fromYear: number; toYear: number }): Promise<CalendarData>;
+  /** Writes the case, its steps and the new audit events in one transaction; idempotent by (workflowId, seq). */
+  recordTransition(input: { snapshot: CaseSnapshot; events: CaseEvent[] }): Promise<void>;
+  /**
+   * Enqueues the notification in the outbox (idempotent by key), resolves recipients at send time, renders and
+   * sends. A temporary SMTP failure throws (the workflow's retry policy retries); a permanent refusal is
+   * recorded on the outbox row and returned as failed_permanently.
+   */
+  notify(input: NotificationRequest): Promise<NotifyResult>;
+}
