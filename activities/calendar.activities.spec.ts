@@ -1,0 +1,62 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { createCalendarActivities } from './calendar.activities';
+
+function activities(over: { zone?: string; extra?: { date: string }[]; fail?: Error } = {}) {
+  const calls: string[] = [];
+  const acts = createCalendarActivities({
+    nonWorkingDays: async (stateCode) => {
+      calls.push(`nonWorkingDays:${stateCode}`);
+      if (over.fail) throw over.fail;
+      return over.extra ?? [];
+    },
+    timeZoneOf: async (stateCode) => {
+      calls.push(`timeZoneOf:${stateCode}`);
+      return over.zone ?? 'Asia/Bishkek';
+    },
+  });
+  return { ...acts, calls };
+}
+
+describe('createCalendarActivities', () => {
+  describe('resolveCalendar', () => {
+    it('returns the holidays and the administrator days of the span', async () => {
+      const { resolveCalendar, calls } = activities({
+        extra: [{ date: '2027-03-10' }, { date: '2026-12-31' }, { date: '2027-03-08' }],
+      });
+      const cal = await resolveCalendar({ stateCode: 'KG', fromYear: 2027, toYear: 2027 });
+      expect(cal).toEqual({
+        stateCode: 'KG',
+        timeZone: 'Asia/Bishkek',
+        nonWorkingDates: expect.arrayContaining(['2027-03-08', '2027-03-09', '2027-03-10', '2027-05-16']),
+        weekendDays: [6, 7],
+        fromYear: 2027,
+        toYear: 2027,
+      });
+      expect(cal.nonWorkingDates).not.toContain('2026-12-31');
+      expect(cal.nonWorkingDates).toEqual([...new Set(cal.nonWorkingDates)].sort());
+      expect(calls.sort()).toEqual(['nonWorkingDays:KG', 'timeZoneOf:KG']);
+    });
+
+    it('fails for good on an unknown state, a bad zone or a bad stored date', async () => {
+      const cases = [
+        [activities(), 'XX', 'UnknownState'],
+        [activities({ zone: 'Asia/Atlantis' }), 'KG', 'InvalidCalendar'],
+        [activities({ extra: [{ date: '2027-02-30' }] }), 'KG', 'InvalidCalendar'],
+      ] as const;
+      for (const [acts, stateCode, type] of cases) {
+        const error = await acts
+          .resolveCalendar({ stateCode, fromYear: 2027, toYear: 2027 })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ApplicationFailure);
+        expect(error).toMatchObject({ nonRetryable: true, type });
+      }
+    });
+
+    it('lets a database failure through unchanged, so the retry policy retries it', async () => {
+      const down = new Error('connection refused');
+      await expect(
+        activities({ fail: down }).resolveCalendar({ stateCode: 'KG', fromYear: 2027, toYear: 2027 }),
+      ).rejects.toBe(down);
+    });
+  });
+});

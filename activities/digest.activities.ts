@@ -1,0 +1,121 @@
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import { DateTime } from 'luxon';
+import type { DataSource } from 'typeorm';
+import type { DigestItem } from '@app/mail';
+import { AgenciesRepository, StatesRepository, StepsRepository } from '@app/persistence';
+
+/** What the weekly digest of one agency lists; computed when the schedule fires. */
+export interface AgencyDigest {
+  agencyCode: string;
+  agencyName: string;
+  stateCode: string;
+  timeZone: string;
+  /** local date of the Monday of the digest's week */
+  weekOf: string;
+  dueThisWeek: DigestItem[];
+  overdue: DigestItem[];
+  awaitingDecision: DigestItem[];
+}
+
+export interface DigestActivities {
+  /** The agency's open steps as of the scheduled time: overdue, waiting for its decision, due this week. */
+  collectAgencyDigest(input: { agencyCode: string; scheduledFor: string }): Promise<AgencyDigest | null>;
+}
+
+export interface DigestActivityDeps {
+  steps: StepsRepository;
+  agencies: AgenciesRepository;
+  states: StatesRepository;
+}
+
+/** Lists are cut at this length; the email says how many there are. */
+const MAX_ITEMS = 50;
+
+export function createDigestActivities(deps: DigestActivityDeps): DigestActivities {
+  return {
+    async collectAgencyDigest({ agencyCode, scheduledFor }) {
+      const agency = await deps.agencies.get(agencyCode);
+      if (!agency?.stateCode) return null;
+      const state = await deps.states.get(agency.stateCode);
+      if (!state) return null;
+      const at = DateTime.fromISO(scheduledFor, { zone: 'utc' }).setZone(state.timeZone);
+      const monday = at.startOf('week');
+      const sunday = monday.plus({ days: 6 }).toISODate() as string;
+      const open = await deps.steps.openStepsOf([agencyCode], at.toJSDate());
+      const item = (s: (typeof open)[number]): DigestItem => ({ caseCode: s.caseCode, caseTitle: s.caseTitle, stepTitle: s.stepTitle, dueOn: s.dueOn });
+      const overdue = open.filter((s) => s.overdue);
+      const awaiting = open.filter((s) => !s.overdue && s.stepKind === 'approval');
+      const dueThisWeek = open.filter((s) => !s.overdue && s.stepKind !== 'approval' && s.dueOn !== null && s.dueOn <= sunday);
+      return {
+        agencyCode,
+        agencyName: agency.name,
+        stateCode: agency.stateCode,
+        timeZone: state.timeZone,
+        weekOf: monday.toISODate() as string,
+        overdue: overdue.slice(0, MAX_ITEMS).map(item),
+        awaitingDecision: awaiting.slice(0, MAX_ITEMS).map(item),
+        dueThisWeek: dueThisWeek.slice(0, MAX_ITEMS).map(item),
+      };
+    },
+  };
+}
+
+export function createDigestActivitiesFromDataSource(ds: DataSource): DigestActivities {
+  return createDigestActivities({ steps: new StepsRepository(ds), agencies: new AgenciesRepository(ds), states: new StatesRepository(ds) });
+}
+
+export interface DigestScheduleTarget {
+  agencyCode: string;
+  timeZone: string;
+}
+
+/** Every agency of a state (international organisations get no digest), with its state's time zone. */
+export async function digestScheduleTargets(ds: DataSource): Promise<DigestScheduleTarget[]> {
+  const rows = await ds.query<Array<{ code: string; time_zone: string }>>(
+    `SELECT a.code, s.time_zone FROM agencies a JOIN states s ON s.code = a.state_code ORDER BY a.code`,
+  );
+  return rows.map((r) => ({ agencyCode: r.code, timeZone: r.time_zone }));
+}
+
+export const digestScheduleId = (agencyCode: string): string => `digest:${agencyCode}`;
+
+/**
+ * One Temporal Schedule per agency: Mondays 09:00 in the agency's state time zone, starting digestWorkflow.
+ * Idempotent: a schedule that exists is updated to the current spec (a changed time zone takes effect).
+ */
+export async function ensureDigestSchedules(
+  client: Client,
+  agencies: DigestScheduleTarget[],
+  opts: { taskQueue: string },
+): Promise<{ created: string[]; updated: string[] }> {
+  const created: string[] = [];
+  const updated: string[] = [];
+  for (const a of agencies) {
+    const scheduleId = digestScheduleId(a.agencyCode);
+    const spec: ScheduleSpec = { calendars: [{ dayOfWeek: 'MONDAY', hour: 9, minute: 0, comment: 'weekly digest' }], timezone: a.timeZone };
+    const action: ScheduleOptionsAction = {
+      type: 'startWorkflow',
+      workflowType: 'digestWorkflow',
+      taskQueue: opts.taskQueue,
+      workflowId: scheduleId,
+      args: [{ agencyCode: a.agencyCode }],
+      workflowExecutionTimeout: '1 day',
+    };
+    try {
+      await client.schedule.create({
+        scheduleId,
+        spec,
+        action,
+        // a digest that comes a day late is useless; one running still (SMTP down) is not doubled
+        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+        memo: { agencyCode: a.agencyCode },
+      });
+      created.push(scheduleId);
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+      await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action }));
+      updated.push(scheduleId);
+    }
+  }
+  return { created, updated };
+}

@@ -1,0 +1,184 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Decision, NotificationKind, NotificationRequest } from '@app/domain/case/case.types';
+import {
+  deliverRows,
+  deliveryKey,
+  LINK_TOKEN_PLACEHOLDER,
+  messageIdFor,
+  renderNotification,
+  threadIdFor,
+  UnknownNotificationSubject,
+  type EmailOutboxRepository,
+  type LinkChoice,
+  type MailSender,
+  type NotificationContext,
+  type NotificationFacts,
+  type OutboxDraft,
+  type Recipient,
+  type RecipientDirectory,
+} from '@app/mail';
+import type { CaseActivities, NotifyResult } from './contracts';
+
+export interface NotifyActivityDeps {
+  outbox: EmailOutboxRepository;
+  mailer: MailSender;
+  directory: RecipientDirectory;
+  /** absolute base URL of the API (links in emails) */
+  publicUrl: string;
+  /** lifetime of approve-by-email links */
+  linkTtlHours: number;
+  from?: string;
+  log?: { info(msg: string, meta?: object): void; warn(msg: string, meta?: object): void };
+  now?: () => Date;
+}
+
+/** The error type the workflow's retry policy retries: the SMTP server is away or deferring us. */
+export const SMTP_TEMPORARY_FAILURE = 'SmtpTemporaryFailure';
+
+const KINDS: ReadonlySet<NotificationKind> = new Set([
+  'step_assigned', 'reminder', 'due_today', 'overdue', 'escalation',
+  'decision_requested', 'decision_made', 'returned_for_rework', 'case_closed', 'weekly_digest',
+]);
+const DECISIONS: LinkChoice[] = ['approve', 'approve_with_comments', 'request_changes', 'reject'];
+/** kinds that ask the recipient to act on the step, and so carry an approve-by-email link */
+const ACTIONABLE: ReadonlySet<NotificationKind> = new Set([
+  'step_assigned', 'reminder', 'due_today', 'overdue', 'decision_requested', 'returned_for_rework',
+]);
+
+/** `${workflowId}:${stepKey|'-'}:${kind}:${occurrence}:${n}`: the occurrence, read from the end (workflow ids hold colons). */
+function occurrenceFromKey(key: string): number | null {
+  const parts = key.split(':');
+  const n = Number(parts[parts.length - 2]);
+  return parts.length >= 5 && Number.isInteger(n) ? n : null;
+}
+
+const s = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const n = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActivities, 'notify'> {
+  const now = deps.now ?? (() => new Date());
+
+  function facts(req: NotificationRequest, ctx: NotificationContext, r: Recipient): NotificationFacts {
+    const d = req.data ?? {};
+    const actor = (d.actor ?? {}) as { name?: unknown; agency?: unknown };
+    const digest = d.digest as NotificationFacts['digest'] | undefined;
+    return {
+      kind: req.kind,
+      language: r.language,
+      recipientName: r.name,
+      timeZone: ctx.timeZone,
+      stateCode: ctx.stateCode,
+      planCode: ctx.planCode ?? undefined,
+      caseCode: ctx.caseCode ?? undefined,
+      caseTitle: ctx.caseTitle ?? undefined,
+      stepKey: req.stepKey,
+      stepTitle: s(d.stepTitle) ?? ctx.step?.title,
+      dueOn: s(d.dueOn) ?? ctx.step?.dueOn ?? null,
+      level: n(d.businessDaysBefore) ?? n(d.level),
+      decision: s(d.decision) as Decision | 'tacit_consent' | undefined,
+      comment: s(d.comment) ?? s(d.note) ?? s(d.reason),
+      actorName: s(d.actorName) ?? s(d.byName) ?? s(actor.name),
+      actorAgency: s(d.actorAgency) ?? s(actor.agency) ?? s(d.by),
+      agencies: Array.isArray(d.agencies)
+        ? (d.agencies as string[])
+        : req.kind === 'escalation'
+          ? Array.isArray(d.waitingFor) ? (d.waitingFor as string[]) : req.toAgencies
+          : undefined,
+      outcome: s(d.outcome) ?? (req.kind === 'case_closed' ? s(d.status) : undefined),
+      onBehalfOfName: r.onBehalfOf?.name,
+      caseUrl: ctx.caseId ? `${deps.publicUrl}/app/cases/${ctx.caseId}` : undefined,
+      digest,
+    };
+  }
+
+  /** The approve-by-email link a recipient gets, if the notification asks them to act on a step their agency holds. */
+  function linkFor(req: NotificationRequest, ctx: NotificationContext, r: Recipient): OutboxDraft['link'] | undefined {
+    const agency = r.onBehalfOf?.agencyCode ?? r.agencyCode;
+    const forAgency = (r.role === 'focal_point' || r.onBehalfOf !== undefined) && req.toAgencies.includes(agency);
+    // a step that waits on the national coordinator (toCoordinators on an actionable kind)
+    const forCoordinator = r.role === 'coordinator' && req.toCoordinators;
+    if (!req.stepKey || !ACTIONABLE.has(req.kind) || !(forAgency || forCoordinator)) return undefined;
+    const stepKind = s(req.data?.stepKind) ?? ctx.step?.kind ?? (req.kind === 'decision_requested' ? 'approval' : undefined);
+    const choices: LinkChoice[] | null = stepKind === 'approval' ? DECISIONS : stepKind === 'task' ? ['complete'] : null;
+    const occurrence = n(req.data?.occurrence) ?? occurrenceFromKey(req.key) ?? ctx.step?.occurrence;
+    if (!choices || occurrence === undefined || occurrence === null) return undefined;
+    return {
+      stepKey: req.stepKey,
+      occurrence,
+      choices,
+      expiresAt: new Date(now().getTime() + deps.linkTtlHours * 3_600_000),
+      personId: r.personId,
+    };
+  }
+
+  async function render(req: NotificationRequest): Promise<{ stateCode: string; drafts: OutboxDraft[] } | null> {
+    const ctx = await deps.directory.context(req, now());
+    const recipients = await deps.directory.recipients(req, ctx);
+    if (!recipients.length) return null;
+    const drafts = recipients.map((r): OutboxDraft => {
+      const link = linkFor(req, ctx, r);
+      const f = facts(req, ctx, r);
+      if (link) f.action = { url: `${deps.publicUrl}/email-links/${LINK_TOKEN_PLACEHOLDER}`, choices: link.choices, expiresAt: link.expiresAt.toISOString() };
+      const rendered = renderNotification(f);
+      return {
+        recipientEmail: r.email,
+        personId: r.personId,
+        onBehalfOf: r.onBehalfOf?.personId ?? null,
+        language: r.language,
+        ...rendered,
+        messageId: messageIdFor(deliveryKey(req.key, r.email)),
+        link,
+      };
+    });
+    return { stateCode: ctx.stateCode, drafts };
+  }
+
+  return {
+    async notify(req: NotificationRequest): Promise<NotifyResult> {
+      if (!req || typeof req.key !== 'string' || !req.key || !KINDS.has(req.kind) || typeof req.workflowId !== 'string') {
+        throw ApplicationFailure.nonRetryable(`malformed notification request ${JSON.stringify(req?.key)}`, 'NapflowInvalidInput');
+      }
+      // First attempt renders and stores every copy; later attempts (retries, replays) only send what is unsent.
+      let rows = await deps.outbox.rowsFor(req.key);
+      if (!rows.length) {
+        let rendered: Awaited<ReturnType<typeof render>>;
+        try {
+          rendered = await render(req);
+        } catch (err) {
+          if (err instanceof UnknownNotificationSubject) throw ApplicationFailure.nonRetryable(err.message, 'NapflowInvalidInput');
+          throw err;
+        }
+        if (!rendered) {
+          deps.log?.warn('notification has no recipients', { key: req.key, kind: req.kind, agencies: req.toAgencies });
+          return { key: req.key, status: 'no_recipients', recipients: 0 };
+        }
+        rows = await deps.outbox.enqueue(
+          { key: req.key, kind: req.kind, workflowId: req.workflowId, stepKey: req.stepKey ?? null, stateCode: rendered.stateCode },
+          rendered.drafts,
+        );
+      }
+      const report = await deliverRows(rows, {
+        outbox: deps.outbox,
+        mailer: deps.mailer,
+        from: deps.from,
+        headers: (row) => ({
+          'X-Napflow-Notification': row.notificationKey,
+          'X-Napflow-Kind': row.kind,
+          References: threadIdFor(row.workflowId),
+          'Auto-Submitted': 'auto-generated',
+          'X-Auto-Response-Suppress': 'All',
+        }),
+      });
+      deps.log?.info('notification delivery', { key: req.key, ...report, retry: report.retry.length });
+      if (report.retry.length) {
+        // the workflow's retry policy (backoff) retries; rows already sent stay sent
+        throw ApplicationFailure.retryable(
+          `${report.retry.length} of ${rows.length} copies not sent yet: ${report.retry.map((r) => r.reason).join('; ')}`,
+          SMTP_TEMPORARY_FAILURE,
+        );
+      }
+      const status: NotifyResult['status'] = report.failed > 0 ? 'failed_permanently' : report.sent > 0 ? 'sent' : 'already_sent';
+      return { key: req.key, status, recipients: rows.length };
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// The read-model activity: the case workflow reports each transition here and PostgreSQL follows.
+import type { DataSource } from 'typeorm';
+import { ReadModelRepository, StatesRepository } from '@app/persistence';
+import { ApplicationFailure } from '@temporalio/common';
+import type { CalendarActivityDeps } from './calendar.activities';
+import type { CaseActivities } from './contracts';
+
+export interface ProjectionDeps {
+  dataSource: DataSource;
+}
+
+export type ProjectionActivities = Pick<CaseActivities, 'recordTransition'>;
+
+/**
+ * recordTransition writes the case row (unless a newer snapshot is stored), replaces its steps and appends the new
+ * audit events, in one transaction. A retry, a replay or a rebuild writes nothing twice: the case by seq, the
+ * events by (workflowId, seq).
+ */
+export function createProjectionActivities({ dataSource }: ProjectionDeps): ProjectionActivities {
+  const readModel = new ReadModelRepository(dataSource);
+  return {
+    async recordTransition({ snapshot, events }): Promise<void> {
+      await readModel.recordTransition(snapshot, events);
+    },
+  };
+}
+
+/**
+ * What the calendar activity (createCalendarActivities) reads from PostgreSQL. An unknown state fails for good
+ * (retrying does not create it).
+ */
+export function createCalendarDataSources({ dataSource }: ProjectionDeps): CalendarActivityDeps {
+  const states = new StatesRepository(dataSource);
+  return {
+    async nonWorkingDays(stateCode) {
+      return (await states.nonWorkingDays(stateCode)).map((d) => ({ date: d.date, reason: d.reason }));
+    },
+    async timeZoneOf(stateCode) {
+      const state = await states.get(stateCode);
+      if (!state) throw ApplicationFailure.nonRetryable(`unknown state "${stateCode}"`, 'UnknownState');
+      return state.timeZone;
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { AGENCY_CODE_MESSAGE, AGENCY_CODE_PATTERN } from '../../common/validation';
+
+export const AGENCY_KINDS = ['ministry', 'agency', 'international'] as const;
+export type AgencyKind = (typeof AGENCY_KINDS)[number];
+
+export class CreateAgencyDto {
+  @ApiProperty({ example: 'KG-MOE' })
+  @IsString()
+  @Matches(AGENCY_CODE_PATTERN, { message: AGENCY_CODE_MESSAGE })
+  code!: string;
+
+  @ApiProperty({ example: 'Ministry of Economy' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  name!: string;
+
+  @ApiPropertyOptional({
+    example: 'KG',
+    description: 'the state the agency belongs to; omit for an international organisation',
+    nullable: true,
+    type: String,
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Z]{2}$/, { message: '$property must be two capital letters' })
+  stateCode?: string | null;
+
+  @ApiPropertyOptional({ enum: AGENCY_KINDS, default: 'agency' })
+  @IsOptional()
+  @IsIn(AGENCY_KINDS)
+  kind?: AgencyKind;
+}
+
+export class AgencyDto {
+  @ApiProperty({ example: 'KG-MOE' }) code!: string;
+  @ApiProperty({ example: 'Ministry of Economy' }) name!: string;
+  @ApiProperty({ example: 'KG', nullable: true, type: String }) stateCode!: string | null;
+  @ApiProperty({ enum: AGENCY_KINDS }) kind!: string;
+}

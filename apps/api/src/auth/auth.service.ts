@@ -1,0 +1,70 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AppConfig } from '@app/config';
+import { PeopleRepository, type Person, TokensRepository } from '@app/persistence';
+import { APP_CONFIG } from '../common/app-config';
+import { DomainErrorCode, DomainException } from '../common/domain.exception';
+import type { Principal } from '../common/principal';
+import type { SessionPersonDto, TokenDto } from './dto/login.dto';
+import { verifyPassword } from './password';
+import { hashToken } from './token';
+
+const BAD_CREDENTIALS = 'Unknown email or wrong password';
+
+@Injectable()
+export class AuthService {
+  private readonly log = new Logger(AuthService.name);
+
+  constructor(
+    private readonly people: PeopleRepository,
+    private readonly tokens: TokensRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async login(email: string, password: string): Promise<TokenDto> {
+    const found = await this.people.findCredentials(email);
+    const ok = await verifyPassword(found?.passwordHash ?? null, password);
+    if (!found || !ok || !found.person.active) {
+      // the email only: never the password
+      this.log.warn(`failed login for ${email.toLowerCase()}`);
+      throw new DomainException(DomainErrorCode.Unauthenticated, BAD_CREDENTIALS);
+    }
+    const { token, expiresAt } = await this.tokens.issue(found.person.id, this.config.auth.tokenTtlSeconds * 1000);
+    return { token, expiresAt: expiresAt.toISOString(), person: sessionPerson(found.person) };
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.tokens.revoke(token);
+  }
+
+  /** The principal behind a token, or an Unauthenticated refusal (unknown, expired, revoked, disabled person). */
+  async authenticate(token: string, channel: Principal['channel']): Promise<Principal> {
+    const resolved = await this.tokens.resolve(token);
+    const person = resolved ? await this.people.findById(resolved.personId) : null;
+    if (!person || !person.active) {
+      throw new DomainException(DomainErrorCode.Unauthenticated, 'The token is unknown, expired or revoked');
+    }
+    return {
+      personId: person.id,
+      name: person.name,
+      email: person.email,
+      role: person.role,
+      agencyCode: person.agencyCode,
+      stateCode: person.stateCode,
+      language: person.language,
+      channel,
+      tokenId: hashToken(token).slice(0, 12),
+    };
+  }
+}
+
+export function sessionPerson(p: Person): SessionPersonDto {
+  return {
+    id: p.id,
+    name: p.name,
+    email: p.email,
+    role: p.role,
+    agencyCode: p.agencyCode,
+    stateCode: p.stateCode,
+    language: p.language,
+  };
+}

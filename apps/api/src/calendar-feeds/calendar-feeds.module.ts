@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { CalendarFeedsController } from './calendar-feeds.controller';
+import { CalendarFeedsRepository } from './calendar-feeds.repository';
+import { CalendarFeedsService } from './calendar-feeds.service';
+
+/** iCal feeds per agency and per person behind secret, revocable URLs. Needs the global PersistenceModule and APP_CONFIG. */
+@Module({
+  controllers: [CalendarFeedsController],
+  providers: [CalendarFeedsRepository, CalendarFeedsService],
+})
+export class CalendarFeedsModule {}

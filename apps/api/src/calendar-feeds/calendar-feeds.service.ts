@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import ical, { ICalCalendarMethod } from 'ical-generator';
+import { DateTime } from 'luxon';
+import type { AppConfig } from '@app/config';
+import { AgenciesRepository, PeopleRepository, StatesRepository, StepsRepository, type CalendarFeedTokenEntity } from '@app/persistence';
+import { APP_CONFIG } from '../common/app-config';
+import { DomainErrorCode, DomainException, forbidden, notFound } from '../common/domain.exception';
+import type { Principal } from '../common/principal';
+import { CalendarFeedsRepository } from './calendar-feeds.repository';
+import type { CalendarFeedDto, CreateCalendarFeedDto, CreatedCalendarFeedDto } from './dto/calendar-feed.dto';
+
+/**
+ * iCal feeds of open steps' due dates, per agency or per person, behind a secret revocable URL. The feed is built
+ * from the read model on every fetch, so a moved due date shows at the calendar's next refresh.
+ */
+@Injectable()
+export class CalendarFeedsService {
+  constructor(
+    private readonly feeds: CalendarFeedsRepository,
+    private readonly steps: StepsRepository,
+    private readonly agencies: AgenciesRepository,
+    private readonly people: PeopleRepository,
+    private readonly states: StatesRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(p: Principal, dto: CreateCalendarFeedDto): Promise<CreatedCalendarFeedDto> {
+    let agencyCode: string | null = null;
+    if (dto.scope === 'agency') {
+      agencyCode = dto.agencyCode ?? p.agencyCode;
+      const agency = await this.agencies.get(agencyCode);
+      if (!agency) throw notFound(`Agency ${agencyCode}`);
+      const allowed =
+        p.role === 'admin' ||
+        (p.role === 'coordinator' && agency.stateCode !== null && agency.stateCode === p.stateCode) ||
+        (p.role === 'focal_point' && agency.code === p.agencyCode);
+      if (!allowed) throw forbidden(`You may not subscribe to the calendar of ${agencyCode}`);
+    } else if (dto.agencyCode) {
+      throw new DomainException(DomainErrorCode.ValidationFailed, 'agencyCode: only for scope=agency', {
+        errors: [{ field: 'agencyCode', message: 'only for scope=agency' }],
+      });
+    }
+    const { token, feed } = await this.feeds.create({
+      scope: dto.scope,
+      agencyCode,
+      personId: dto.scope === 'person' ? p.personId : null,
+      label: dto.label ?? '',
+      createdBy: p.personId,
+    });
+    return { ...toDto(feed), url: `${this.config.http.publicUrl}/calendar-feeds/${token}/feed.ics` };
+  }
+
+  async list(p: Principal): Promise<CalendarFeedDto[]> {
+    return (await this.feeds.listFor({ personId: p.personId, agencyCode: p.agencyCode })).map(toDto);
+  }
+
+  async revoke(p: Principal, id: string): Promise<void> {
+    const feed = await this.feeds.get(id);
+    if (!feed) throw notFound('Calendar feed');
+    const mine = feed.createdBy === p.personId || feed.personId === p.personId;
+    const agency = feed.agencyCode ? await this.agencies.get(feed.agencyCode) : null;
+    const coordinates = p.role === 'coordinator' && agency !== null && agency.stateCode === p.stateCode;
+    if (!mine && p.role !== 'admin' && !coordinates) throw forbidden('You may not revoke this calendar feed');
+    await this.feeds.revoke(id);
+  }
+
+  /** The feed's iCal text, or null for an unknown or revoked token. */
+  async render(token: string, now: Date = new Date()): Promise<string | null> {
+    const feed = await this.feeds.byToken(token);
+    if (!feed) return null;
+    let agencies: string[];
+    let name: string;
+    let timeZone = 'UTC';
+    if (feed.scope === 'agency' && feed.agencyCode) {
+      const agency = await this.agencies.get(feed.agencyCode);
+      if (!agency) return null;
+      agencies = [agency.code];
+      name = `napflow — ${agency.name}`;
+      if (agency.stateCode) timeZone = (await this.states.get(agency.stateCode))?.timeZone ?? timeZone;
+    } else {
+      const person = feed.personId ? await this.people.findById(feed.personId) : null;
+      if (!person || !person.active) return null;
+      if (person.stateCode) timeZone = (await this.states.get(person.stateCode))?.timeZone ?? timeZone;
+      const today = DateTime.fromJSDate(now).setZone(timeZone).toISODate() as string;
+      agencies = await this.feeds.agenciesOfPerson(person.id, today);
+      name = `napflow — ${person.name}`;
+    }
+    const open = await this.steps.openStepsOf(agencies, now);
+    const cal = ical({
+      name,
+      prodId: { company: 'napflow', product: 'napflow', language: 'EN' },
+      method: ICalCalendarMethod.PUBLISH,
+      timezone: timeZone,
+      ttl: 3600,
+    });
+    for (const s of open) {
+      if (!s.dueOn) continue;
+      cal.createEvent({
+        id: `${s.workflowId}/${s.stepKey}/${s.occurrence}@napflow`,
+        start: DateTime.fromISO(s.dueOn, { zone: timeZone }),
+        allDay: true,
+        stamp: now,
+        summary: `${s.overdue ? '⚠ ' : ''}${s.stepTitle} — ${s.caseTitle} (${s.caseCode})`,
+        description: [`${s.planCode} / ${s.caseCode}: ${s.caseTitle}`, `${s.stepTitle} (${s.assignees.join(', ')})`, `${this.config.http.publicUrl}/app/cases/${s.caseId}`].join('\n'),
+        url: `${this.config.http.publicUrl}/app/cases/${s.caseId}`,
+      });
+    }
+    return cal.toString();
+  }
+}
+
+function toDto(f: CalendarFeedTokenEntity): CalendarFeedDto {
+  return {
+    id: f.id,
+    scope: f.scope,
+    agencyCode: f.agencyCode,
+    personId: f.personId,
+    label: f.label,
+    createdAt: new Date(f.createdAt).toISOString(),
+    revokedAt: f.revokedAt ? new Date(f.revokedAt).toISOString() : null,
+  };
+}

@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor, StartCaseInput } from '@app/domain/case/case.types';
+import { AgenciesRepository, CasesRepository, type Plan, StatesRepository, type Weapon } from '@app/persistence';
+import { CaseWorkflowClient } from '@app/temporal';
+import { DefinitionsService } from '../admin/definitions.service';
+import { DomainErrorCode, DomainException, type FieldError, invalid } from '../common/domain.exception';
+
+export interface CaseStartRequest {
+  kind: string;
+  code: string;
+  title: string;
+  leadAgency: string;
+  supportingAgencies?: string[];
+  dueOn: string | null;
+  area?: { paragraph?: string; weaponType?: string };
+  definitionVersion?: number;
+  participants?: Record<string, string[]>;
+}
+
+export interface StartedCaseView {
+  id: string;
+  workflowId: string;
+  status: string;
+}
+
+/** What is wrong with a case before anything is written: each problem with its field (used by create and import). */
+export interface CaseCheck {
+  errors: FieldError[];
+  input?: Omit<StartCaseInput, 'startedBy'> & { area: { paragraph: string | null; weapon: Weapon | null } };
+}
+
+/**
+ * Creating a case: reserve its row (the business key is unique), then start its workflow (whose id is the same
+ * business key). A second create answers 409 with the existing case and starts nothing.
+ */
+@Injectable()
+export class CaseStartService {
+  constructor(
+    private readonly cases: CasesRepository,
+    private readonly agencies: AgenciesRepository,
+    private readonly states: StatesRepository,
+    private readonly definitions: DefinitionsService,
+    private readonly workflows: CaseWorkflowClient,
+  ) {}
+
+  /** Checks one request (see prepare). */
+  async check(plan: Plan, r: CaseStartRequest): Promise<CaseCheck> {
+    return (await this.prepare(plan, [r]))[0];
+  }
+
+  /** Checks many requests of one plan with a handful of queries (imports): each result lists its own problems. */
+  async prepare(plan: Plan, requests: CaseStartRequest[]): Promise<CaseCheck[]> {
+    const state = await this.states.get(plan.stateCode);
+    const referenced = requests.flatMap((r) => [
+      r.leadAgency,
+      ...(r.supportingAgencies ?? []),
+      ...Object.values(r.participants ?? {}).flatMap((l) => (Array.isArray(l) ? l.filter((a) => typeof a === 'string') : [])),
+    ]);
+    const missing = new Set(await this.agencies.missing(referenced));
+    const definitions = new Map<string, Awaited<ReturnType<DefinitionsService['resolve']>>>();
+    for (const r of requests) {
+      const k = `${r.kind}@${r.definitionVersion ?? ''}`;
+      if (!definitions.has(k)) definitions.set(k, await this.definitions.resolve(r.kind, r.definitionVersion));
+    }
+    return requests.map((r) => {
+      const errors: FieldError[] = [];
+      const definition = definitions.get(`${r.kind}@${r.definitionVersion ?? ''}`);
+      if (!definition) {
+        errors.push(
+          r.definitionVersion === undefined
+            ? { field: 'kind', message: `no process definition "${r.kind}"` }
+            : { field: 'definitionVersion', message: `no version ${r.definitionVersion} of "${r.kind}"` },
+        );
+      }
+      const supporting = [...new Set(r.supportingAgencies ?? [])];
+      const participants = r.participants ?? {};
+      for (const [name, list] of Object.entries(participants)) {
+        if (!/^[a-z][a-z0-9_]*$/.test(name)) errors.push({ field: `participants.${name}`, message: 'must be a snake_case role name' });
+        if (!Array.isArray(list) || list.some((a) => typeof a !== 'string')) {
+          errors.push({ field: `participants.${name}`, message: 'must be a list of agency codes' });
+          continue;
+        }
+        for (const a of list) if (missing.has(a)) errors.push({ field: `participants.${name}`, message: `unknown agency ${a}` });
+      }
+      if (missing.has(r.leadAgency)) errors.push({ field: 'leadAgency', message: `unknown agency ${r.leadAgency}` });
+      supporting.forEach((a, i) => {
+        if (missing.has(a)) errors.push({ field: `supportingAgencies.${i}`, message: `unknown agency ${a}` });
+      });
+      if (supporting.includes(r.leadAgency)) errors.push({ field: 'supportingAgencies', message: 'must not contain the lead agency' });
+      if (!state) errors.push({ field: 'planCode', message: `the plan's state ${plan.stateCode} does not exist` });
+      if (errors.length || !definition || !state) return { errors };
+      return {
+        errors,
+        input: {
+          planCode: plan.code,
+          caseCode: r.code,
+          kind: r.kind,
+          title: r.title,
+          stateCode: plan.stateCode,
+          timeZone: state.timeZone,
+          leadAgency: r.leadAgency,
+          supportingAgencies: supporting,
+          participants,
+          dueOn: r.dueOn,
+          definition,
+          area: { paragraph: r.area?.paragraph?.toUpperCase() ?? null, weapon: (r.area?.weaponType as Weapon | undefined) ?? null },
+        },
+      };
+    });
+  }
+
+  /** Checks, reserves and starts; throws 400 on bad input, 409 naming the existing case on a duplicate. */
+  async start(plan: Plan, r: CaseStartRequest, actor: Actor): Promise<StartedCaseView> {
+    const checked = await this.check(plan, r);
+    if (!checked.input) throw invalid(checked.errors);
+    return this.startChecked(checked.input, actor);
+  }
+
+  async startChecked(input: NonNullable<CaseCheck['input']>, actor: Actor): Promise<StartedCaseView> {
+    const { area, ...start } = input;
+    const workflowId = CaseWorkflowClient.workflowId(start.planCode, start.caseCode);
+    const definition = start.definition as { key: string; version: number };
+    const reserved = await this.cases.reserve({
+      planCode: start.planCode,
+      stateCode: start.stateCode,
+      kind: start.kind,
+      code: start.caseCode,
+      workflowId,
+      title: start.title,
+      leadAgency: start.leadAgency,
+      supportingAgencies: start.supportingAgencies,
+      areaParagraph: area.paragraph,
+      areaWeapon: area.weapon,
+      dueOn: start.dueOn,
+      timeZone: start.timeZone,
+      definitionKey: definition.key,
+      definitionVersion: definition.version,
+    });
+    if (!reserved.created) throw duplicate(reserved.case);
+    let started;
+    try {
+      started = await this.workflows.start({ ...start, startedBy: actor });
+    } catch (err) {
+      // nothing half-written: the reservation goes when the workflow could not start
+      await this.cases.releaseReservation(reserved.case.id).catch(() => undefined);
+      throw err;
+    }
+    if (started.alreadyStarted) throw duplicate(reserved.case);
+    return { id: reserved.case.id, workflowId, status: 'active' };
+  }
+}
+
+function duplicate(existing: { id: string; workflowId: string; code: string; planCode: string; status: string }): DomainException {
+  return new DomainException(
+    DomainErrorCode.Duplicate,
+    `Case ${existing.code} already exists in plan ${existing.planCode}`,
+    { existing: { id: existing.id, workflowId: existing.workflowId, status: existing.status } },
+  );
+}

@@ -1,0 +1,70 @@
+import type { CaseSnapshot, StepSnapshot } from '@app/domain/case/case.types';
+import type { CaseDetailDto, StepDto } from './dto/case.dto';
+import type { AreaDto } from './dto/create-case.dto';
+
+/** Case ids in URLs are the workflow ids (business keys, e.g. "case:KG-NAP-2013:M-01"). */
+export function caseDetailFromSnapshot(
+  s: CaseSnapshot,
+  extra: { area: AreaDto | null | undefined; source: 'workflow' | 'read_model'; now?: Date },
+): CaseDetailDto {
+  const now = extra.now ?? new Date();
+  return {
+    id: s.workflowId,
+    workflowId: s.workflowId,
+    planCode: s.planCode,
+    code: s.caseCode,
+    kind: s.kind,
+    title: s.title,
+    stateCode: s.stateCode,
+    leadAgency: s.leadAgency,
+    supportingAgencies: s.supportingAgencies,
+    status: s.status,
+    dueOn: s.dueOn,
+    progress: s.progress,
+    overdue: isOverdue(s, now),
+    area: extra.area ?? null,
+    definitionKey: s.definitionKey,
+    definitionVersion: s.definitionVersion,
+    timeZone: s.timeZone,
+    startedAt: s.startedAt,
+    closedAt: s.closedAt,
+    seq: s.seq,
+    steps: s.steps.map(stepView),
+    comments: s.comments.map((c) => ({ ...c })),
+    source: extra.source,
+    ...(extra.source === 'read_model' ? { stale: true } : {}),
+  };
+}
+
+function stepView(st: StepSnapshot): StepDto {
+  return {
+    key: st.key,
+    title: st.title,
+    kind: st.kind,
+    status: st.status,
+    assignees: st.assignees,
+    dueOn: st.dueOn,
+    dueAt: st.dueAt,
+    startedAt: st.startedAt,
+    completedAt: st.completedAt,
+    actions: st.actions.map((a) => ({
+      by: a.by,
+      byName: a.byName,
+      agency: a.agency,
+      action: a.action,
+      at: a.at,
+      channel: a.channel,
+      onBehalfOf: a.onBehalfOf,
+      note: a.note,
+      date: a.date,
+    })),
+    ...(st.approval ? { approval: { ...st.approval } } : {}),
+  };
+}
+
+/** A case is overdue when it is active and one of its active steps (or the case itself) is past its due instant. */
+export function isOverdue(s: CaseSnapshot, now: Date): boolean {
+  if (s.status !== 'active') return false;
+  const t = now.getTime();
+  return s.steps.some((st) => st.status === 'active' && st.dueAt !== null && Date.parse(st.dueAt) < t);
+}

@@ -1,0 +1,233 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { CaseCommand } from '@app/domain/engine/engine.types';
+import type { CaseSnapshot } from '@app/domain/case/case.types';
+import { AuditRepository, type CaseDetail, CasesRepository, PeopleRepository, PlansRepository } from '@app/persistence';
+import { CaseCommandRefused, CaseWorkflowClient, CaseWorkflowNotFound } from '@app/temporal';
+import { AccessScopeService } from '../common/access-scope.service';
+import { DomainErrorCode, DomainException, forbidden, notFound } from '../common/domain.exception';
+import { isTemporalDown } from '../common/infrastructure-errors';
+import { actorOf, type Principal } from '../common/principal';
+import { assertMayAct, type CaseAction } from './case-access.policy';
+import { CaseStartService, type CaseStartRequest, type StartedCaseView } from './case-start.service';
+import { caseDetailFromSnapshot } from './case-view.mapper';
+import type { CaseDetailDto, CaseListDto, CaseListQueryDto, CaseSummaryDto, HistoryEntryDto } from './dto/case.dto';
+import { refusalToException } from './refusal.mapper';
+
+/** A command as the controller hands it over: the actor is added here, from the authenticated person. */
+export type CaseCommandInput = CaseCommand extends infer C ? (C extends CaseCommand ? Omit<C, 'actor'> : never) : never;
+
+@Injectable()
+export class CasesService {
+  private readonly log = new Logger(CasesService.name);
+
+  constructor(
+    private readonly cases: CasesRepository,
+    private readonly plans: PlansRepository,
+    private readonly people: PeopleRepository,
+    private readonly audit: AuditRepository,
+    private readonly scopes: AccessScopeService,
+    private readonly starter: CaseStartService,
+    private readonly workflows: CaseWorkflowClient,
+  ) {}
+
+  async create(p: Principal, planCode: string, r: CaseStartRequest): Promise<StartedCaseView> {
+    const plan = await this.plans.get(planCode, await this.scopes.of(p));
+    if (!plan) throw notFound(`Plan ${planCode}`);
+    if (p.role === 'observer' || p.role === 'focal_point') throw forbidden('Only the national coordinator creates cases');
+    if (p.role === 'coordinator' && plan.stateCode !== p.stateCode) throw forbidden('Coordinators create cases only in plans of their state');
+    return this.starter.start(plan, r, actorOf(p));
+  }
+
+  async list(p: Principal, q: CaseListQueryDto): Promise<CaseListDto> {
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 50;
+    const result = await this.cases.list(
+      {
+        planCode: q.plan,
+        stateCode: q.state,
+        agency: q.agency,
+        kind: q.kind,
+        status: q.status,
+        overdue: q.overdue,
+        dueBefore: q.dueBefore,
+        dueAfter: q.dueAfter,
+        area: q.area,
+        text: q.text,
+      },
+      await this.scopes.of(p),
+      { limit: pageSize, offset: (page - 1) * pageSize },
+    );
+    return {
+      items: result.items.map((c) => ({
+        id: c.id,
+        workflowId: c.workflowId,
+        planCode: c.planCode,
+        code: c.code,
+        kind: c.kind,
+        title: c.title,
+        stateCode: c.stateCode,
+        leadAgency: c.leadAgency,
+        supportingAgencies: c.supportingAgencies,
+        status: c.status,
+        dueOn: c.dueOn,
+        progress: c.progress,
+        overdue: c.overdue,
+        area: areaOf(c),
+      })),
+      total: result.total,
+      page,
+      pageSize,
+    };
+  }
+
+  /** The live state from the workflow; the read model (marked stale) when Temporal cannot be reached. */
+  async get(p: Principal, id: string): Promise<CaseDetailDto> {
+    const row = await this.visible(p, id);
+    const area = areaOf(row);
+    try {
+      const snapshot = await this.workflows.getState(row.workflowId);
+      return caseDetailFromSnapshot(snapshot, { area, source: 'workflow' });
+    } catch (err) {
+      if (err instanceof CaseWorkflowNotFound) return this.fromReadModel(row, area);
+      if (isTemporalDown(err) || isQueryUnanswered(err)) {
+        this.log.warn(`case ${row.workflowId}: Temporal unavailable, answering from the read model`);
+        return this.fromReadModel(row, area);
+      }
+      throw err;
+    }
+  }
+
+  async history(p: Principal, id: string): Promise<HistoryEntryDto[]> {
+    const row = await this.visible(p, id);
+    const records = await this.audit.listByCase(row.id);
+    return records.map((r) => ({
+      seq: r.seq ?? 0,
+      at: r.at,
+      type: r.type,
+      ...(r.stepKey ? { stepKey: r.stepKey } : {}),
+      ...(r.actorId ? { by: r.actorId } : {}),
+      ...(r.actorName ? { byName: r.actorName } : {}),
+      ...(r.actorAgency ? { agency: r.actorAgency } : {}),
+      ...(r.actorRole ? { role: r.actorRole } : {}),
+      channel: r.channel,
+      ...(r.onBehalfOf ? { onBehalfOf: r.onBehalfOf } : {}),
+      data: r.data,
+    }));
+  }
+
+  /** Checks access, sends the command as a workflow update (idempotent by `updateId`), returns the new state. */
+  async act(p: Principal, id: string, cmd: CaseCommandInput, updateId?: string): Promise<CaseDetailDto> {
+    const row = await this.visible(p, id);
+    const action = actionOf(cmd);
+    // coarse check on the read model first: a forbidden caller never reaches the workflow
+    const current = row.snapshot ?? { stateCode: row.stateCode, steps: [] };
+    let acting = p.role === 'focal_point' && action !== 'comment' ? undefined : assertMayAct(p, current, action, stepKeyOf(cmd));
+    if (!acting) {
+      const live = await this.liveOrStored(row);
+      acting = assertMayAct(p, live, action, stepKeyOf(cmd), await this.absentColleagues(p));
+    }
+    const command = { ...cmd, actor: actorOf(p, acting.onBehalfOf) } as CaseCommand;
+    let snapshot: CaseSnapshot;
+    try {
+      snapshot = await this.workflows.execute(row.workflowId, command, updateId);
+    } catch (err) {
+      if (err instanceof CaseCommandRefused) throw refusalToException(err.code, err.message);
+      if (err instanceof CaseWorkflowNotFound) {
+        throw new DomainException(DomainErrorCode.CaseClosed, 'The case workflow is not running');
+      }
+      throw err;
+    }
+    return caseDetailFromSnapshot(snapshot, { area: areaOf(row), source: 'workflow' });
+  }
+
+  /** The case if the caller may read it (the scope is in the query); 404 otherwise, also for malformed ids. */
+  private async visible(p: Principal, id: string): Promise<CaseDetail> {
+    if (!UUID.test(id)) throw notFound(`Case ${id}`);
+    const row = await this.cases.findById(id.toLowerCase(), await this.scopes.of(p));
+    if (!row) throw notFound(`Case ${id}`);
+    return row;
+  }
+
+  private async liveOrStored(row: CaseDetail): Promise<Pick<CaseSnapshot, 'stateCode' | 'steps'>> {
+    try {
+      return await this.workflows.getState(row.workflowId);
+    } catch (err) {
+      if (err instanceof CaseWorkflowNotFound) throw new DomainException(DomainErrorCode.CaseClosed, 'The case workflow is not running');
+      throw err;
+    }
+  }
+
+  /** The people whose deputy the caller is today (recorded as onBehalfOf when acting on their steps). */
+  private async absentColleagues(p: Principal): Promise<{ personId: string; agencyCode: string }[]> {
+    if (!p.stateCode) return [];
+    const today = new Date().toISOString().slice(0, 10);
+    const people = await this.people.list({ stateCode: p.stateCode });
+    return people
+      .filter((o) => o.deputyId === p.personId && o.active && o.awayFrom !== null && o.awayFrom <= today && (o.awayUntil === null || o.awayUntil >= today))
+      .map((o) => ({ personId: o.id, agencyCode: o.agencyCode }));
+  }
+
+  private fromReadModel(row: CaseDetail, area: CaseSummaryDto['area']): CaseDetailDto {
+    if (row.snapshot) return caseDetailFromSnapshot(row.snapshot, { area, source: 'read_model' });
+    return {
+      id: row.id,
+      workflowId: row.workflowId,
+      planCode: row.planCode,
+      code: row.code,
+      kind: row.kind,
+      title: row.title,
+      stateCode: row.stateCode,
+      leadAgency: row.leadAgency,
+      supportingAgencies: row.supportingAgencies,
+      status: row.status,
+      dueOn: row.dueOn,
+      progress: row.progress,
+      overdue: row.overdue,
+      area,
+      definitionKey: row.definitionKey,
+      definitionVersion: row.definitionVersion ?? 0,
+      timeZone: '',
+      startedAt: row.startedAt,
+      closedAt: row.closedAt,
+      seq: row.seq,
+      steps: row.steps.map((s) => ({ ...s, approval: s.approval ?? undefined })),
+      comments: [],
+      source: 'read_model',
+      stale: true,
+    };
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function areaOf(c: { areaParagraph: string | null; areaWeapon: string | null }): CaseSummaryDto['area'] {
+  if (!c.areaParagraph && !c.areaWeapon) return null;
+  return { ...(c.areaParagraph ? { paragraph: c.areaParagraph } : {}), ...(c.areaWeapon ? { weaponType: c.areaWeapon as 'all' } : {}) };
+}
+
+function actionOf(cmd: CaseCommandInput): CaseAction {
+  switch (cmd.type) {
+    case 'complete':
+    case 'milestone':
+    case 'extend_due_date':
+    case 'reassign':
+    case 'withdraw':
+    case 'comment':
+      return cmd.type;
+    case 'decide':
+      return 'decide';
+    default: {
+      const never: never = cmd;
+      throw new Error(`unknown command ${String(never)}`);
+    }
+  }
+}
+
+function stepKeyOf(cmd: CaseCommandInput): string | undefined {
+  return 'stepKey' in cmd ? cmd.stepKey : undefined;
+}
+
+// A query needs a worker; without one the server answers after a deadline
+function isQueryUnanswered(err: unknown): boolean {
+  return err instanceof Error && /deadline|timeout|no poller/i.test(err.message);
+}

@@ -1,0 +1,174 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { AGENCY_CODE_MESSAGE, AGENCY_CODE_PATTERN, CODE_MESSAGE, CODE_PATTERN, IsLocalDate } from '../../common/validation';
+import { AreaDto } from './create-case.dto';
+
+export const CASE_STATUSES = ['active', 'completed', 'rejected', 'withdrawn'] as const;
+export const STEP_STATUSES = ['pending', 'active', 'done', 'skipped', 'withdrawn'] as const;
+
+const toBool = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+export class CaseListQueryDto {
+  @ApiPropertyOptional({ description: 'plan code' })
+  @IsOptional()
+  @Matches(CODE_PATTERN, { message: CODE_MESSAGE })
+  plan?: string;
+
+  @ApiPropertyOptional({ description: 'state code' })
+  @IsOptional()
+  @Matches(/^[A-Z]{2}$/, { message: '$property must be two capital letters' })
+  state?: string;
+
+  @ApiPropertyOptional({ description: 'agency code: lead, supporting, or assigned to an open step' })
+  @IsOptional()
+  @Matches(AGENCY_CODE_PATTERN, { message: AGENCY_CODE_MESSAGE })
+  agency?: string;
+
+  @ApiPropertyOptional({ description: 'process definition key' })
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: '$property must be a process definition key' })
+  kind?: string;
+
+  @ApiPropertyOptional({ enum: CASE_STATUSES })
+  @IsOptional()
+  @IsIn(CASE_STATUSES)
+  status?: (typeof CASE_STATUSES)[number];
+
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  overdue?: boolean;
+
+  @ApiPropertyOptional({ example: '2015-12-31' })
+  @IsOptional()
+  @IsLocalDate()
+  dueBefore?: string;
+
+  @ApiPropertyOptional({ example: '2015-01-01' })
+  @IsOptional()
+  @IsLocalDate()
+  dueAfter?: string;
+
+  @ApiPropertyOptional({ description: 'operative paragraph or weapon type, e.g. OP3(d) or chemical' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  area?: string;
+
+  @ApiPropertyOptional({ description: 'free text in code and title' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  text?: string;
+
+  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  pageSize?: number;
+}
+
+export class StepActionDto {
+  @ApiProperty({ description: 'person id, or "system"' }) by!: string;
+  @ApiPropertyOptional() byName?: string;
+  @ApiProperty({ nullable: true, type: String }) agency!: string | null;
+  @ApiProperty({ example: 'complete' }) action!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ enum: ['dashboard', 'api', 'email', 'system'] }) channel!: string;
+  @ApiPropertyOptional({ description: 'person id of the absent colleague a deputy acted for' }) onBehalfOf?: string;
+  @ApiPropertyOptional() note?: string;
+  @ApiPropertyOptional() date?: string;
+}
+
+export class StepDto {
+  @ApiProperty({ example: 'implement' }) key!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ enum: ['task', 'approval', 'milestone', 'wait'] }) kind!: string;
+  @ApiProperty({ enum: STEP_STATUSES }) status!: string;
+  @ApiProperty({ type: [String], description: 'agency codes that must act' }) assignees!: string[];
+  @ApiProperty({ nullable: true, type: String }) dueOn!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) dueAt?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) startedAt?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) completedAt?: string | null;
+  @ApiProperty({ type: [StepActionDto] }) actions!: StepActionDto[];
+  @ApiPropertyOptional({ description: 'approval steps: mode, quorum and decisions so far' })
+  approval?: Record<string, unknown>;
+}
+
+export class CommentViewDto {
+  @ApiProperty() seq!: number;
+  @ApiProperty() by!: string;
+  @ApiPropertyOptional() byName?: string;
+  @ApiProperty({ nullable: true, type: String }) agency!: string | null;
+  @ApiProperty() at!: string;
+  @ApiProperty() text!: string;
+  @ApiPropertyOptional() stepKey?: string;
+}
+
+export class CaseSummaryDto {
+  @ApiProperty({ example: 'case:KG-NAP-2013:M-01' }) id!: string;
+  @ApiProperty({ example: 'case:KG-NAP-2013:M-01' }) workflowId!: string;
+  @ApiProperty({ example: 'KG-NAP-2013' }) planCode!: string;
+  @ApiProperty({ example: 'M-01' }) code!: string;
+  @ApiProperty({ example: 'measure' }) kind!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ example: 'KG' }) stateCode!: string;
+  @ApiProperty({ example: 'KG-MOE' }) leadAgency!: string;
+  @ApiProperty({ type: [String] }) supportingAgencies!: string[];
+  @ApiProperty({ enum: CASE_STATUSES }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) dueOn!: string | null;
+  @ApiProperty({ description: '0..1' }) progress!: number;
+  @ApiProperty() overdue!: boolean;
+  @ApiPropertyOptional({ type: AreaDto, nullable: true }) area?: AreaDto | null;
+}
+
+export class CaseListDto {
+  @ApiProperty({ type: [CaseSummaryDto] }) items!: CaseSummaryDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+}
+
+export class CaseDetailDto extends CaseSummaryDto {
+  @ApiProperty({ example: 'measure' }) definitionKey!: string;
+  @ApiProperty({ example: 1 }) definitionVersion!: number;
+  @ApiProperty({ example: 'Asia/Bishkek' }) timeZone!: string;
+  @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiProperty({ nullable: true, type: String }) closedAt!: string | null;
+  @ApiProperty({ description: 'event sequence of this state' }) seq!: number;
+  @ApiProperty({ type: [StepDto] }) steps!: StepDto[];
+  @ApiProperty({ type: [CommentViewDto] }) comments!: CommentViewDto[];
+  @ApiProperty({
+    enum: ['workflow', 'read_model'],
+    description: '"workflow": live from Temporal; "read_model": Temporal was unreachable, this is the last projection',
+  })
+  source!: 'workflow' | 'read_model';
+  @ApiPropertyOptional({ description: 'set when source is read_model' }) stale?: boolean;
+}
+
+export class HistoryEntryDto {
+  @ApiProperty() seq!: number;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ example: 'step_completed' }) type!: string;
+  @ApiPropertyOptional() stepKey?: string;
+  @ApiPropertyOptional({ description: 'person id' }) by?: string;
+  @ApiPropertyOptional() byName?: string;
+  @ApiPropertyOptional() agency?: string;
+  @ApiPropertyOptional() role?: string;
+  @ApiPropertyOptional({ enum: ['dashboard', 'api', 'email', 'system'] }) channel?: string;
+  @ApiPropertyOptional() onBehalfOf?: string;
+  @ApiProperty({ type: Object }) data!: Record<string, unknown>;
+}

@@ -1,0 +1,95 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { AGENCY_CODE_MESSAGE, AGENCY_CODE_PATTERN, CODE_MESSAGE, CODE_PATTERN, IsLocalDate } from '../../common/validation';
+
+export const WEAPON_TYPES = ['nuclear', 'chemical', 'biological', 'all'] as const;
+
+export class AreaDto {
+  @ApiPropertyOptional({ example: 'OP3(d)', description: 'operative paragraph of resolution 1540' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(OP)?[1-9][0-9]?(\s?\(?[a-d]\)?)?$/i, { message: '$property must be an operative paragraph such as OP3(d)' })
+  paragraph?: string;
+
+  @ApiPropertyOptional({ enum: WEAPON_TYPES })
+  @IsOptional()
+  @IsIn(WEAPON_TYPES)
+  weaponType?: (typeof WEAPON_TYPES)[number];
+}
+
+export class CreateCaseDto {
+  @ApiProperty({ example: 'measure', description: 'process definition key: measure, draft_law, government_decision, ...' })
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: '$property must be a process definition key such as "measure"' })
+  kind!: string;
+
+  @ApiProperty({ example: 'M-01' })
+  @IsString()
+  @Matches(CODE_PATTERN, { message: CODE_MESSAGE })
+  code!: string;
+
+  @ApiProperty({ example: 'National control list harmonised with the EU lists' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  title!: string;
+
+  @ApiProperty({ example: 'KG-MOE', description: 'agency code' })
+  @IsString()
+  @Matches(AGENCY_CODE_PATTERN, { message: AGENCY_CODE_MESSAGE })
+  leadAgency!: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['KG-SCS', 'KG-BS'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(AGENCY_CODE_PATTERN, { each: true, message: AGENCY_CODE_MESSAGE })
+  supportingAgencies?: string[];
+
+  @ApiProperty({ example: '2015-01-01', description: "local date in the state's time zone" })
+  @IsLocalDate()
+  dueOn!: string;
+
+  @ApiPropertyOptional({ type: AreaDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AreaDto)
+  area?: AreaDto;
+
+  @ApiPropertyOptional({ example: 1, description: 'definition version; the latest when omitted' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  definitionVersion?: number;
+
+  @ApiPropertyOptional({
+    description: "named participants the definition's assignees refer to, e.g. { justice: ['KG-MOJ'] }",
+    example: { justice: ['KG-MOJ'] },
+  })
+  @IsOptional()
+  @IsObject()
+  participants?: Record<string, string[]>;
+}
+
+export class CaseCreatedDto {
+  @ApiProperty({ description: 'case id (the workflow id)', example: 'case:KG-NAP-2013:M-01' }) id!: string;
+  @ApiProperty({ example: 'case:KG-NAP-2013:M-01' }) workflowId!: string;
+  @ApiProperty({ enum: ['active', 'completed', 'rejected', 'withdrawn'] }) status!: string;
+}

@@ -1,0 +1,107 @@
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpException,
+  Injectable,
+  NestInterceptor,
+} from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import { createHash } from 'node:crypto';
+import { from, Observable, of } from 'rxjs';
+import { catchError, concatMap, mergeMap } from 'rxjs/operators';
+import { IdempotencyRepository } from '@app/persistence';
+import { DomainErrorCode, DomainException, statusOf } from './domain.exception';
+import { IdempotentReplay } from './idempotent-replay';
+import type { ApiRequest } from './principal';
+import { ProblemDetailsFilter } from './problem-details.filter';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** how long a second request waits for the first one with the same key before answering 409 */
+const WAIT_FOR_FIRST_MS = 60_000;
+const POLL_MS = 50;
+
+
+/**
+ * Writes with an Idempotency-Key act once. The key is claimed by a unique insert before the handler runs, so of
+ * two concurrent requests only one acts; the other waits for its answer and returns it. Client errors (4xx) are
+ * stored like successes (the same request gets the same refusal); a server error releases the key for a retry.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly problems = new ProblemDetailsFilter();
+
+  constructor(
+    private readonly keys: IdempotencyRepository,
+    private readonly reflector: Reflector,
+  ) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (ctx.getType() !== 'http') return next.handle();
+    const req = ctx.switchToHttp().getRequest<ApiRequest>();
+    const raw = req.headers[IDEMPOTENCY_HEADER];
+    if (raw === undefined || !WRITE_METHODS.has(req.method) || !req.principal) return next.handle();
+    const key = Array.isArray(raw) ? raw[0] : raw;
+    if (!KEY_PATTERN.test(key)) {
+      throw new DomainException(DomainErrorCode.ValidationFailed, 'Idempotency-Key must be 1-200 visible ASCII characters', {
+        errors: [{ field: 'Idempotency-Key', message: 'must be 1-200 visible ASCII characters' }],
+      });
+    }
+    const personId = req.principal.personId;
+    const path = req.originalUrl.split('?')[0];
+    const requestHash = createHash('sha256')
+      .update(`${req.method}\n${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`)
+      .digest('hex');
+    const successStatus =
+      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, ctx.getHandler()) ?? (req.method === 'POST' ? 201 : 200);
+
+    return from(this.claimOrReplay(personId, key, req.method, path, requestHash)).pipe(
+      mergeMap((claimed) => {
+        if (!claimed) throw new Error('unreachable: replay is thrown');
+        // Temporal deduplicates updates by id too: the key travels as the update id
+        req.idempotencyKey = createHash('sha256').update(`${personId}\n${key}`).digest('hex').slice(0, 40);
+        return next.handle().pipe(
+          concatMap((body) => from(this.keys.complete(personId, key, successStatus, body ?? null)).pipe(mergeMap(() => of(body)))),
+          catchError((err: unknown) => from(this.settleError(personId, key, err)).pipe(mergeMap(() => Promise.reject(err)))),
+        );
+      }),
+    );
+  }
+
+  private async claimOrReplay(personId: string, key: string, method: string, path: string, hash: string): Promise<true> {
+    const deadline = Date.now() + WAIT_FOR_FIRST_MS;
+    for (;;) {
+      const claim = await this.keys.claim({ personId, key, method, path, requestHash: hash });
+      if (claim.outcome === 'claimed') return true;
+      if (claim.outcome === 'mismatch') {
+        throw new DomainException(
+          DomainErrorCode.IdempotencyKeyReused,
+          `Idempotency-Key "${key}" was first used for another request (method, path or body differ)`,
+        );
+      }
+      if (claim.outcome === 'replay') throw new IdempotentReplay(claim.status, claim.response);
+      if (Date.now() > deadline) {
+        throw new DomainException(DomainErrorCode.IdempotencyKeyInFlight, 'The first request with this key is still running');
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }
+
+  private async settleError(personId: string, key: string, err: unknown): Promise<void> {
+    const status =
+      err instanceof DomainException ? statusOf(err.code) : err instanceof HttpException ? err.getStatus() : 500;
+    const storable = status >= 400 && status < 500 && status !== 429;
+    try {
+      if (storable) {
+        const problem = this.problems.toProblem(err);
+        await this.keys.complete(personId, key, problem.status, problem);
+      } else {
+        await this.keys.release(personId, key);
+      }
+    } catch {
+      // the original error matters more than the bookkeeping: a stale claim expires with the key's retention
+    }
+  }
+}

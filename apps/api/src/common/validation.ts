@@ -1,0 +1,58 @@
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { registerDecorator, ValidationOptions } from 'class-validator';
+import { DateTime } from 'luxon';
+import { FieldError, invalid } from './domain.exception';
+
+/** The pipe every route uses: unknown fields refused, types checked, each bad field named (as a DomainException). */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors: ValidationError[]) => invalid(flatten(errors)),
+  });
+}
+
+export function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    if (e.constraints) {
+      for (const message of Object.values(e.constraints)) {
+        out.push({ field, message: message.replace(/^property (\S+) should not exist$/, 'unknown field') });
+      }
+    }
+    if (e.children?.length) out.push(...flatten(e.children, field));
+  }
+  return out;
+}
+
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A real calendar date as YYYY-MM-DD: "2015-02-30" is refused, as are times and other formats. */
+export function isLocalDate(value: unknown): value is string {
+  return typeof value === 'string' && LOCAL_DATE.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid;
+}
+
+export function IsLocalDate(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isLocalDate',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: '$property must be a real date as YYYY-MM-DD', ...options },
+      validator: { validate: (value: unknown) => isLocalDate(value) },
+    });
+  };
+}
+
+/** Codes of states, agencies, plans and cases: letters, digits, dot, dash, underscore; no spaces or colons. */
+export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const CODE_MESSAGE = '$property must be 1-64 letters, digits, ".", "-" or "_"';
+
+/** Agency codes as the database holds them: capitals, digits and dashes, e.g. KG-MOE. */
+export const AGENCY_CODE_PATTERN = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
+export const AGENCY_CODE_MESSAGE = '$property must be an agency code: 2-40 capitals, digits or "-", e.g. KG-MOE';

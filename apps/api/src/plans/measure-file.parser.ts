@@ -1,0 +1,141 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { DateTime } from 'luxon';
+
+// Reads a CSV or XLSX file of measures into raw rows keyed by canonical column names. Validation of the values is
+// the import service's job; this file only knows file formats and header spellings.
+
+export const IMPORT_COLUMNS = [
+  'kind',
+  'code',
+  'title',
+  'leadAgency',
+  'supportingAgencies',
+  'dueOn',
+  'areaParagraph',
+  'areaWeaponType',
+  'definitionVersion',
+] as const;
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+export const REQUIRED_COLUMNS: ImportColumn[] = ['code', 'title', 'leadAgency', 'dueOn'];
+
+export interface RawRow {
+  /** 1-based line in the file; the header is line 1 */
+  line: number;
+  values: Partial<Record<ImportColumn, string>>;
+}
+
+export interface ParsedFile {
+  columns: ImportColumn[];
+  missingColumns: ImportColumn[];
+  unknownColumns: string[];
+  rows: RawRow[];
+}
+
+export class UnreadableFileError extends Error {}
+
+const norm = (h: string): string => h.toLowerCase().replace(/[^a-z]/g, '');
+const ALIASES: Record<string, ImportColumn> = Object.fromEntries([
+  ...IMPORT_COLUMNS.map((c) => [norm(c), c] as const),
+  ['type', 'kind'],
+  ['process', 'kind'],
+  ['measure', 'code'],
+  ['measurecode', 'code'],
+  ['casecode', 'code'],
+  ['lead', 'leadAgency'],
+  ['leadagencycode', 'leadAgency'],
+  ['supporting', 'supportingAgencies'],
+  ['supportingagency', 'supportingAgencies'],
+  ['due', 'dueOn'],
+  ['duedate', 'dueOn'],
+  ['deadline', 'dueOn'],
+  ['paragraph', 'areaParagraph'],
+  ['operativeparagraph', 'areaParagraph'],
+  ['weapon', 'areaWeaponType'],
+  ['weapontype', 'areaWeaponType'],
+  ['version', 'definitionVersion'],
+]);
+
+export const MAX_IMPORT_ROWS = 2000;
+
+export async function parseMeasureFile(buffer: Buffer, filename: string, mimeType: string): Promise<ParsedFile> {
+  const isXlsx =
+    /\.xlsx$/i.test(filename) ||
+    mimeType === 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' ||
+    buffer.subarray(0, 2).toString('latin1') === 'PK';
+  const table = isXlsx ? await readXlsx(buffer) : readCsv(buffer);
+  if (table.length === 0) throw new UnreadableFileError('the file is empty: a header line is required');
+  const [header, ...body] = table;
+  const columns: ImportColumn[] = [];
+  const unknownColumns: string[] = [];
+  const index: { col: ImportColumn; at: number }[] = [];
+  header.forEach((h, at) => {
+    const col = ALIASES[norm(h)];
+    if (col && !columns.includes(col)) {
+      columns.push(col);
+      index.push({ col, at });
+    } else if (h.trim() !== '') unknownColumns.push(h);
+  });
+  if (body.length > MAX_IMPORT_ROWS) throw new UnreadableFileError(`at most ${MAX_IMPORT_ROWS} rows per file`);
+  const rows: RawRow[] = [];
+  body.forEach((cells, i) => {
+    if (cells.every((c) => c.trim() === '')) return; // blank lines are not measures
+    const values: RawRow['values'] = {};
+    for (const { col, at } of index) {
+      const v = (cells[at] ?? '').trim();
+      if (v !== '') values[col] = v;
+    }
+    rows.push({ line: i + 2, values });
+  });
+  return { columns, missingColumns: REQUIRED_COLUMNS.filter((c) => !columns.includes(c)), unknownColumns, rows };
+}
+
+function readCsv(buffer: Buffer): string[][] {
+  const text = buffer.toString('utf8').replace(/^\uFEFF/, '');
+  if (text.includes('\u0000')) throw new UnreadableFileError('the file is neither CSV text nor an XLSX workbook');
+  const delimiter = guessDelimiter(text);
+  try {
+    return parseCsv(text, { delimiter, relax_column_count: true, skip_empty_lines: false, trim: false }) as string[][];
+  } catch (e) {
+    throw new UnreadableFileError(`the CSV cannot be read: ${(e as Error).message}`);
+  }
+}
+
+// Spreadsheets exported in Russian locales use ";" between cells.
+function guessDelimiter(text: string): string {
+  const first = text.split(/\r?\n/, 1)[0] ?? '';
+  return (first.match(/;/g)?.length ?? 0) > (first.match(/,/g)?.length ?? 0) ? ';' : ',';
+}
+
+async function readXlsx(buffer: Buffer): Promise<string[][]> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(buffer as unknown as ArrayBuffer);
+  } catch (e) {
+    throw new UnreadableFileError(`the XLSX workbook cannot be read: ${(e as Error).message}`);
+  }
+  const sheet = wb.worksheets[0];
+  if (!sheet) return [];
+  const out: string[][] = [];
+  const width = sheet.columnCount;
+  sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
+    const cells: string[] = [];
+    for (let c = 1; c <= width; c++) cells.push(cellText(row.getCell(c).value));
+    out[rowNumber - 1] = cells;
+  });
+  for (let i = 0; i < out.length; i++) out[i] ??= [];
+  return out;
+}
+
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  // Excel dates arrive as JS dates at UTC midnight: the calendar date is what the user typed
+  if (v instanceof Date) return DateTime.fromJSDate(v, { zone: 'utc' }).toISODate() ?? '';
+  if (typeof v === 'object') {
+    if ('richText' in v) return v.richText.map((t) => t.text).join('');
+    if ('text' in v) return String(v.text);
+    if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
+    return '';
+  }
+  return String(v);
+}

@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { CasesRepository } from '@app/persistence';
+import { WEAPON_TYPES } from '../cases/dto/create-case.dto';
+import { CaseStartService, type CaseCheck, type CaseStartRequest } from '../cases/case-start.service';
+import { DomainErrorCode, DomainException, invalid } from '../common/domain.exception';
+import { actorOf, type Principal } from '../common/principal';
+import { AGENCY_CODE_PATTERN, CODE_PATTERN, isLocalDate } from '../common/validation';
+import type { ImportReportDto, ImportRowDto } from './dto/plan.dto';
+import { parseMeasureFile, type RawRow, UnreadableFileError } from './measure-file.parser';
+import { PlansService } from './plans.service';
+
+export interface UploadedFileLike {
+  originalname: string;
+  mimetype: string;
+  buffer: Buffer;
+  size: number;
+}
+
+/**
+ * Import of measures from CSV/XLSX. A dry run reports row by row what would be created and what is wrong; a real
+ * import checks everything first and creates nothing unless every row is valid. Rows whose code already exists in
+ * the plan are reported as "exists" and left alone, so importing the same file again creates nothing new.
+ */
+@Injectable()
+export class PlanImportService {
+  constructor(
+    private readonly plans: PlansService,
+    private readonly cases: CasesRepository,
+    private readonly starter: CaseStartService,
+  ) {}
+
+  async import(p: Principal, planCode: string, file: UploadedFileLike | undefined, dryRun: boolean): Promise<ImportReportDto> {
+    const plan = await this.plans.writable(p, planCode);
+    if (!file || file.size === 0) throw invalid([{ field: 'file', message: 'a CSV or XLSX file is required (multipart field "file")' }]);
+    let parsed;
+    try {
+      parsed = await parseMeasureFile(file.buffer, file.originalname, file.mimetype);
+    } catch (e) {
+      if (e instanceof UnreadableFileError) throw invalid([{ field: 'file', message: e.message }]);
+      throw e;
+    }
+    const existing = new Set(
+      await this.cases.existingCodes(plan.code, parsed.rows.map((r) => r.values.code).filter((c): c is string => !!c)),
+    );
+    const seen = new Map<string, number>();
+    const rows: (ImportRowDto & { request?: CaseStartRequest })[] = parsed.rows.map((raw) => {
+      const errors = parsed.missingColumns.map((c) => `missing column ${c}`);
+      const { request, problems } = toRequest(raw);
+      errors.push(...problems);
+      const code = raw.values.code ?? null;
+      if (code) {
+        const first = seen.get(code);
+        if (first !== undefined) errors.push(`code ${code} repeats line ${first}`);
+        else seen.set(code, raw.line);
+      }
+      if (errors.length === 0 && code && existing.has(code)) return { line: raw.line, code, outcome: 'exists', errors: [] };
+      return { line: raw.line, code, outcome: errors.length ? 'error' : 'create', errors, request: errors.length ? undefined : request };
+    });
+    // references (agencies, definitions) for the rows that passed the format checks
+    const toCheck = rows.filter((r) => r.outcome === 'create');
+    const checks: CaseCheck[] = await this.starter.prepare(plan, toCheck.map((r) => r.request as CaseStartRequest));
+    const inputs = new Map<ImportRowDto, NonNullable<CaseCheck['input']>>();
+    toCheck.forEach((r, i) => {
+      const c = checks[i];
+      if (c.input) inputs.set(r, c.input);
+      else {
+        r.outcome = 'error';
+        r.errors.push(...c.errors.map((e) => `${e.field}: ${e.message}`));
+      }
+    });
+    if (parsed.rows.length === 0) {
+      rows.length = 0;
+    }
+    const errorCount = rows.filter((r) => r.outcome === 'error').length + (parsed.rows.length === 0 ? 1 : 0);
+    const report = (created: number): ImportReportDto => ({
+      dryRun,
+      ok: errorCount === 0,
+      created,
+      existing: rows.filter((r) => r.outcome === 'exists').length,
+      errors: errorCount,
+      rows: rows.map(({ request: _r, ...row }) => row),
+      ...(parsed.rows.length === 0 ? { fileErrors: ['the file has no measures'] } : {}),
+      ...(parsed.unknownColumns.length ? { ignoredColumns: parsed.unknownColumns } : {}),
+    });
+    if (dryRun) return report(0);
+    if (errorCount > 0) {
+      throw new DomainException(DomainErrorCode.ImportRejected, `${errorCount} row(s) have errors; nothing was created`, {
+        report: report(0),
+      });
+    }
+    let created = 0;
+    const actor = actorOf(p);
+    for (const row of rows) {
+      const input = inputs.get(row);
+      if (!input) continue;
+      try {
+        const started = await this.starter.startChecked(input, actor);
+        row.caseId = started.id;
+        created++;
+      } catch (err) {
+        // created meanwhile by someone else: it exists, which is what the import wants
+        if (err instanceof DomainException && err.code === DomainErrorCode.Duplicate) {
+          row.outcome = 'exists';
+          continue;
+        }
+        throw err;
+      }
+    }
+    return report(created);
+  }
+}
+
+const WEAPONS = new Set<string>(WEAPON_TYPES);
+
+function toRequest(raw: RawRow): { request: CaseStartRequest; problems: string[] } {
+  const v = raw.values;
+  const problems: string[] = [];
+  const kind = v.kind ?? 'measure';
+  if (!/^[a-z][a-z0-9_]{0,63}$/.test(kind)) problems.push(`kind "${kind}" is not a process definition key`);
+  if (v.code !== undefined && !CODE_PATTERN.test(v.code)) problems.push(`code "${v.code}" must be letters, digits, ".", "-" or "_"`);
+  if (v.code === undefined) problems.push('code is empty');
+  if (v.title === undefined) problems.push('title is empty');
+  else if (v.title.length > 500) problems.push('title is longer than 500 characters');
+  if (v.leadAgency === undefined) problems.push('leadAgency is empty');
+  else if (!AGENCY_CODE_PATTERN.test(v.leadAgency)) problems.push(`leadAgency "${v.leadAgency}" is not an agency code`);
+  const supporting = (v.supportingAgencies ?? '')
+    .split(/[;,|\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const a of supporting) if (!AGENCY_CODE_PATTERN.test(a)) problems.push(`supporting agency "${a}" is not an agency code`);
+  if (v.dueOn === undefined) problems.push('dueOn is empty');
+  else if (!isLocalDate(v.dueOn)) problems.push(`dueOn "${v.dueOn}" is not a date (YYYY-MM-DD)`);
+  if (v.areaParagraph !== undefined && !/^(OP)?[1-9][0-9]?(\s?\(?[a-d]\)?)?$/i.test(v.areaParagraph)) {
+    problems.push(`areaParagraph "${v.areaParagraph}" is not an operative paragraph such as OP3(d)`);
+  }
+  if (v.areaWeaponType !== undefined && !WEAPONS.has(v.areaWeaponType.toLowerCase())) {
+    problems.push(`areaWeaponType "${v.areaWeaponType}" must be one of ${[...WEAPONS].join(', ')}`);
+  }
+  let definitionVersion: number | undefined;
+  if (v.definitionVersion !== undefined) {
+    definitionVersion = Number(v.definitionVersion);
+    if (!Number.isInteger(definitionVersion) || definitionVersion < 1) problems.push('definitionVersion must be a positive integer');
+  }
+  const area =
+    v.areaParagraph || v.areaWeaponType ? { paragraph: v.areaParagraph, weaponType: v.areaWeaponType?.toLowerCase() } : undefined;
+  return {
+    request: {
+      kind,
+      code: v.code ?? '',
+      title: v.title ?? '',
+      leadAgency: v.leadAgency ?? '',
+      supportingAgencies: supporting,
+      dueOn: v.dueOn ?? null,
+      area,
+      definitionVersion,
+    },
+    problems,
+  };
+}

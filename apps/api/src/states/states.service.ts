@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { AlreadyExistsError, AuditRepository, StatesRepository } from '@app/persistence';
+import { auditEntry } from '../common/audit';
+import { DomainErrorCode, DomainException } from '../common/domain.exception';
+import type { ApiRequest, Principal } from '../common/principal';
+import type { CreateStateDto, StateDto } from './dto/state.dto';
+
+@Injectable()
+export class StatesService {
+  constructor(
+    private readonly states: StatesRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async create(p: Principal, dto: CreateStateDto, req?: ApiRequest): Promise<StateDto> {
+    try {
+      const s = await this.states.create({
+        code: dto.code,
+        name: dto.name,
+        timeZone: dto.timeZone,
+        holidayCalendar: dto.holidayCalendar ?? dto.code,
+      });
+      await this.audit.append([auditEntry(p, req, 'state_created', { code: s.code })]);
+      return toDto(s);
+    } catch (err) {
+      if (err instanceof AlreadyExistsError) throw new DomainException(DomainErrorCode.Duplicate, `State ${dto.code} already exists`);
+      throw err;
+    }
+  }
+
+  async list(): Promise<StateDto[]> {
+    return (await this.states.list()).map(toDto);
+  }
+}
+
+function toDto(s: { code: string; name: string; timeZone: string; holidayCalendar: string | null }): StateDto {
+  return { code: s.code, name: s.name, timeZone: s.timeZone, holidayCalendar: s.holidayCalendar };
+}

@@ -1,0 +1,226 @@
+// What the dashboard reads from the API. Mirrors libs/domain/src/case/case.types.ts (CaseSnapshot) and the
+// issue-4 contract; fields the API may or may not send are optional, and the adapters tolerate both.
+
+export type Role = 'admin' | 'coordinator' | 'focal_point' | 'observer';
+export type Language = 'ru' | 'en';
+export type StepKind = 'task' | 'approval' | 'milestone' | 'wait';
+export type StepStatus = 'pending' | 'active' | 'done' | 'skipped' | 'withdrawn';
+export type CaseStatus = 'active' | 'completed' | 'rejected' | 'withdrawn';
+export type Decision = 'approve' | 'approve_with_comments' | 'request_changes' | 'reject';
+/** The five buckets a coordinator reports on. */
+export type Health = 'done' | 'on_track' | 'due_soon' | 'overdue' | 'blocked';
+export const HEALTHS: Health[] = ['done', 'on_track', 'due_soon', 'overdue', 'blocked'];
+
+export interface Me {
+  id?: string;
+  personId?: string;
+  email: string;
+  name: string;
+  role: Role;
+  agency?: string | null;
+  agencyCode?: string | null;
+  agencyName?: string | null;
+  stateCode?: string | null;
+  language?: Language;
+}
+
+export interface Plan {
+  code: string;
+  title: string;
+  stateCode: string;
+  adoptedOn?: string | null;
+  version?: number;
+  progress?: PlanProgress;
+}
+
+export type HealthCounts = Partial<Record<Health, number>> & { total?: number };
+
+export interface PlanProgress {
+  total?: number;
+  byStatus?: HealthCounts;
+  byHealth?: HealthCounts;
+  byAgency?: Array<{ agency: string; name?: string } & HealthCounts> | Record<string, HealthCounts>;
+  byArea?: Array<{ area: string } & HealthCounts> | Record<string, HealthCounts>;
+  [extra: string]: unknown;
+}
+
+export interface StepAction {
+  action: string;
+  by: string;
+  byName?: string;
+  agency: string | null;
+  at: string;
+  channel?: string;
+  onBehalfOf?: string;
+  note?: string;
+  date?: string;
+  attachments?: Array<{ id: string; name: string; sha256?: string }>;
+}
+
+export interface Step {
+  key: string;
+  title: string;
+  kind: StepKind;
+  status: StepStatus;
+  assignees: string[];
+  dueOn: string | null;
+  dueAt?: string | null;
+  startedAt?: string | null;
+  completedAt?: string | null;
+  actions: StepAction[];
+  approval?: { mode: string; required: number; tacitConsent: boolean; decisions: Record<string, string> };
+}
+
+export interface CaseComment {
+  seq: number;
+  by: string;
+  byName?: string;
+  agency: string | null;
+  at: string;
+  text: string;
+  stepKey?: string;
+}
+
+export interface EmailSent {
+  id?: string;
+  to?: string | string[];
+  subject?: string;
+  kind?: string;
+  status?: string;
+  sentAt?: string | null;
+  createdAt?: string;
+  publishedAt?: string | null;
+  source?: string;
+}
+
+/** A row of GET /cases. */
+export interface CaseSummary {
+  id: string;
+  code?: string;
+  caseCode?: string;
+  planCode?: string;
+  kind: string;
+  title: string;
+  status: CaseStatus;
+  dueOn: string | null;
+  leadAgency?: string;
+  supportingAgencies?: string[];
+  area?: string | null;
+  progress?: number;
+  health?: Health;
+  overdue?: boolean;
+  startedAt?: string;
+  closedAt?: string | null;
+  currentStep?: { key: string; title: string; assignees?: string[]; dueOn?: string | null } | null;
+  steps?: Step[];
+  stateCode?: string;
+}
+
+export interface CaseDetail extends CaseSummary {
+  workflowId?: string;
+  steps: Step[];
+  comments: CaseComment[];
+  emails?: EmailSent[];
+  attachments?: Array<{ id: string; name: string; size?: number; sha256?: string; url?: string }>;
+  allowedActions?: Array<{ stepKey: string; actions: string[] }> | Record<string, string[]>;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface HistoryEvent {
+  seq: number;
+  at: string;
+  type: string;
+  stepKey?: string;
+  actor?: { name?: string; agency?: string; channel?: string } | null;
+  actorName?: string;
+  by?: string;
+  byName?: string;
+  onBehalfOf?: string;
+  agency?: string | null;
+  channel?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface InboxItem {
+  caseId: string;
+  caseCode?: string;
+  caseTitle?: string;
+  planCode?: string;
+  stepKey: string;
+  stepTitle?: string;
+  kind: StepKind;
+  dueOn: string | null;
+  assignees?: string[];
+  overdue?: boolean;
+}
+
+export interface Agency {
+  code: string;
+  name: string;
+  nameRu?: string;
+  stateCode?: string | null;
+  kind?: string;
+  email?: string;
+}
+
+export interface Person {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  agencyCode?: string;
+  agency?: string;
+  language?: Language;
+  deputy?: { id?: string; deputyId?: string; name?: string; email?: string; from?: string; until?: string } | null;
+  deputyId?: string | null;
+  deputyName?: string | null;
+  deputyFrom?: string | null;
+  deputyUntil?: string | null;
+  active?: boolean;
+}
+
+export interface StateInfo {
+  code: string;
+  name: string;
+  timeZone: string;
+  holidayCalendar?: string | null;
+  nonWorkingDays?: Array<string | { date: string; name?: string }>;
+  workingDays?: Array<string | { date: string; name?: string }>;
+}
+
+export interface DefinitionStep {
+  key: string;
+  title?: string | { en?: string; ru?: string };
+  kind: StepKind;
+  assignees?: unknown;
+  duration?: unknown;
+  dueInBusinessDays?: number;
+  [extra: string]: unknown;
+}
+
+export interface DefinitionVersion {
+  key: string;
+  version: number;
+  title?: string | { en?: string; ru?: string };
+  steps?: DefinitionStep[];
+  definition?: { steps?: DefinitionStep[]; title?: string | { en?: string; ru?: string } };
+  createdAt?: string;
+  publishedAt?: string | null;
+  source?: string;
+}
+
+export interface Calendar {
+  stateCode: string;
+  timeZone: string;
+  year: number;
+  weekendDays: number[];
+  holidays: Array<{ date: string; name: string; substitute?: boolean }>;
+  nonWorkingDays: Array<{ date: string; reason?: string }>;
+  warning?: string;
+}

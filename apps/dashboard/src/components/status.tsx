@@ -1,0 +1,75 @@
+import type { ReactNode } from 'react';
+import { ApiError } from '../api/client';
+import type { Health, StepStatus } from '../api/types';
+import { useI18n } from '../i18n/i18n';
+import { HEALTH_COLOURS } from './charts';
+
+export function Loading() {
+  const { t } = useI18n();
+  return (
+    <p className="muted" role="status">
+      {t('common.loading')}
+    </p>
+  );
+}
+
+/** A problem-details error as the person should read it: title, detail, each bad field. */
+export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useI18n();
+  if (!error) return null;
+  const e = error instanceof ApiError ? error : null;
+  const title = e?.problem.title ?? t('common.error');
+  const detail = e?.problem.detail ?? (error instanceof Error ? error.message : undefined);
+  const fields = e?.fieldMessages ?? [];
+  return (
+    <div className="error" role="alert">
+      <strong>{title}</strong>
+      {detail && detail !== title && <p>{detail}</p>}
+      {fields.length > 0 && (
+        <ul>
+          {fields.map((f) => (
+            <li key={f}>{f}</li>
+          ))}
+        </ul>
+      )}
+      {onRetry && (
+        <button type="button" onClick={onRetry}>
+          {t('common.retry')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Notice({ children }: { children: ReactNode }) {
+  return (
+    <p className="notice" role="status">
+      {children}
+    </p>
+  );
+}
+
+export function HealthBadge({ health }: { health: Health | null }) {
+  const { t } = useI18n();
+  if (!health) return <span className="badge">—</span>;
+  return (
+    <span className="badge" style={{ background: HEALTH_COLOURS[health] }}>
+      {t(`health.${health}`)}
+    </span>
+  );
+}
+
+export function StepStatusBadge({ status }: { status: StepStatus }) {
+  const { t } = useI18n();
+  return <span className={`badge step-${status}`}>{t(`step.${status}`)}</span>;
+}
+
+export function LiveStamp({ updatedAt }: { updatedAt: Date | undefined }) {
+  const { t, formatDateTime } = useI18n();
+  if (!updatedAt) return null;
+  return (
+    <p className="live muted" aria-live="off">
+      {t('common.updated', { time: formatDateTime(updatedAt.toISOString()) })} · {t('common.live', { seconds: 10 })}
+    </p>
+  );
+}

@@ -1,0 +1,77 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { en, type MessageKey } from './en';
+import { ru } from './ru';
+import type { Language } from '../api/types';
+
+const dictionaries: Record<Language, Record<MessageKey, string>> = { en, ru };
+const STORAGE_KEY = 'napflow.lang';
+
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+interface I18n {
+  lang: Language;
+  setLang: (lang: Language) => void;
+  t: Translate;
+  /** translate a key that may not exist (kinds, actions from the API): falls back to the raw value */
+  tx: (prefix: string, value: string) => string;
+  formatDate: (iso: string | null | undefined) => string;
+  formatDateTime: (iso: string | null | undefined) => string;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+function initialLang(): Language {
+  const stored = localStorage.getItem(STORAGE_KEY);
+  if (stored === 'ru' || stored === 'en') return stored;
+  return navigator.language?.toLowerCase().startsWith('ru') ? 'ru' : 'en';
+}
+
+export function interpolate(text: string, params?: Record<string, string | number>): string {
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Language>(initialLang);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+  const setLang = useCallback((next: Language) => {
+    localStorage.setItem(STORAGE_KEY, next);
+    setLangState(next);
+  }, []);
+  const value = useMemo<I18n>(() => {
+    const dict = dictionaries[lang];
+    const t: Translate = (key, params) => interpolate(dict[key] ?? en[key] ?? key, params);
+    const tx = (prefix: string, v: string) => {
+      const key = `${prefix}.${v}` as MessageKey;
+      return key in dict ? dict[key] : v.replace(/_/g, ' ');
+    };
+    const locale = lang === 'ru' ? 'ru-RU' : 'en-GB';
+    const dateFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+    const dateTimeFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+    return {
+      lang,
+      setLang,
+      t,
+      tx,
+      formatDate: (iso) => {
+        if (!iso) return '—';
+        const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+        return Number.isNaN(d.getTime()) ? iso : dateFmt.format(d);
+      },
+      formatDateTime: (iso) => {
+        if (!iso) return '—';
+        const d = new Date(iso);
+        return Number.isNaN(d.getTime()) ? iso : dateTimeFmt.format(d);
+      },
+    };
+  }, [lang, setLang]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const ctx = useContext(I18nContext);
+  if (!ctx) throw new Error('useI18n outside I18nProvider');
+  return ctx;
+}

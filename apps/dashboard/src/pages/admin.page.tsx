@@ -1,0 +1,310 @@
+import { endpoints } from '../api/endpoints';
+import { useState } from 'react';
+import type { DefinitionStep, DefinitionVersion, Person } from '../api/types';
+import { ErrorBox, Loading } from '../components/status';
+import { useI18n } from '../i18n/i18n';
+import { useReference } from '../lib/reference';
+import { Link } from '../lib/router';
+import { useApi, type Resource } from '../lib/use-api';
+import type { MessageKey } from '../i18n/en';
+
+const TABS: Array<{ key: string; label: MessageKey }> = [
+  { key: 'agencies', label: 'admin.agencies' },
+  { key: 'people', label: 'admin.people' },
+  { key: 'calendars', label: 'admin.calendars' },
+  { key: 'definitions', label: 'admin.definitions' },
+];
+
+export function AdminPage({ tab }: { tab?: string }) {
+  const { t } = useI18n();
+  const current = TABS.some((x) => x.key === tab) ? (tab as string) : 'agencies';
+  return (
+    <section aria-labelledby="admin-title">
+      <div className="page-head">
+        <h1 id="admin-title">{t('admin.title')}</h1>
+      </div>
+      <nav aria-label={t('admin.title')} className="tabs">
+        <ul>
+          {TABS.map((x) => (
+            <li key={x.key}>
+              <Link to={`/admin/${x.key}`} aria-current={x.key === current ? 'page' : undefined}>
+                {t(x.label)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {current === 'agencies' && <Agencies />}
+      {current === 'people' && <People />}
+      {current === 'calendars' && <Calendars />}
+      {current === 'definitions' && <Definitions />}
+    </section>
+  );
+}
+
+function Guard<T>({ res, children }: { res: Resource<T>; children: (d: T) => React.ReactNode }) {
+  const { t } = useI18n();
+  if (res.error) return <ErrorBox error={res.error} onRetry={res.reload} />;
+  if (!res.data) return <Loading />;
+  if (Array.isArray(res.data) && res.data.length === 0) return <p className="muted">{t('common.none')}</p>;
+  return <>{children(res.data)}</>;
+}
+
+function Agencies() {
+  const { t } = useI18n();
+  const res = useApi((s) => endpoints.agencies(s), []);
+  return (
+    <Guard res={res}>
+      {(rows) => (
+        <div className="table-wrap">
+          <table className="data">
+            <caption className="sr-only">{t('admin.agencies')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.code')}</th>
+                <th scope="col">{t('admin.name')}</th>
+                <th scope="col">{t('admin.state')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((a) => (
+                <tr key={a.code}>
+                  <td className="code">{a.code}</td>
+                  <td>
+                    {a.name}
+                    {a.nameRu && a.nameRu !== a.name && <div className="muted small">{a.nameRu}</div>}
+                  </td>
+                  <td>{a.stateCode ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Guard>
+  );
+}
+
+function deputyOf(p: Person, all: Person[]): { name: string; from?: string | null; until?: string | null } | null {
+  if (p.deputy) {
+    const d = all.find((x) => x.id === (p.deputy?.deputyId ?? p.deputy?.id));
+    return { name: p.deputy.name ?? d?.name ?? p.deputy.email ?? d?.email ?? '—', from: p.deputy.from, until: p.deputy.until };
+  }
+  if (p.deputyId || p.deputyName) {
+    const d = all.find((x) => x.id === p.deputyId);
+    return { name: p.deputyName ?? d?.name ?? String(p.deputyId), from: p.deputyFrom, until: p.deputyUntil };
+  }
+  return null;
+}
+
+function People() {
+  const { t, tx, formatDate } = useI18n();
+  const { agencyName } = useReference();
+  const res = useApi((s) => endpoints.people(s), []);
+  return (
+    <Guard res={res}>
+      {(rows) => (
+        <div className="table-wrap">
+          <table className="data">
+            <caption className="sr-only">{t('admin.people')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.name')}</th>
+                <th scope="col">{t('admin.email')}</th>
+                <th scope="col">{t('admin.role')}</th>
+                <th scope="col">{t('admin.agency')}</th>
+                <th scope="col">{t('admin.language')}</th>
+                <th scope="col">{t('admin.deputy')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((p) => {
+                const d = deputyOf(p, rows);
+                return (
+                  <tr key={p.id ?? p.email}>
+                    <td>{p.name}</td>
+                    <td>{p.email}</td>
+                    <td>{tx('role', p.role)}</td>
+                    <td>{agencyName(p.agencyCode ?? p.agency)}</td>
+                    <td>{p.language?.toUpperCase() ?? '—'}</td>
+                    <td>
+                      {d ? (
+                        <>
+                          {d.name}
+                          {(d.from || d.until) && <div className="muted small">{t('admin.deputyPeriod', { from: formatDate(d.from), until: formatDate(d.until) })}</div>}
+                        </>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Guard>
+  );
+}
+
+function Calendars() {
+  const { t, formatDate } = useI18n();
+  const [year, setYear] = useState(new Date().getFullYear());
+  const res = useApi(
+    async (s) => {
+      const states = await endpoints.states(s);
+      return Promise.all(states.map(async (st) => ({ st, cal: await endpoints.calendar(st.code, year, s).catch((e: unknown) => e as Error) })));
+    },
+    [year],
+  );
+  return (
+    <>
+      <div className="field-inline">
+        <label htmlFor="cal-year">{t('admin.year')}</label>
+        <select id="cal-year" value={year} onChange={(e) => setYear(Number(e.target.value))}>
+          {[-1, 0, 1, 2].map((d) => {
+            const y = new Date().getFullYear() + d;
+            return (
+              <option key={y} value={y}>
+                {y}
+              </option>
+            );
+          })}
+        </select>
+      </div>
+      <Guard res={res}>
+        {(rows) => (
+          <div className="grid-2 calendars">
+            {rows.map(({ st, cal }) => (
+              <section key={st.code} className="card" aria-labelledby={`cal-${st.code}`}>
+                <h2 id={`cal-${st.code}`}>
+                  {st.name} ({st.code})
+                </h2>
+                <dl className="facts">
+                  <div>
+                    <dt>{t('admin.timeZone')}</dt>
+                    <dd>{st.timeZone}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('admin.holidays')}</dt>
+                    <dd>{st.holidayCalendar ?? '—'}</dd>
+                  </div>
+                </dl>
+                {cal instanceof Error ? (
+                  <ErrorBox error={cal} />
+                ) : (
+                  <>
+                    {cal.warning && <p className="muted">{cal.warning}</p>}
+                    <h3>{t('admin.publicHolidays')}</h3>
+                    {cal.holidays.length ? (
+                      <ul className="plain columns">
+                        {cal.holidays.map((d) => (
+                          <li key={d.date}>
+                            <time dateTime={d.date}>{formatDate(d.date)}</time> <span className="muted">{d.name}</span>
+                          </li>
+                        ))}
+                      </ul>
+                    ) : (
+                      <p className="muted">{t('common.none')}</p>
+                    )}
+                    <h3>{t('admin.nonWorking')}</h3>
+                    {cal.nonWorkingDays.length ? (
+                      <ul className="plain columns">
+                        {cal.nonWorkingDays.map((d) => (
+                          <li key={d.date}>
+                            <time dateTime={d.date}>{formatDate(d.date)}</time> {d.reason && <span className="muted">{d.reason}</span>}
+                          </li>
+                        ))}
+                      </ul>
+                    ) : (
+                      <p className="muted">{t('common.none')}</p>
+                    )}
+                  </>
+                )}
+              </section>
+            ))}
+          </div>
+        )}
+      </Guard>
+    </>
+  );
+}
+
+function text(v: string | { en?: string; ru?: string } | undefined, lang: 'en' | 'ru'): string {
+  if (!v) return '';
+  if (typeof v === 'string') return v;
+  return v[lang] ?? v.en ?? v.ru ?? '';
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined || v === null) return '—';
+  if (typeof v === 'string' || typeof v === 'number') return String(v);
+  if (Array.isArray(v)) return v.map(describeValue).join(', ');
+  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${describeValue(x)}`).join('; ');
+  return String(v);
+}
+
+function Definitions() {
+  const { t, tx, lang } = useI18n();
+  const res = useApi((s) => endpoints.definitions(s), []);
+  return (
+    <Guard res={res}>
+      {(defs) => (
+        <div className="definitions">
+          {[...defs]
+            .sort((a, b) => a.key.localeCompare(b.key) || b.version - a.version)
+            .map((d: DefinitionVersion) => {
+              return (
+                <details key={`${d.key}@${d.version}`} className="card">
+                  <summary>
+                    <strong>{text(d.title ?? d.definition?.title, lang) || tx('kind', d.key)}</strong> <span className="code">{d.key}</span> · {t('admin.version', { version: d.version })}
+                    {d.source && <span className="muted small"> · {d.source}</span>}
+                  </summary>
+                  <DefinitionSteps d={d} />
+                </details>
+              );
+            })}
+        </div>
+      )}
+    </Guard>
+  );
+}
+
+/** The steps of one version, fetched when its row is opened (the list carries only titles). */
+function DefinitionSteps({ d }: { d: DefinitionVersion }) {
+  const { t, tx, lang } = useI18n();
+  const inline = d.steps ?? d.definition?.steps;
+  const res = useApi(inline ? async () => inline : (s) => endpoints.definition(d.key, d.version, s).then((full) => (full?.steps ?? []) as DefinitionStep[]), [d.key, d.version]);
+  if (res.error) return <ErrorBox error={res.error} onRetry={res.reload} />;
+  if (!res.data) return <Loading />;
+  const steps = res.data;
+  return (
+                  <div className="table-wrap">
+                    <table className="data">
+                      <thead>
+                        <tr>
+                          <th scope="col">#</th>
+                          <th scope="col">{t('admin.stepKey')}</th>
+                          <th scope="col">{t('admin.stepTitle')}</th>
+                          <th scope="col">{t('admin.stepKind')}</th>
+                          <th scope="col">{t('admin.stepAssignees')}</th>
+                          <th scope="col">{t('admin.stepDue')}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {steps.map((s, i) => (
+                          <tr key={s.key}>
+                            <td className="num">{i + 1}</td>
+                            <td className="code">{s.key}</td>
+                            <td>{text(s.title, lang)}</td>
+                            <td>{tx('stepKind', s.kind)}</td>
+                            <td>{describeValue(s.assignees ?? s.assignee ?? s.approvers)}</td>
+                            <td>{describeValue(s.duration ?? s.dueInBusinessDays ?? s.due)}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+  );
+}

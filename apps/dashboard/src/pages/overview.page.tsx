@@ -1,0 +1,274 @@
+import { useState, type FormEvent } from 'react';
+import { ApiError } from '../api/client';
+import { endpoints } from '../api/endpoints';
+import type { CaseSummary, Plan } from '../api/types';
+import { HealthSummary, Legend, StackedBars } from '../components/charts';
+import { ErrorBox, LiveStamp, Loading, Notice } from '../components/status';
+import { useI18n } from '../i18n/i18n';
+import { canCoordinate, useAuth } from '../lib/auth';
+import { todayIso } from '../lib/dates';
+import { areaLabel, breakdown, breakdownFromProgress, countsFromProgress, holdingUp, totals } from '../lib/health';
+import { useReference } from '../lib/reference';
+import { download, toCsv, toXlsx } from '../lib/report';
+import { useRouter } from '../lib/router';
+import { useApi } from '../lib/use-api';
+
+export function OverviewPage({ planCode }: { planCode?: string }) {
+  const { t } = useI18n();
+  const { me } = useAuth();
+  const { plans } = useReference();
+  const { navigate } = useRouter();
+  const code = planCode ?? plans[0]?.code;
+
+  const data = useApi(
+    code
+      ? async (signal) => {
+          const [plan, cases] = await Promise.all([endpoints.plan(code, signal), endpoints.allCases({ plan: code }, signal)]);
+          return { plan, cases };
+        }
+      : null,
+    [code],
+    { poll: true },
+  );
+
+  return (
+    <section aria-labelledby="overview-title">
+      <div className="page-head">
+        <h1 id="overview-title">{t('overview.title')}</h1>
+        {plans.length > 0 && (
+          <div className="field-inline">
+            <label htmlFor="plan-picker">{t('overview.plan')}</label>
+            <select id="plan-picker" value={code ?? ''} onChange={(e) => navigate(`/overview/${encodeURIComponent(e.target.value)}`)}>
+              {plans.map((p) => (
+                <option key={p.code} value={p.code}>
+                  {p.code} — {p.title}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <button type="button" className="no-print" onClick={() => window.print()}>
+          {t('common.print')}
+        </button>
+      </div>
+      {canCoordinate(me) && <PlanTools planCode={code} onChanged={data.reload} />}
+      {!code && <p>{t('overview.noPlans')}</p>}
+      <ErrorBox error={data.error} onRetry={data.reload} />
+      {code && !data.data && data.loading && <Loading />}
+      {data.data && <PlanView plan={data.data.plan} cases={data.data.cases} />}
+      <LiveStamp updatedAt={data.updatedAt} />
+    </section>
+  );
+}
+
+function PlanView({ plan, cases }: { plan: Plan; cases: CaseSummary[] }) {
+  const { t, tx, formatDate } = useI18n();
+  const { agencyName } = useReference();
+  const today = todayIso();
+  // The API's own figures when it computed them; otherwise the same figures from the cases.
+  const counts = countsFromProgress(plan.progress) ?? totals(cases, today);
+  const byAgency = breakdownFromProgress(plan.progress?.byAgency, 'agency') ?? breakdown(cases, (c) => c.leadAgency ?? '—', today);
+  const byArea = breakdownFromProgress(plan.progress?.byArea, 'area') ?? breakdown(cases, (c) => areaLabel(c.area), today);
+  const late = holdingUp(cases, today).slice(0, 8);
+  const maxLate = Math.max(1, ...late.map((l) => l.steps));
+  const [busy, setBusy] = useState(false);
+
+  const exportAs = async (format: 'csv' | 'xlsx') => {
+    setBusy(true);
+    try {
+      const ctx = { plan, cases, t, tx, agencyName, today };
+      const base = `${plan.code}-status-${today}`;
+      if (format === 'csv') download(`${base}.csv`, toCsv(ctx), 'text/csv;charset=utf-8');
+      else download(`${base}.xlsx`, toXlsx(ctx) as BlobPart, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <h2 className="plan-title">
+        {plan.code} — {plan.title}
+        {plan.adoptedOn && <span className="muted small"> · {t('overview.adopted', { date: formatDate(plan.adoptedOn) })}</span>}
+      </h2>
+      <section aria-labelledby="progress-title" className="card">
+        <h2 id="progress-title">{t('overview.progress')}</h2>
+        <HealthSummary counts={counts} />
+      </section>
+      <div className="grid-2">
+        <section className="card" aria-labelledby="by-agency-title">
+          <h2 id="by-agency-title">{t('overview.byAgency')}</h2>
+          <Legend />
+          <StackedBars title={t('overview.byAgency')} rows={byAgency} labelOf={agencyName} />
+        </section>
+        <section className="card" aria-labelledby="by-area-title">
+          <h2 id="by-area-title">{t('overview.byArea')}</h2>
+          <Legend />
+          <StackedBars title={t('overview.byArea')} rows={byArea} />
+        </section>
+      </div>
+      <div className="grid-2">
+        <section className="card" aria-labelledby="late-title">
+          <h2 id="late-title">{t('overview.holdingUp')}</h2>
+          <p className="muted">{t('overview.holdingUpHint')}</p>
+          {late.length === 0 ? (
+            <p>{t('common.none')}</p>
+          ) : (
+            <ol className="holding-up">
+              {late.map((l) => (
+                <li key={l.agency}>
+                  <span className="holding-name">{agencyName(l.agency)}</span>
+                  <span className="holding-bar" aria-hidden="true">
+                    <span style={{ width: `${(l.steps / maxLate) * 100}%` }} />
+                  </span>
+                  <span className="num">
+                    <span className="sr-only">{t('overview.openSteps')}: </span>
+                    {l.steps}
+                  </span>
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+        <section className="card no-print" aria-labelledby="export-title">
+          <h2 id="export-title">{t('overview.export')}</h2>
+          <p className="muted">{t('overview.computed', { count: cases.length })}</p>
+          <div className="button-row">
+            <button type="button" onClick={() => void exportAs('csv')} disabled={busy}>
+              {t('overview.exportCsv')}
+            </button>
+            <button type="button" onClick={() => void exportAs('xlsx')} disabled={busy}>
+              {t('overview.exportXlsx')}
+            </button>
+          </div>
+        </section>
+      </div>
+    </>
+  );
+}
+
+/** Coordinators create a plan and import its measures here. */
+function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () => void }) {
+  const { t } = useI18n();
+  const { me } = useAuth();
+  const { reloadPlans } = useReference();
+  const { navigate } = useRouter();
+  const [error, setError] = useState<unknown>();
+  const [message, setMessage] = useState<string>();
+  const [importReport, setImportReport] = useState<Array<{ row: number; errors: string[] }>>([]);
+  const [busy, setBusy] = useState(false);
+
+  const createPlan = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    setBusy(true);
+    setError(undefined);
+    setMessage(undefined);
+    try {
+      const code = String(f.get('code'));
+      await endpoints.createPlan({ code, title: String(f.get('title')), stateCode: String(f.get('stateCode')), adoptedOn: String(f.get('adoptedOn')) });
+      setMessage(t('plan.created', { code }));
+      reloadPlans();
+      navigate(`/overview/${encodeURIComponent(code)}`);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const importFile = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const file = (form.elements.namedItem('file') as HTMLInputElement).files?.[0];
+    const dryRun = (form.elements.namedItem('dryRun') as HTMLInputElement).checked;
+    if (!file || !planCode) return;
+    setBusy(true);
+    setError(undefined);
+    setMessage(undefined);
+    setImportReport([]);
+    try {
+      const res = (await endpoints.importMeasures(planCode, file, dryRun)) as Record<string, unknown>;
+      const rows = (Array.isArray(res?.rows) ? res.rows : []) as Array<Record<string, unknown>>;
+      const bad = badRows(rows);
+      setImportReport(bad);
+      const created = typeof res?.created === 'number' ? res.created : rows.filter((r) => r.outcome === 'create').length;
+      setMessage(dryRun ? t('import.dryResult', { ok: rows.length - bad.length, bad: bad.length }) : t('import.result', { created: Number.isFinite(created) ? created : 0 }));
+      if (!dryRun) onChanged();
+    } catch (err) {
+      // 422: nothing was imported; the report names each bad row
+      const report = err instanceof ApiError ? (err.problem.report as { rows?: Array<Record<string, unknown>> } | undefined) : undefined;
+      if (report?.rows) setImportReport(badRows(report.rows));
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="tools no-print">
+      <details>
+        <summary>{t('overview.createPlan')}</summary>
+        <form className="form-grid" onSubmit={createPlan} aria-label={t('overview.createPlan')}>
+          <label>
+            {t('plan.code')}
+            <input name="code" required pattern="[A-Za-z0-9_\-.]+" />
+          </label>
+          <label>
+            {t('plan.title')}
+            <input name="title" required />
+          </label>
+          <label>
+            {t('plan.state')}
+            <input name="stateCode" required defaultValue={me?.stateCode ?? ''} maxLength={3} />
+          </label>
+          <label>
+            {t('plan.adoptedOn')}
+            <input name="adoptedOn" type="date" required />
+          </label>
+          <button type="submit" className="primary" disabled={busy}>
+            {t('common.save')}
+          </button>
+        </form>
+      </details>
+      {planCode && (
+        <details>
+          <summary>{t('overview.import')}</summary>
+          <form className="form-grid" onSubmit={importFile} aria-label={t('overview.import')}>
+            <label>
+              {t('import.file')}
+              <input name="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
+            </label>
+            <label className="checkbox">
+              <input name="dryRun" type="checkbox" />
+              {t('import.dryRun')}
+            </label>
+            <button type="submit" className="primary" disabled={busy}>
+              {t('import.submit')}
+            </button>
+          </form>
+        </details>
+      )}
+      {message && <Notice>{message}</Notice>}
+      {importReport.length > 0 && (
+        <ul className="error">
+          {importReport.map((r) => (
+            <li key={r.row}>
+              {t('import.row', { row: r.row })}: {r.errors.join('; ')}
+            </li>
+          ))}
+        </ul>
+      )}
+      <ErrorBox error={error} />
+    </div>
+  );
+}
+
+function badRows(rows: Array<Record<string, unknown>>): Array<{ row: number; errors: string[] }> {
+  return rows
+    .filter((r) => r.outcome === 'error' || (Array.isArray(r.errors) && r.errors.length > 0))
+    .map((r) => ({
+      row: Number(r.row ?? r.line ?? 0),
+      errors: ((r.errors as unknown[]) ?? []).map((x) => (typeof x === 'string' ? x : ((x as { message?: string }).message ?? JSON.stringify(x)))),
+    }));
+}

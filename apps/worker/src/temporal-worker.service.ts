@@ -1,0 +1,47 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { readFile } from 'node:fs/promises';
+import type { AppConfig } from '@app/config';
+import { bundleNapflowWorkflows } from '@app/temporal';
+import { APP_CONFIG, WORKER_ACTIVITIES } from './worker.tokens';
+
+/** Hosts the Temporal Worker inside the Nest application context; Nest's shutdown hooks drain it. */
+@Injectable()
+export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger(TemporalWorkerService.name);
+  private worker?: Worker;
+  private connection?: NativeConnection;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(WORKER_ACTIVITIES) private readonly activities: object,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { address, namespace, taskQueue, workflowBundlePath } = this.config.temporal;
+    this.connection = await NativeConnection.connect({ address });
+    // Production loads the bundle built by `npm run build`; development and tests bundle at start.
+    const workflowBundle = workflowBundlePath
+      ? { code: await readFile(workflowBundlePath, 'utf8') }
+      : await bundleNapflowWorkflows();
+    this.worker = await Worker.create({
+      connection: this.connection,
+      namespace,
+      taskQueue,
+      workflowBundle,
+      activities: this.activities,
+      shutdownGraceTime: '20s',
+    });
+    this.running = this.worker.run();
+    // A crash of the worker loop must not go unnoticed: log it; the process supervisor restarts us.
+    this.running.catch((err: unknown) => this.log.error(`worker stopped with an error: ${String(err)}`));
+    this.log.log(`worker polling task queue "${taskQueue}" in namespace "${namespace}" at ${address}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running?.catch(() => undefined);
+    await this.connection?.close();
+  }
+}

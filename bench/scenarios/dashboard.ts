@@ -1,0 +1,138 @@
+// Scenario 4, dashboard queries over 100,000 cases: the case list, the plan overview and the inbox through the
+// API at 10 concurrent users, beside exactly the SQL the API sent for that request (captured from the API process)
+// replayed through bare pg; EXPLAIN of each statement shows how PostgreSQL serves it.
+import fs from 'node:fs';
+import { compare, endProgress, progress, type Comparison, type ScenarioResult } from '../support/report';
+import { COORDINATOR_AGENCY, LEAD_AGENCIES, STATE, type Seeded } from '../support/seed';
+import type { ApiClient, BenchStack } from '../support/stack';
+import { pooled, summarize } from '../support/stats';
+
+export const DASH_PLAN = 'DASH';
+const USERS = 10;
+
+/** Bulk-inserts `n` read-model cases (70 % active with one open step, 20 % completed, 10 % withdrawn). */
+export async function insertDashboardCases(stack: BenchStack, n: number): Promise<void> {
+  const leads = `ARRAY[${LEAD_AGENCIES.map((a) => `'${a}'`).join(',')}]`;
+  await stack.pg.query(
+    `INSERT INTO cases (id, plan_code, state_code, kind, code, workflow_id, title, lead_agency, supporting_agencies,
+                        area_paragraph, area_weapon, status, due_on, due_at, time_zone, progress, definition_key,
+                        definition_version, seq, started_at, closed_at)
+     SELECT gen_random_uuid(), $1, $2, 'measure', 'D' || lpad(g::text, 7, '0'), 'case:' || $1 || ':D' || lpad(g::text, 7, '0'),
+            'Dashboard measure ' || g, (${leads})[1 + g % ${LEAD_AGENCIES.length}],
+            CASE WHEN g % 3 = 0 THEN ARRAY['${COORDINATOR_AGENCY}'] ELSE '{}'::text[] END,
+            'OP' || (1 + g % 3), (ARRAY['nuclear','chemical','biological','all'])[1 + g % 4],
+            CASE WHEN g % 10 < 7 THEN 'active' WHEN g % 10 < 9 THEN 'completed' ELSE 'withdrawn' END,
+            date '2025-06-01' + (g % 1500), (date '2025-06-01' + (g % 1500) + 1)::timestamp AT TIME ZONE 'Asia/Bishkek',
+            'Asia/Bishkek', (g % 100) / 100.0, 'measure', 1, 3, now() - interval '300 days',
+            CASE WHEN g % 10 >= 7 THEN now() ELSE NULL END
+     FROM generate_series(1, $3::int) g`,
+    [DASH_PLAN, STATE, n],
+  );
+  await stack.pg.query(
+    `INSERT INTO case_steps (case_id, key, title, kind, status, assignees, due_on, due_at, started_at, occurrence, position)
+     SELECT id, 'execute', 'Implementation by the lead agency', 'task', 'active', ARRAY[lead_agency], due_on, due_at, started_at, 1, 0
+     FROM cases WHERE plan_code = $1 AND status = 'active'`,
+    [DASH_PLAN],
+  );
+  await stack.pg.query('ANALYZE cases');
+  await stack.pg.query('ANALYZE case_steps');
+}
+
+interface Captured {
+  text: string;
+  params: unknown[];
+}
+
+async function capture(stack: BenchStack, client: ApiClient, url: string): Promise<Captured[]> {
+  const out = `${stack.sqlCaptureFlag}.sql`;
+  fs.rmSync(out, { force: true });
+  fs.writeFileSync(stack.sqlCaptureFlag, '');
+  try {
+    await client.request('GET', url);
+  } finally {
+    fs.rmSync(stack.sqlCaptureFlag, { force: true });
+  }
+  const lines = fs.existsSync(out) ? fs.readFileSync(out, 'utf8').trim().split('\n').filter(Boolean) : [];
+  return lines.map((l) => JSON.parse(l) as Captured);
+}
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+function walk(node: PlanNode, out: string[]): void {
+  const rel = node['Relation Name'] ? ` on ${node['Relation Name']}` : '';
+  const idx = node['Index Name'] ? ` using ${node['Index Name']}` : '';
+  if (/Scan/.test(node['Node Type'])) out.push(`${node['Node Type']}${rel}${idx}`);
+  for (const child of node.Plans ?? []) walk(child, out);
+}
+
+export async function dashboardQueries(stack: BenchStack, seeded: Seeded, n: number, requests: number): Promise<ScenarioResult> {
+  const t0 = Date.now();
+  const tag = 'dashboard';
+  progress(tag, `inserting ${n} read-model cases with SQL ...`);
+  await insertDashboardCases(stack, n);
+  progress(tag, `${n} cases inserted`);
+
+  const queries: Array<{ name: string; client: ApiClient; url: string }> = [
+    {
+      name: 'case list',
+      client: seeded.coordinator,
+      url: `/cases?plan=${DASH_PLAN}&agency=${LEAD_AGENCIES[0]}&status=active&overdue=true&pageSize=50`,
+    },
+    { name: 'plan overview', client: seeded.coordinator, url: `/plans/${DASH_PLAN}` },
+    { name: 'inbox', client: seeded.focal[LEAD_AGENCIES[0]], url: '/inbox?pageSize=50' },
+  ];
+  const comparisons: Comparison[] = [];
+  const figures: Record<string, unknown> = {};
+  const notes: string[] = [];
+  for (const q of queries) {
+    const statements = await capture(stack, q.client, q.url);
+    const explains: Record<string, string[]> = {};
+    for (const st of statements) {
+      if (!/\b(cases|case_steps)\b/.test(st.text)) continue;
+      const { rows } = await stack.pg.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (FORMAT JSON) ${st.text}`, st.params);
+      const scans: string[] = [];
+      walk(rows[0]['QUERY PLAN'][0].Plan, scans);
+      explains[st.text.replace(/\s+/g, ' ').slice(0, 90)] = scans;
+    }
+    const seqScans = Object.values(explains).flat().filter((s) => /^Seq Scan on (cases|case_steps)/.test(s));
+    if (seqScans.length) notes.push(`${q.name}: sequential scan(s): ${seqScans.join('; ')}`);
+
+    for (let i = 0; i < 20; i++) await q.client.request('GET', q.url); // warm-up
+    const api: number[] = [];
+    await pooled(requests, USERS, async () => {
+      const s = performance.now();
+      await q.client.request('GET', q.url);
+      api.push(performance.now() - s);
+      if (api.length % 50 === 0) progress(tag, `${q.name}: ${api.length}/${requests} API requests`);
+    });
+    const bare: number[] = [];
+    await pooled(requests, USERS, async () => {
+      const s = performance.now();
+      for (const st of statements) await stack.pg.query(st.text, st.params);
+      bare.push(performance.now() - s);
+    });
+    const a = summarize(api);
+    const b = summarize(bare);
+    figures[q.name] = { url: q.url, statements: statements.length, api: a, bare: b, explain: explains };
+    comparisons.push(compare(`${q.name} p50`, 'ms', a.p50, b.p50));
+    comparisons.push(compare(`${q.name} p95`, 'ms', a.p95, b.p95, { ratio: 1.5, higherIsBetter: false, absolute: { max: 100 } }));
+  }
+  endProgress();
+  return {
+    scenario: 'dashboard',
+    title: `dashboard queries over ${n} cases, ${USERS} concurrent users, API vs the same SQL through bare pg`,
+    parameters: { cases: n, users: USERS, requestsPerQuery: requests },
+    comparisons,
+    figures,
+    notes: [
+      'The baseline replays, in order, every statement the API sent for that request (authentication included), captured from the API process.',
+      ...notes,
+    ],
+    durationMs: Date.now() - t0,
+  };
+}

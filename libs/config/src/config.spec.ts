@@ -1,0 +1,48 @@
+import { ConfigError, loadConfig } from './config';
+
+const services = {
+  DATABASE_URL: 'postgres://u:p@127.0.0.1:5433/napflow',
+  TEMPORAL_ADDRESS: '127.0.0.1:7233',
+  SMTP_URL: 'smtp://127.0.0.1:2525',
+};
+
+describe(loadConfig.name, () => {
+  it('applies defaults when only the services are given', () => {
+    const cfg = loadConfig(services);
+    expect(cfg.temporal).toEqual({
+      address: '127.0.0.1:7233',
+      namespace: 'napflow',
+      taskQueue: 'napflow-cases',
+      workflowBundlePath: undefined,
+    });
+    expect(cfg.http).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://127.0.0.1:3000' });
+    expect(cfg.demo).toBe(true);
+    expect(cfg.auth.tokenTtlSeconds).toBe(43200);
+  });
+
+  it('names every bad variable at once', () => {
+    const call = () =>
+      loadConfig({ ...services, PORT: 'eighty', DATABASE_URL: 'mysql://x', NAPFLOW_DEMO: 'maybe', SMTP_URL: 'http://x' });
+    expect(call).toThrow(ConfigError);
+    try {
+      call();
+    } catch (e) {
+      const problems = (e as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/^PORT: /m);
+      expect(problems).toMatch(/^DATABASE_URL: must be a postgres:\/\/ URL/m);
+      expect(problems).toMatch(/^NAPFLOW_DEMO: must be true or false/m);
+      expect(problems).toMatch(/^SMTP_URL: /m);
+    }
+  });
+
+  it('requires the service addresses unless told otherwise', () => {
+    expect(() => loadConfig({})).toThrow(/DATABASE_URL: not set[\s\S]*TEMPORAL_ADDRESS: not set[\s\S]*SMTP_URL: not set/);
+    expect(loadConfig({}, { requireServices: false }).databaseUrl).toBe('');
+  });
+
+  it('treats empty variables as unset and parses booleans', () => {
+    const cfg = loadConfig({ ...services, PUBLIC_URL: '', NAPFLOW_DEMO: 'false', HOST: '0.0.0.0', PORT: '8080' });
+    expect(cfg.demo).toBe(false);
+    expect(cfg.http.publicUrl).toBe('http://localhost:8080');
+  });
+});

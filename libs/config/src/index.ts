@@ -1,0 +1,1 @@
+export { loadConfig, ConfigError, type AppConfig, type Env } from './config';

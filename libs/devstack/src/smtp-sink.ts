@@ -1,0 +1,413 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import type net from 'node:net';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { type AddressObject, simpleParser } from 'mailparser';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { DevStackError } from './devstack-error';
+
+/** One line of `<dir>/index.json`: what the mailbox lists. */
+export interface MailIndexEntry {
+  id: string;
+  /** The Message-ID header, with its angle brackets, as sent. */
+  messageId?: string;
+  from?: string;
+  /** Envelope recipients (RCPT TO), so Bcc is visible too. */
+  to: string[];
+  subject?: string;
+  /** The Date header (ISO), or the arrival time when absent. */
+  date: string;
+  receivedAt: string;
+  /** File name of the raw message under the mail dir. */
+  file: string;
+  size: number;
+}
+
+export interface ReceivedMail extends MailIndexEntry {
+  text?: string;
+  html?: string;
+  /** Header lines, lower-case names (first value when repeated). */
+  headers: Record<string, string>;
+}
+
+/**
+ * Faults for drills. Each applies until cleared; counts (`...Next`) run down one per transaction
+ * and are deterministic, rates draw from Math.random.
+ */
+export interface SmtpFaults {
+  /** Share (0..1) of MAIL FROM / RCPT TO / DATA commands answered `451` (try again later). */
+  tempFailRate?: number;
+  /** The next N transactions are answered `451` at MAIL FROM. */
+  tempFailNext?: number;
+  /** Refuse recipients with `550`: all of them, or those the predicate picks. */
+  reject?: boolean | ((recipient: string) => boolean);
+  /** After the message body arrives, close the connection without replying: always, or the next N times. */
+  dropAfterData?: boolean | number;
+}
+
+export interface SmtpSinkStats {
+  accepted: number;
+  tempFailed: number;
+  rejected: number;
+  dropped: number;
+}
+
+export interface SmtpSinkOptions {
+  /** Where .eml files and index.json are kept (created if missing; existing index is loaded). */
+  dir: string;
+  host?: string;
+  /** 0 (default) = a free port. */
+  port?: number;
+  /** Largest accepted message, bytes (default 25 MB). */
+  maxSize?: number;
+}
+
+interface SmtpConnectionInternals {
+  id: string;
+  _socket?: net.Socket;
+}
+
+const INDEX_FILE = 'index.json';
+
+/**
+ * An in-process SMTP server that keeps every message as an .eml file plus a JSON index, and can
+ * misbehave on purpose (451, 550, outage, dropped connection) for resilience drills.
+ */
+export class SmtpSink {
+  readonly dir: string;
+  readonly host: string;
+  private port: number;
+  private server: SMTPServer | undefined;
+  private listening = false;
+  private readonly entries: ReceivedMail[] = [];
+  private readonly events = new EventEmitter();
+  private faultState: SmtpFaults = {};
+  private writeChain: Promise<void> = Promise.resolve();
+  readonly stats: SmtpSinkStats = { accepted: 0, tempFailed: 0, rejected: 0, dropped: 0 };
+
+  private constructor(private readonly options: SmtpSinkOptions) {
+    this.dir = options.dir;
+    this.host = options.host ?? '127.0.0.1';
+    this.port = options.port ?? 0;
+    this.events.setMaxListeners(0);
+  }
+
+  static async start(options: SmtpSinkOptions): Promise<SmtpSink> {
+    const sink = new SmtpSink(options);
+    fs.mkdirSync(sink.dir, { recursive: true });
+    sink.loadIndex();
+    await sink.listen();
+    return sink;
+  }
+
+  get url(): string {
+    return `smtp://${this.host}:${this.port}`;
+  }
+
+  get boundPort(): number {
+    return this.port;
+  }
+
+  get isUp(): boolean {
+    return this.listening;
+  }
+
+  /** Messages in arrival order (those loaded from an earlier run carry index fields only). */
+  messages(): ReceivedMail[] {
+    return [...this.entries];
+  }
+
+  /** A message with its text/HTML parts, read from disk when not in memory. */
+  async read(id: string): Promise<ReceivedMail | undefined> {
+    const entry = this.entries.find((m) => m.id === id);
+    if (!entry) return undefined;
+    if (entry.text !== undefined || entry.html !== undefined) return entry;
+    const parsed = await parseMail(fs.readFileSync(path.join(this.dir, entry.file)));
+    return { ...entry, ...parsed };
+  }
+
+  rawPath(id: string): string | undefined {
+    const entry = this.entries.find((m) => m.id === id);
+    return entry ? path.join(this.dir, entry.file) : undefined;
+  }
+
+  /** The first message (already here or arriving) that satisfies `predicate`, within `timeoutMs`. */
+  waitFor(predicate: (mail: ReceivedMail) => boolean, timeoutMs = 10_000): Promise<ReceivedMail> {
+    const found = this.entries.find(predicate);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const onMessage = (mail: ReceivedMail): void => {
+        if (!predicate(mail)) return;
+        cleanup();
+        resolve(mail);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        const seen = this.entries.map((m) => `${m.subject ?? '(no subject)'} → ${m.to.join(', ')}`).slice(-10);
+        reject(
+          new Error(
+            `no matching email within ${timeoutMs} ms; ${this.entries.length} received` +
+              (seen.length ? `, latest: ${seen.join(' | ')}` : ''),
+          ),
+        );
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.events.removeListener('message', onMessage);
+      };
+      this.events.on('message', onMessage);
+    });
+  }
+
+  onMessage(listener: (mail: ReceivedMail) => void): () => void {
+    this.events.on('message', listener);
+    return () => this.events.removeListener('message', listener);
+  }
+
+  setFaults(faults: SmtpFaults): void {
+    this.faultState = { ...faults };
+  }
+
+  clearFaults(): void {
+    this.faultState = {};
+  }
+
+  get faults(): Readonly<SmtpFaults> {
+    return this.faultState;
+  }
+
+  /** Outage: stop listening and cut every open session; the port stays ours to come back on. */
+  async goDown(): Promise<void> {
+    const server = this.server;
+    if (!server || !this.listening) return;
+    this.listening = false;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
+    destroyConnections(server);
+    await closed;
+  }
+
+  /** End of the outage: listen again on the same port. */
+  async comeBack(): Promise<void> {
+    if (this.listening) return;
+    await this.listen();
+  }
+
+  async stop(): Promise<void> {
+    await this.goDown();
+    await this.writeChain;
+    this.events.removeAllListeners();
+  }
+
+  private async listen(): Promise<void> {
+    const server = this.createServer();
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException): void => {
+        reject(
+          new DevStackError(
+            'smtp',
+            `the SMTP sink could not listen on ${this.host}:${this.port}: ${err.message}`,
+            err.code === 'EADDRINUSE'
+              ? `port ${this.port} is in use: stop what holds it, or set SMTP_URL to a server you run`
+              : 'set SMTP_URL to an SMTP server you run',
+          ),
+        );
+      };
+      server.server.once('error', onError);
+      server.server.listen(this.port, this.host, () => {
+        server.server.removeListener('error', onError);
+        resolve();
+      });
+    });
+    // Errors after start (a client resetting) are not fatal to a sink.
+    server.on('error', () => undefined);
+    const address = server.server.address();
+    if (address && typeof address === 'object') this.port = address.port;
+    this.server = server;
+    this.listening = true;
+  }
+
+  private createServer(): SMTPServer {
+    return new SMTPServer({
+      banner: 'napflow SMTP sink',
+      authOptional: true,
+      disabledCommands: ['AUTH', 'STARTTLS'],
+      hideSTARTTLS: true,
+      logger: false,
+      size: this.options.maxSize ?? 25 * 1024 * 1024,
+      closeTimeout: 1000,
+      onMailFrom: (_address, _session, callback) => {
+        const faults = this.faultState;
+        if (faults.tempFailNext && faults.tempFailNext > 0) {
+          faults.tempFailNext -= 1;
+          return callback(this.tempFailure());
+        }
+        if (this.draw()) return callback(this.tempFailure());
+        callback();
+      },
+      onRcptTo: (address, _session, callback) => {
+        const reject = this.faultState.reject;
+        if (reject === true || (typeof reject === 'function' && reject(address.address))) {
+          this.stats.rejected += 1;
+          return callback(smtpError(550, `5.1.1 <${address.address}>: recipient refused (napflow sink drill)`));
+        }
+        if (this.draw()) return callback(this.tempFailure());
+        callback();
+      },
+      onData: (stream, session, callback) => {
+        void this.receive(stream, session).then(
+          (outcome) => {
+            if (outcome === 'drop') return; // no reply at all: the client sees the connection close
+            if (outcome instanceof Error) return callback(outcome);
+            callback(null, `Queued as ${outcome}`);
+          },
+          (err: unknown) => callback(smtpError(451, `4.3.0 sink could not store the message: ${String(err)}`)),
+        );
+      },
+    });
+  }
+
+  private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string | Error | 'drop'> {
+    const raw = await readAll(stream);
+    if (stream.sizeExceeded) return smtpError(552, '5.3.4 message too big');
+    const faults = this.faultState;
+    if (faults.dropAfterData === true || (typeof faults.dropAfterData === 'number' && faults.dropAfterData > 0)) {
+      if (typeof faults.dropAfterData === 'number') faults.dropAfterData -= 1;
+      this.stats.dropped += 1;
+      this.dropSession(session.id);
+      return 'drop';
+    }
+    if (this.draw()) return this.tempFailure();
+
+    const parsed = await parseMail(raw);
+    const receivedAt = new Date();
+    const id = `${receivedAt.getTime().toString(36)}-${randomBytes(4).toString('hex')}`;
+    const file = `${receivedAt.toISOString().replace(/[:.]/g, '-')}-${id}.eml`;
+    const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined;
+    const mail: ReceivedMail = {
+      id,
+      messageId: parsed.headers['message-id'],
+      from: parsed.from ?? envelopeFrom,
+      to: session.envelope.rcptTo.map((r) => r.address),
+      subject: parsed.subject,
+      date: parsed.date ?? receivedAt.toISOString(),
+      receivedAt: receivedAt.toISOString(),
+      file,
+      size: raw.length,
+      text: parsed.text,
+      html: parsed.html,
+      headers: parsed.headers,
+    };
+    // Reply only once the message is on disk: a client that got 250 finds it in the mail dir.
+    await this.persist(mail, raw);
+    this.entries.push(mail);
+    this.stats.accepted += 1;
+    this.events.emit('message', mail);
+    return id;
+  }
+
+  private persist(mail: ReceivedMail, raw: Buffer): Promise<void> {
+    const run = async (): Promise<void> => {
+      await fs.promises.writeFile(path.join(this.dir, mail.file), raw);
+      const index = [...this.entries, mail].map(toIndexEntry);
+      const tmp = path.join(this.dir, `.${INDEX_FILE}.${process.pid}.tmp`);
+      await fs.promises.writeFile(tmp, JSON.stringify(index, null, 1));
+      await fs.promises.rename(tmp, path.join(this.dir, INDEX_FILE));
+    };
+    const next = this.writeChain.then(run);
+    this.writeChain = next.catch(() => undefined);
+    return next;
+  }
+
+  private loadIndex(): void {
+    const file = path.join(this.dir, INDEX_FILE);
+    if (!fs.existsSync(file)) return;
+    try {
+      const index = JSON.parse(fs.readFileSync(file, 'utf8')) as MailIndexEntry[];
+      for (const entry of index) this.entries.push({ ...entry, headers: {} });
+    } catch {
+      // A damaged index loses the listing, not the mail: the .eml files stay.
+      fs.renameSync(file, `${file}.damaged-${Date.now()}`);
+    }
+  }
+
+  private draw(): boolean {
+    const rate = this.faultState.tempFailRate ?? 0;
+    return rate > 0 && Math.random() < rate;
+  }
+
+  private tempFailure(): Error {
+    this.stats.tempFailed += 1;
+    return smtpError(451, '4.3.0 try again later (napflow sink drill)');
+  }
+
+  private dropSession(sessionId: string): void {
+    const connections = (this.server as unknown as { connections?: Set<SmtpConnectionInternals> } | undefined)
+      ?.connections;
+    for (const connection of connections ?? []) {
+      if (connection.id === sessionId) connection._socket?.destroy();
+    }
+  }
+}
+
+export function toIndexEntry(mail: MailIndexEntry): MailIndexEntry {
+  const { id, messageId, from, to, subject, date, receivedAt, file, size } = mail;
+  return { id, messageId, from, to, subject, date, receivedAt, file, size };
+}
+
+/** Reads `<dir>/index.json` (from any process); empty when nothing arrived yet. */
+export function readMailIndex(dir: string): MailIndexEntry[] {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, INDEX_FILE), 'utf8')) as MailIndexEntry[];
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/** Parses a raw message into the parts the mailbox shows. */
+export async function parseMail(raw: Buffer): Promise<{
+  from?: string;
+  subject?: string;
+  date?: string;
+  text?: string;
+  html?: string;
+  headers: Record<string, string>;
+}> {
+  const parsed = await simpleParser(raw, { skipImageLinks: true });
+  const headers: Record<string, string> = {};
+  for (const line of parsed.headerLines) {
+    const name = line.key.toLowerCase();
+    if (!(name in headers)) headers[name] = line.line.slice(line.line.indexOf(':') + 1).trim();
+  }
+  return {
+    from: addressText(parsed.from),
+    subject: parsed.subject,
+    date: parsed.date?.toISOString(),
+    text: parsed.text,
+    html: typeof parsed.html === 'string' ? parsed.html : undefined,
+    headers,
+  };
+}
+
+function addressText(address: AddressObject | AddressObject[] | undefined): string | undefined {
+  if (!address) return undefined;
+  return (Array.isArray(address) ? address : [address]).map((a) => a.text).join(', ');
+}
+
+function smtpError(code: number, message: string): Error & { responseCode: number } {
+  return Object.assign(new Error(message), { responseCode: code });
+}
+
+function destroyConnections(server: SMTPServer): void {
+  const connections = (server as unknown as { connections?: Set<SmtpConnectionInternals> }).connections;
+  for (const connection of connections ?? []) connection._socket?.destroy();
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

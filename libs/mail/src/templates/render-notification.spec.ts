@@ -1,0 +1,110 @@
+import type { NotificationKind } from '@app/domain/case/case.types';
+import type { NotificationFacts } from '../mail.types';
+import { renderNotification } from './render-notification';
+
+const KINDS: NotificationKind[] = [
+  'step_assigned', 'reminder', 'due_today', 'overdue', 'escalation',
+  'decision_requested', 'decision_made', 'returned_for_rework', 'case_closed', 'weekly_digest',
+];
+
+function facts(kind: NotificationKind, language: 'ru' | 'en', extra: Partial<NotificationFacts> = {}): NotificationFacts {
+  return {
+    kind,
+    language,
+    recipientName: 'Айгуль Осмонова',
+    timeZone: 'Asia/Bishkek',
+    planCode: 'KG-NAP-2013',
+    caseCode: 'RPM-HANDOVER',
+    caseTitle: 'Radiation portal monitors handed to the Border Service',
+    stepKey: 'train',
+    stepTitle: 'Training of Border Service officers',
+    dueOn: '2015-01-01',
+    level: 2,
+    decision: 'approve_with_comments',
+    comment: 'Add the <training> plan & schedule',
+    actorName: 'Bakyt Sydykov',
+    actorAgency: 'KG-MOJ',
+    agencies: ['KG-BS'],
+    outcome: 'completed',
+    ...(kind === 'weekly_digest'
+      ? {
+          digest: {
+            agencyName: 'State Customs Service',
+            weekOf: '2026-11-30',
+            dueThisWeek: [{ caseCode: 'DL-EXPORT', caseTitle: 'Draft law on identification', stepTitle: 'Legal review', dueOn: '2026-12-02' }],
+            overdue: [],
+            awaitingDecision: [{ caseCode: 'GD-CWC', caseTitle: 'CWC decision', stepTitle: 'Approval', dueOn: null }],
+          },
+        }
+      : {}),
+    ...extra,
+  };
+}
+
+const flat = (t: string) => t.replace(/\s+/g, ' ');
+
+describe('renderNotification', () => {
+  describe.each(KINDS)('%s', (kind) => {
+    it('renders English and Russian with every fact and no placeholders left', () => {
+      for (const language of ['en', 'ru'] as const) {
+        const mail = renderNotification(facts(kind, language));
+        expect(mail.subject.length).toBeGreaterThan(10);
+        expect(mail.subject).not.toMatch(/undefined|null|\[object/);
+        expect(mail.text).not.toMatch(/undefined|null|\[object/);
+        expect(mail.html).toContain(`<html lang="${language}">`);
+        expect(mail.text).toContain(language === 'ru' ? 'Айгуль Осмонова' : 'Dear Айгуль Осмонова');
+        if (kind === 'weekly_digest') {
+          expect(mail.text).toContain('Legal review');
+          expect(mail.text).toContain(language === 'ru' ? 'Просрочено (0)' : 'Overdue (0)');
+          expect(mail.subject).toContain(language === 'ru' ? '30 ноября 2026' : '30 November 2026');
+        } else {
+          expect(mail.subject).toContain('RPM-HANDOVER');
+          expect(flat(mail.text)).toContain(language === 'ru' ? 'четверг, 1 января 2015 г.' : 'Thursday, 1 January 2015');
+          // text-only clients get the same facts as the HTML
+          expect(mail.text).toContain('Training of Border Service officers');
+        }
+      }
+    });
+  });
+
+  it('escapes HTML in user text but keeps it readable in the text part', () => {
+    const mail = renderNotification(facts('decision_made', 'en'));
+    expect(mail.html).toContain('Add the &lt;training&gt; plan &amp; schedule');
+    expect(mail.html).not.toContain('<training>');
+    expect(mail.text).toContain('> Add the <training> plan & schedule');
+    expect(mail.subject).toBe('Decision recorded, approved with comments: Training of Border Service officers (RPM-HANDOVER)');
+  });
+
+  it('writes Russian subjects and decisions in Russian', () => {
+    const mail = renderNotification(facts('decision_made', 'ru'));
+    expect(mail.subject).toBe('Решение принято, одобрено с замечаниями: Training of Border Service officers (RPM-HANDOVER)');
+    expect(mail.text).toContain('Комментарий:');
+    expect(flat(renderNotification(facts('reminder', 'ru')).text)).toContain('осталось 2 рабочих дня');
+    expect(flat(renderNotification(facts('reminder', 'en')).text)).toContain('in 2 working days');
+  });
+
+  it('offers one link per choice, says opening changes nothing, and shows the expiry in the state time zone', () => {
+    const mail = renderNotification(
+      facts('decision_requested', 'en', {
+        action: { url: 'https://napflow.example.org/email-links/TOKEN', choices: ['approve', 'reject'], expiresAt: '2026-12-11T03:00:00Z' },
+      }),
+    );
+    expect(mail.text).toContain('Approve:\n  https://napflow.example.org/email-links/TOKEN?choice=approve');
+    expect(mail.text).toContain('Reject:\n  https://napflow.example.org/email-links/TOKEN?choice=reject');
+    expect(flat(mail.text)).toContain('Opening the link changes nothing');
+    expect(flat(mail.text)).toContain('11 Dec 2026, 09:00 (Asia/Bishkek)');
+    expect(mail.html).toContain('href="https://napflow.example.org/email-links/TOKEN?choice=approve"');
+  });
+
+  it('tells a deputy whom they stand in for', () => {
+    expect(flat(renderNotification(facts('overdue', 'ru', { onBehalfOfName: 'Нурлан Асанов' })).text)).toContain(
+      'как заместитель отсутствующего сотрудника: Нурлан Асанов',
+    );
+  });
+
+  it('leaves out absent facts instead of printing them', () => {
+    const mail = renderNotification({ kind: 'case_closed', language: 'en', recipientName: 'A', timeZone: 'Asia/Dushanbe', caseCode: 'X', caseTitle: 'T' });
+    expect(mail.text).not.toMatch(/Due on|Step:|undefined/);
+    expect(mail.subject).toBe('Case closed: T (X)');
+  });
+});

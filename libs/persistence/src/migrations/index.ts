@@ -1,0 +1,5 @@
+import { InitialSchema1764201600000 } from './1764201600000-InitialSchema';
+import { Mail1764288000000 } from './1764288000000-Mail';
+
+// Every migration, oldest first. Append new ones at the end (no globs: the bundled build and jest both load this).
+export const migrations = [InitialSchema1764201600000, Mail1764288000000];

@@ -1,0 +1,171 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { type AccessScope, scopeCondition } from '../access-scope';
+import { isUniqueViolation, translateWriteError } from '../persistence.errors';
+import { SqlParams } from '../sql-params';
+
+export interface NewPlan {
+  code: string;
+  stateCode: string;
+  title: string;
+  adoptedOn: string | null;
+  version?: number;
+}
+
+export interface Plan {
+  code: string;
+  stateCode: string;
+  title: string;
+  adoptedOn: string | null;
+  version: number;
+}
+
+export interface PlanProgress {
+  total: number;
+  byStatus: { active: number; completed: number; rejected: number; withdrawn: number };
+  /** active cases past their due instant */
+  overdue: number;
+  /** active cases due within `dueSoonDays` and not overdue */
+  dueSoon: number;
+  /** mean progress (0..1) of the cases that were not withdrawn */
+  averageProgress: number;
+}
+
+export interface PlanShare {
+  planCode: string;
+  agencyCode: string | null;
+  stateCode: string | null;
+}
+
+interface PlanRow {
+  code: string;
+  state_code: string;
+  title: string;
+  adopted_on: string | null;
+  version: number;
+}
+
+const SELECT_PLAN = `SELECT p.code, p.state_code, p.title, p.adopted_on::text AS adopted_on, p.version FROM action_plans p`;
+
+@Injectable()
+export class PlansRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async create(input: NewPlan): Promise<Plan> {
+    try {
+      await this.dataSource.query(
+        `INSERT INTO action_plans (code, state_code, title, adopted_on, version) VALUES ($1, $2, $3, $4::date, $5)`,
+        [input.code, input.stateCode, input.title, input.adoptedOn, input.version ?? 1],
+      );
+    } catch (err) {
+      translateWriteError(err, 'plan', input.code);
+    }
+    return (await this.get(input.code)) as Plan;
+  }
+
+  /** Inserts the plan unless it exists; returns whether it was inserted. */
+  async insertIfMissing(input: NewPlan): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `INSERT INTO action_plans (code, state_code, title, adopted_on, version) VALUES ($1, $2, $3, $4::date, $5)
+       ON CONFLICT (code) DO NOTHING RETURNING code`,
+      [input.code, input.stateCode, input.title, input.adoptedOn, input.version ?? 1],
+    );
+    return rows.length > 0;
+  }
+
+  /** The plan if it exists and `scope` may read it (no scope: unrestricted, for internal use). */
+  async get(code: string, scope?: AccessScope): Promise<Plan | null> {
+    const sql = new SqlParams();
+    const where = [`p.code = ${sql.add(code)}`];
+    if (scope) where.push(scopeCondition(scope, sql, 'p.code', 'p.state_code'));
+    const rows = await this.dataSource.query<PlanRow[]>(`${SELECT_PLAN} WHERE ${where.join(' AND ')}`, sql.values);
+    return rows[0] ? toPlan(rows[0]) : null;
+  }
+
+  async list(scope: AccessScope, filter: { stateCode?: string } = {}): Promise<Plan[]> {
+    const sql = new SqlParams();
+    const where = [scopeCondition(scope, sql, 'p.code', 'p.state_code')];
+    if (filter.stateCode) where.push(`p.state_code = ${sql.add(filter.stateCode)}`);
+    const rows = await this.dataSource.query<PlanRow[]>(
+      `${SELECT_PLAN} WHERE ${where.join(' AND ')} ORDER BY p.state_code, p.code`,
+      sql.values,
+    );
+    return rows.map(toPlan);
+  }
+
+  /** Counts by status, overdue and due within `dueSoonDays` days of `now`. */
+  async progress(code: string, now: Date = new Date(), dueSoonDays = 7): Promise<PlanProgress> {
+    const rows = await this.dataSource.query<
+      { total: number; active: number; completed: number; rejected: number; withdrawn: number; overdue: number; due_soon: number; avg: number | null }[]
+    >(
+      `SELECT count(*)::int AS total,
+              count(*) FILTER (WHERE status = 'active')::int AS active,
+              count(*) FILTER (WHERE status = 'completed')::int AS completed,
+              count(*) FILTER (WHERE status = 'rejected')::int AS rejected,
+              count(*) FILTER (WHERE status = 'withdrawn')::int AS withdrawn,
+              count(*) FILTER (WHERE status = 'active' AND due_at < $2)::int AS overdue,
+              count(*) FILTER (WHERE status = 'active' AND due_at >= $2 AND due_at < $2::timestamptz + make_interval(days => $3))::int AS due_soon,
+              avg(progress) FILTER (WHERE status <> 'withdrawn')::float8 AS avg
+       FROM cases WHERE plan_code = $1`,
+      [code, now, dueSoonDays],
+    );
+    const r = rows[0];
+    return {
+      total: r.total,
+      byStatus: { active: r.active, completed: r.completed, rejected: r.rejected, withdrawn: r.withdrawn },
+      overdue: r.overdue,
+      dueSoon: r.due_soon,
+      averageProgress: r.avg ?? 0,
+    };
+  }
+
+  /** Lets an organisation (agencyCode) or every person of a state (stateCode) observe the plan. Idempotent. */
+  async share(planCode: string, grantee: { agencyCode: string } | { stateCode: string }): Promise<void> {
+    const agency = 'agencyCode' in grantee ? grantee.agencyCode : null;
+    const state = 'stateCode' in grantee ? grantee.stateCode : null;
+    try {
+      await this.dataSource.query(
+        `INSERT INTO plan_shares (plan_code, agency_code, state_code)
+         SELECT $1, $2, $3
+         WHERE NOT EXISTS (SELECT 1 FROM plan_shares WHERE plan_code = $1
+                           AND agency_code IS NOT DISTINCT FROM $2 AND state_code IS NOT DISTINCT FROM $3)`,
+        [planCode, agency, state],
+      );
+    } catch (err) {
+      // a concurrent identical share is fine
+      if (isUniqueViolation(err)) return;
+      translateWriteError(err, 'plan share', planCode);
+    }
+  }
+
+  async unshare(planCode: string, grantee: { agencyCode: string } | { stateCode: string }): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      'agencyCode' in grantee
+        ? `DELETE FROM plan_shares WHERE plan_code = $1 AND agency_code = $2 RETURNING id`
+        : `DELETE FROM plan_shares WHERE plan_code = $1 AND state_code = $2 RETURNING id`,
+      [planCode, 'agencyCode' in grantee ? grantee.agencyCode : grantee.stateCode],
+    );
+    return rows.length > 0;
+  }
+
+  async shares(planCode: string): Promise<PlanShare[]> {
+    const rows = await this.dataSource.query<{ plan_code: string; agency_code: string | null; state_code: string | null }[]>(
+      `SELECT plan_code, agency_code, state_code FROM plan_shares WHERE plan_code = $1 ORDER BY id`,
+      [planCode],
+    );
+    return rows.map((r) => ({ planCode: r.plan_code, agencyCode: r.agency_code, stateCode: r.state_code }));
+  }
+
+  /** The plan codes shared with an agency or its state: the `sharedPlanCodes` of an AccessScope. */
+  async sharedPlanCodesFor(who: { agencyCode: string | null; stateCode: string | null }): Promise<string[]> {
+    const rows = await this.dataSource.query<{ plan_code: string }[]>(
+      `SELECT DISTINCT plan_code FROM plan_shares WHERE agency_code = $1 OR state_code = $2 ORDER BY plan_code`,
+      [who.agencyCode, who.stateCode],
+    );
+    return rows.map((r) => r.plan_code);
+  }
+}
+
+function toPlan(r: PlanRow): Plan {
+  return { code: r.code, stateCode: r.state_code, title: r.title, adoptedOn: r.adopted_on, version: r.version };
+}

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { CaseStatus, StepKind } from '@app/domain/case/case.types';
+import { type AccessScope, scopeCondition } from '../access-scope';
+import { iso, SqlParams } from '../sql-params';
+import { type Page, type PageRequest, pageBounds } from './cases.repository';
+
+export interface InboxItem {
+  caseId: string;
+  caseCode: string;
+  caseTitle: string;
+  caseKind: string;
+  caseStatus: CaseStatus;
+  planCode: string;
+  stateCode: string;
+  workflowId: string;
+  stepKey: string;
+  stepTitle: string;
+  stepKind: StepKind;
+  assignees: string[];
+  dueOn: string | null;
+  dueAt: string | null;
+  overdue: boolean;
+  occurrence: number;
+  startedAt: string | null;
+}
+
+interface InboxRow {
+  case_id: string;
+  case_code: string;
+  case_title: string;
+  case_kind: string;
+  case_status: CaseStatus;
+  plan_code: string;
+  state_code: string;
+  workflow_id: string;
+  key: string;
+  title: string;
+  kind: StepKind;
+  assignees: string[];
+  due_on: string | null;
+  due_at: Date | null;
+  overdue: boolean;
+  occurrence: number;
+  started_at: Date | null;
+  total?: number;
+}
+
+@Injectable()
+export class StepsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Active steps whose assignees contain one of `agencies`, within the caller's scope, soonest due first. */
+  async inbox(agencies: string[], scope: AccessScope, page: PageRequest = {}, now: Date = new Date()): Promise<Page<InboxItem>> {
+    const { limit, offset } = pageBounds(page);
+    const sql = new SqlParams();
+    const nowP = sql.add(now);
+    const rows = await this.dataSource.query<InboxRow[]>(
+      `SELECT c.id AS case_id, c.code AS case_code, c.title AS case_title, c.kind AS case_kind, c.status AS case_status,
+              c.plan_code, c.state_code, c.workflow_id, s.key, s.title, s.kind, s.assignees, s.due_on::text AS due_on,
+              s.due_at, (s.due_at < ${nowP}) AS overdue, s.occurrence, s.started_at, count(*) OVER ()::int AS total
+       FROM case_steps s JOIN cases c ON c.id = s.case_id
+       WHERE s.status = 'active' AND s.assignees && ${sql.add(agencies)}::text[]
+         AND ${scopeCondition(scope, sql, 'c.plan_code', 'c.state_code')}
+       ORDER BY s.due_at ASC NULLS LAST, c.id, s.key
+       LIMIT ${sql.add(limit)} OFFSET ${sql.add(offset)}`,
+      sql.values,
+    );
+    return { items: rows.map(toInboxItem), total: rows[0]?.total ?? 0, limit, offset };
+  }
+
+  /** Active steps with a due date, for calendar feeds of the given agencies (unscoped: feeds are per agency). */
+  async openStepsOf(agencies: string[], now: Date = new Date()): Promise<InboxItem[]> {
+    const rows = await this.dataSource.query<InboxRow[]>(
+      `SELECT c.id AS case_id, c.code AS case_code, c.title AS case_title, c.kind AS case_kind, c.status AS case_status,
+              c.plan_code, c.state_code, c.workflow_id, s.key, s.title, s.kind, s.assignees, s.due_on::text AS due_on,
+              s.due_at, (s.due_at < $2) AS overdue, s.occurrence, s.started_at
+       FROM case_steps s JOIN cases c ON c.id = s.case_id
+       WHERE s.status = 'active' AND s.assignees && $1::text[] AND s.due_on IS NOT NULL
+       ORDER BY s.due_at, c.id, s.key`,
+      [agencies, now],
+    );
+    return rows.map(toInboxItem);
+  }
+}
+
+function toInboxItem(r: InboxRow): InboxItem {
+  return {
+    caseId: r.case_id,
+    caseCode: r.case_code,
+    caseTitle: r.case_title,
+    caseKind: r.case_kind,
+    caseStatus: r.case_status,
+    planCode: r.plan_code,
+    stateCode: r.state_code,
+    workflowId: r.workflow_id,
+    stepKey: r.key,
+    stepTitle: r.title,
+    stepKind: r.kind,
+    assignees: r.assignees,
+    dueOn: r.due_on,
+    dueAt: iso(r.due_at),
+    overdue: r.overdue === true,
+    occurrence: r.occurrence,
+    startedAt: iso(r.started_at),
+  };
+}

@@ -1,0 +1,56 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Bearer tokens: the raw token is returned once and only its sha256 is stored. */
+@Injectable()
+export class TokensRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async issue(personId: string, ttlMs: number, now: Date = new Date()): Promise<{ token: string; expiresAt: Date }> {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now.getTime() + ttlMs);
+    await this.dataSource.query(`INSERT INTO access_tokens (token_hash, person_id, expires_at, created_at) VALUES ($1, $2, $3, $4)`, [
+      hashToken(token),
+      personId,
+      expiresAt,
+      now,
+    ]);
+    return { token, expiresAt };
+  }
+
+  /** The person a valid (not expired, not revoked) token belongs to, or null. */
+  async resolve(token: string, now: Date = new Date()): Promise<{ personId: string; expiresAt: Date } | null> {
+    const rows = await this.dataSource.query<{ person_id: string; expires_at: Date }[]>(
+      `SELECT t.person_id, t.expires_at FROM access_tokens t JOIN people p ON p.id = t.person_id
+       WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND p.active`,
+      [hashToken(token), now],
+    );
+    return rows[0] ? { personId: rows[0].person_id, expiresAt: rows[0].expires_at } : null;
+  }
+
+  async revoke(token: string, now: Date = new Date()): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `UPDATE access_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL RETURNING token_hash`,
+      [hashToken(token), now],
+    );
+    return rows.length > 0;
+  }
+
+  async revokeAllFor(personId: string, now: Date = new Date()): Promise<number> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `UPDATE access_tokens SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL RETURNING token_hash`,
+      [personId, now],
+    );
+    return rows.length;
+  }
+
+  async purgeExpired(before: Date): Promise<number> {
+    const rows = await this.dataSource.query<unknown[]>(`DELETE FROM access_tokens WHERE expires_at < $1 RETURNING token_hash`, [before]);
+    return rows.length;
+  }
+}

@@ -1,0 +1,219 @@
+// The dashboard in a real browser against the real stack: the API (serving the built dashboard), an in-process
+// worker, PostgreSQL, Temporal and the SMTP sink from the e2e global setup. A coordinator creates a plan and imports
+// its measures, a focal point acts from the inbox, the coordinator sees the overview change without reloading.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { ADMIN_PASSWORD, buildWorld, type Harness, PASSWORD, startHarness, type World } from '../e2e/api-harness';
+import { launchChromium, prepareBrowserTests, screenshot, seriousA11yViolations } from './browser-harness';
+
+const LAPTOP = { width: 1366, height: 900 };
+const TABLET = { width: 820, height: 1180 };
+// pages poll the API every 10 s: a change made elsewhere must show within two polls
+const LIVE_TIMEOUT = 25_000;
+// testTimeout in a jest project entry is not applied (it is a global option): set it here
+jest.setTimeout(120_000);
+
+function isoDay(offsetDays: number): string {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() + offsetDays);
+  return d.toISOString().slice(0, 10);
+}
+
+describe('dashboard (browser)', () => {
+  let h: Harness;
+  let world: World;
+  let base: string;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let coordinator: Page;
+  let planCode: string;
+
+  async function newPage(viewport = LAPTOP): Promise<Page> {
+    const ctx = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Asia/Bishkek' });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(15_000);
+    return page;
+  }
+
+  async function signIn(page: Page, email: string, password: string): Promise<void> {
+    await page.goto(`${base}/`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('whoami').waitFor();
+  }
+
+  async function go(page: Page, appPath: string, ready: string): Promise<void> {
+    await page.goto(`${base}/app${appPath}`);
+    await page.locator(ready).first().waitFor();
+  }
+
+  async function checkPage(page: Page, name: string): Promise<void> {
+    await screenshot(page, name);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  }
+
+  function inboxItem(page: Page, caseCode: string, stepKey: string): Locator {
+    return page.locator(`li.inbox-item[data-step="${stepKey}"]`).filter({ hasText: caseCode });
+  }
+
+  beforeAll(async () => {
+    prepareBrowserTests();
+    h = await startHarness({ worker: true });
+    world = await buildWorld(h);
+    await h.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${((h.app.getHttpServer() as Server).address() as AddressInfo).port}`;
+    browser = await launchChromium();
+    planCode = `KG-UI-${h.tag}`;
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('serves the dashboard at / and leaves API paths to the API', async () => {
+    const page = await fetch(`${base}/app/cases`, { headers: { Accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    const api = await fetch(`${base}/cases`, { headers: { Accept: 'text/html' } });
+    expect(api.status).toBe(401);
+    expect(api.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('signs a coordinator in, showing a wrong password as the API words it', async () => {
+    coordinator = await newPage();
+    await coordinator.goto(`${base}/`);
+    await coordinator.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await checkPage(coordinator, '01-sign-in');
+    await coordinator.getByLabel('Email').fill(world.people.coordinator.email);
+    await coordinator.getByLabel('Password').fill('not-the-password');
+    await coordinator.getByRole('button', { name: 'Sign in' }).click();
+    await coordinator.getByRole('alert').waitFor();
+
+    await signIn(coordinator, world.people.coordinator.email, PASSWORD);
+    await expect(coordinator.getByTestId('whoami').textContent()).resolves.toContain('National coordinator');
+  });
+
+  it('creates a plan and imports its measures from a CSV file', async () => {
+    await go(coordinator, '/', '#overview-title');
+    await coordinator.getByText('New plan').click();
+    const planForm = coordinator.getByRole('form', { name: 'New plan' });
+    await planForm.getByLabel('Code', { exact: true }).fill(planCode);
+    await planForm.getByLabel('Title', { exact: true }).fill('National Implementation Action Plan of Kyrgyzstan (dashboard test)');
+    await planForm.getByLabel('State code').fill('KG');
+    await planForm.getByLabel('Adopted on').fill('2013-03-22');
+    await planForm.getByRole('button', { name: 'Save' }).click();
+    await coordinator.waitForURL(`**/app/overview/${planCode}`);
+    await coordinator.getByRole('heading', { name: new RegExp(planCode) }).waitFor();
+
+    const lead = world.agencies.lead;
+    const support = world.agencies.support;
+    const csv = [
+      'kind,code,title,leadAgency,supportingAgencies,dueOn,areaParagraph,areaWeaponType',
+      `measure,M-01,National control list harmonised with the EU lists,${lead},,${isoDay(60)},OP3(d),all`,
+      `measure,M-02,Training for customs officers in export control,${lead},${support},${isoDay(10)},OP3(c),all`,
+      `measure,M-03,Radiation portal monitors at the Customs Union crossings,${support},,${isoDay(120)},OP3(c),nuclear`,
+    ].join('\n');
+    await coordinator.getByText('Import measures').click();
+    const importForm = coordinator.getByRole('form', { name: 'Import measures' });
+    await importForm.getByLabel('CSV or XLSX file of measures').setInputFiles({ name: 'measures.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await importForm.getByRole('button', { name: 'Import' }).click();
+    await coordinator.getByText('Import finished: 3 created.').waitFor();
+
+    await coordinator.locator('.kpi-total dd', { hasText: '3' }).waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await coordinator.locator('dd[data-health="done"]').textContent()).toBe('0');
+    await checkPage(coordinator, '02-overview');
+  });
+
+  it('lets a focal point complete and approve from the inbox, and the coordinator sees it live', async () => {
+    // the coordinator watches the plan's cases while a ministry works elsewhere
+    await go(coordinator, `/cases?plan=${planCode}`, 'table.data');
+    const m01Progress = coordinator.locator('tr', { hasText: 'M-01' }).locator('td.num');
+    await m01Progress.waitFor();
+    const before = await m01Progress.textContent();
+    await checkPage(coordinator, '03-cases');
+
+    const focal = await newPage();
+    await signIn(focal, world.people.lead.email, PASSWORD);
+    await go(focal, '/inbox', '#inbox-title');
+    await inboxItem(focal, 'M-01', 'execute').waitFor({ timeout: LIVE_TIMEOUT });
+    await checkPage(focal, '04-inbox');
+
+    // a refusal needs a reason: the form says so before anything is sent
+    await inboxItem(focal, 'M-01', 'execute').getByRole('button', { name: 'Mark done' }).click();
+    await inboxItem(focal, 'M-01', 'head_approval').waitFor({ timeout: LIVE_TIMEOUT });
+    const approval = inboxItem(focal, 'M-01', 'head_approval');
+    await approval.getByRole('button', { name: 'Request changes' }).click();
+    await approval.getByText('Please write a comment first.').waitFor();
+    await approval.getByRole('button', { name: 'Approve', exact: true }).click();
+    await approval.waitFor({ state: 'detached', timeout: LIVE_TIMEOUT });
+
+    // no reload on the coordinator's side: the list polls
+    await coordinator.locator('tr', { hasText: 'M-01' }).locator('td.num').filter({ hasNotText: new RegExp(`^${(before ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).waitFor({ timeout: LIVE_TIMEOUT });
+  });
+
+  it('shows the case as steps with who acted when, and the coordinator closes it from the inbox', async () => {
+    await go(coordinator, '/inbox', '#inbox-title');
+    const item = inboxItem(coordinator, 'M-01', 'coordinator_approval');
+    await item.waitFor({ timeout: LIVE_TIMEOUT });
+    await item.getByRole('link').click();
+    await coordinator.locator('#process-title').waitFor();
+    await coordinator.locator('.process-step.step-done').nth(1).waitFor();
+    // who acted when: the focal point's completion, named with their agency
+    expect(await coordinator.locator('.acted').first().textContent()).toMatch(/State Customs Service\) — completed/);
+    await checkPage(coordinator, '05-case-detail');
+
+    await coordinator.getByRole('button', { name: 'Approve', exact: true }).click();
+    await coordinator.locator('.facts').getByText('Completed').waitFor({ timeout: LIVE_TIMEOUT });
+
+    await go(coordinator, `/overview/${planCode}`, '#progress-title');
+    await coordinator.locator('dd[data-health="done"]', { hasText: '1' }).waitFor({ timeout: LIVE_TIMEOUT });
+    await screenshot(coordinator, '06-overview-after');
+  });
+
+  it('shows deadlines as a timeline, a calendar and due lists', async () => {
+    await go(coordinator, '/deadlines', '#timeline-title');
+    await coordinator.locator('#soon-title').waitFor();
+    expect(await coordinator.locator('.due-list').nth(1).textContent()).toContain('M-02');
+    await checkPage(coordinator, '07-deadlines');
+  });
+
+  it('shows the administration pages to an administrator', async () => {
+    const admin = await newPage();
+    await signIn(admin, h.config.admin.email, ADMIN_PASSWORD);
+    for (const [tab, ready, name] of [
+      ['agencies', 'table.data', '08-admin-agencies'],
+      ['people', 'table.data', '09-admin-people'],
+      ['calendars', '.calendars', '10-admin-calendars'],
+      ['definitions', '.definitions details', '11-admin-definitions'],
+    ] as const) {
+      await go(admin, `/admin/${tab}`, ready);
+      if (tab === 'definitions') {
+        await admin.locator('.definitions details summary').first().click();
+        await admin.locator('.definitions details table').first().waitFor();
+      }
+      await checkPage(admin, name);
+    }
+  });
+
+  it('switches the interface to Russian and fits a tablet', async () => {
+    await go(coordinator, `/overview/${planCode}`, '#progress-title');
+    await coordinator.getByRole('button', { name: /^RU/ }).click();
+    await coordinator.getByRole('heading', { name: 'Обзор плана' }).waitFor();
+    await checkPage(coordinator, '12-overview-ru');
+
+    const tablet = await newPage(TABLET);
+    await signIn(tablet, world.people.lead.email, PASSWORD);
+    await go(tablet, '/inbox', '#inbox-title');
+    const overflow = await tablet.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
+    await checkPage(tablet, '13-inbox-tablet');
+  });
+});

@@ -1,0 +1,232 @@
+// Garbage in, 4xx out: every malformed request is answered with problem details naming what is wrong, never a 500,
+// and nothing is written.
+import { auth, buildWorld, type Harness, startHarness, type World } from './api-harness';
+
+describe('API errors', () => {
+  let h: Harness;
+  let w: World;
+
+  beforeAll(async () => {
+    h = await startHarness({ worker: false });
+    w = await buildWorld(h);
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const problem = (res: { status: number; headers: Record<string, string>; body: unknown }, status: number) => {
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const body = res.body as { type: string; title: string; status: number; detail: string; code: string };
+    expect(body.status).toBe(status);
+    expect(typeof body.type).toBe('string');
+    expect(typeof body.title).toBe('string');
+    expect(typeof body.code).toBe('string');
+    return body as typeof body & { errors?: { field: string; message: string }[] };
+  };
+
+  describe('authentication', () => {
+    it('answers 401 without a token, with a wrong token, and for a wrong password', async () => {
+      problem(await h.http().get('/cases'), 401);
+      problem(await h.http().get('/cases').set(auth('nf_not-a-token')), 401);
+      problem(await h.http().post('/auth/login').send({ email: h.config.admin.email, password: 'wrong-password' }), 401);
+    });
+
+    it('accepts the HttpOnly session cookie set at login (channel dashboard)', async () => {
+      const res = await h.http().post('/auth/login').send({ email: w.people.coordinator.email, password: 'a-long-test-password' });
+      expect(res.status).toBe(200);
+      const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('napflow_session='));
+      expect(cookie).toMatch(/HttpOnly/i);
+      const me = await h.http().get('/auth/me').set('Cookie', (cookie as string).split(';')[0]);
+      expect(me.status).toBe(200);
+      expect(me.body).toMatchObject({ email: w.people.coordinator.email, role: 'coordinator' });
+    });
+
+    it('rate-limits login attempts for one email', async () => {
+      const email = `nobody-${h.tag.toLowerCase()}@napflow.example.org`;
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) statuses.push((await h.http().post('/auth/login').send({ email, password: 'x' })).status);
+      expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+      expect(statuses.slice(10)).toEqual([429, 429]);
+    });
+
+    it('revokes the token on logout', async () => {
+      const res = await h.http().post('/auth/login').send({ email: w.people.other.email, password: 'a-long-test-password' });
+      const token = (res.body as { token: string }).token;
+      expect((await h.http().post('/auth/logout').set(auth(token))).status).toBe(204);
+      problem(await h.http().get('/auth/me').set(auth(token)), 401);
+    });
+  });
+
+  describe('bad bodies', () => {
+    const validCase = () => ({ kind: 'measure', code: `G-${Date.now()}`, title: 'x', leadAgency: w.agencies.lead, dueOn: '2030-01-31' });
+
+    it('names each bad field (wrong types, unknown enum values, impossible dates, unknown fields)', async () => {
+      const body = problem(
+        await h
+          .http()
+          .post(`/plans/${w.plan}/cases`)
+          .set(auth(w.tokens.coordinator))
+          .send({ kind: 42, code: 'bad code with spaces', title: '', leadAgency: ['x'], dueOn: '2015-02-30', colour: 'red', area: { weaponType: 'laser' } }),
+        400,
+      );
+      const fields = new Set((body.errors ?? []).map((e) => e.field));
+      for (const f of ['kind', 'code', 'title', 'leadAgency', 'dueOn', 'colour', 'area.weaponType']) expect(fields).toContain(f);
+    });
+
+    it('refuses malformed JSON, a JSON array, a bare string and a wrong content type', async () => {
+      const url = `/plans/${w.plan}/cases`;
+      const t = auth(w.tokens.coordinator);
+      problem(await h.http().post(url).set(t).set('Content-Type', 'application/json').send('{"kind": "measure",'), 400);
+      problem(await h.http().post(url).set(t).send([validCase()]), 400);
+      problem(await h.http().post(url).set(t).set('Content-Type', 'application/json').send('"measure"'), 400);
+      problem(await h.http().post(url).set(t).set('Content-Type', 'text/plain').send('kind=measure'), 400);
+    });
+
+    it('answers 413 for a huge body', async () => {
+      const res = await h
+        .http()
+        .post(`/plans/${w.plan}/cases`)
+        .set(auth(w.tokens.coordinator))
+        .send({ ...validCase(), title: 'x'.repeat(2_000_000) });
+      problem(res, 413);
+    });
+
+    it('refuses impossible dates and bad filters in queries', async () => {
+      const t = auth(w.tokens.coordinator);
+      problem(await h.http().get('/cases?dueBefore=2015-02-30').set(t), 400);
+      problem(await h.http().get('/cases?status=sleeping').set(t), 400);
+      problem(await h.http().get('/cases?page=0').set(t), 400);
+      problem(await h.http().get('/cases?pageSize=100000').set(t), 400);
+      problem(await h.http().get('/cases?overdue=maybe').set(t), 400);
+      problem(await h.http().get('/admin/calendars/kg').set(t), 400);
+      problem(await h.http().get('/admin/calendars/KG?year=20x5').set(t), 400);
+    });
+
+    it('answers 404 for unknown routes, cases and plans', async () => {
+      const t = auth(w.tokens.coordinator);
+      problem(await h.http().get('/no/such/route').set(t), 404);
+      problem(await h.http().get('/cases/not-a-uuid').set(t), 404);
+      problem(await h.http().get('/cases/00000000-0000-5000-8000-000000000000').set(t), 404);
+      problem(await h.http().get('/plans/NO-SUCH-PLAN').set(t), 404);
+      problem(await h.http().post('/plans/NO-SUCH-PLAN/cases').set(t).send(validCase()), 404);
+    });
+
+    it('refuses unknown references with 400 and writes nothing', async () => {
+      const t = auth(w.tokens.coordinator);
+      const body = problem(
+        await h.http().post(`/plans/${w.plan}/cases`).set(t).send({ ...validCase(), leadAgency: 'KG-NOPE', kind: 'no_such_kind' }),
+        400,
+      );
+      expect((body.errors ?? []).map((e) => e.field).sort()).toEqual(['kind', 'leadAgency']);
+      const list = await h.http().get(`/cases?plan=${w.plan}`).set(t);
+      expect(list.status).toBe(200);
+      expect((list.body as { total: number }).total).toBe(0);
+    });
+
+    it('answers 409 for duplicates of reference data', async () => {
+      const admin = auth(h.tokens.admin);
+      problem(await h.http().post('/agencies').set(admin).send({ code: w.agencies.lead, name: 'again', stateCode: 'KG' }), 409);
+      problem(
+        await h
+          .http()
+          .post('/people')
+          .set(admin)
+          .send({ email: w.people.lead.email, name: 'x', agencyCode: w.agencies.lead, role: 'focal_point', language: 'en', password: 'a-long-test-password' }),
+        409,
+      );
+    });
+
+    it('validates process definitions and lists every problem', async () => {
+      const admin = auth(h.tokens.admin);
+      const body = problem(
+        await h.http().post('/admin/definitions').set(admin).send({ key: 'measure', version: 'two', steps: [] }),
+        400,
+      );
+      expect((body.errors ?? []).length).toBeGreaterThan(1);
+    });
+
+    it('survives a fuzz of random JSON bodies on every write route without a 500', async () => {
+      const caseId = '00000000-0000-5000-8000-000000000000';
+      const routes = [
+        '/states',
+        '/agencies',
+        '/people',
+        '/plans',
+        `/plans/${w.plan}/cases`,
+        `/plans/${w.plan}/shares`,
+        `/cases/${caseId}/steps/execute/complete`,
+        `/cases/${caseId}/steps/execute/decision`,
+        `/cases/${caseId}/steps/execute/milestone`,
+        `/cases/${caseId}/steps/execute/due-date`,
+        `/cases/${caseId}/steps/execute/reassign`,
+        `/cases/${caseId}/comments`,
+        `/cases/${caseId}/withdraw`,
+        '/admin/calendars/KG/non-working-days',
+        '/admin/definitions',
+        '/auth/login',
+      ];
+      const garbage: unknown[] = [
+        {},
+        { a: 1 },
+        { code: null, name: {}, email: 7 },
+        { dueOn: '2015-13-01', on: 'yesterday', decision: 'maybe', date: '2015-02-29' },
+        { __proto__: { admin: true } },
+        { constructor: { prototype: { x: 1 } } },
+        { text: '\u0000'.repeat(10), reason: 1e308, agency: -1 },
+        { nested: { deeper: { deepest: [1, [2, [3]]] } } },
+      ];
+      for (const url of routes) {
+        for (const body of garbage) {
+          const res = await h.http().post(url).set(auth(h.tokens.admin)).send(body as object);
+          expect(res.status).toBeGreaterThanOrEqual(400);
+          expect(res.status).toBeLessThan(500);
+        }
+      }
+    });
+  });
+
+  describe('openapi', () => {
+    it('serves the OpenAPI document at /docs with every route', async () => {
+      const res = await h.http().get('/docs/openapi.json');
+      expect(res.status).toBe(200);
+      const paths = Object.keys((res.body as { paths: Record<string, unknown> }).paths);
+      for (const p of [
+        '/auth/login',
+        '/health',
+        '/plans',
+        '/plans/{code}',
+        '/plans/{code}/cases',
+        '/plans/{code}/import',
+        '/states',
+        '/agencies',
+        '/people',
+        '/cases',
+        '/cases/{id}',
+        '/cases/{id}/history',
+        '/inbox',
+        '/cases/{id}/steps/{stepKey}/complete',
+        '/cases/{id}/steps/{stepKey}/decision',
+        '/cases/{id}/steps/{stepKey}/milestone',
+        '/cases/{id}/steps/{stepKey}/due-date',
+        '/cases/{id}/steps/{stepKey}/reassign',
+        '/cases/{id}/comments',
+        '/cases/{id}/withdraw',
+        '/admin/calendars/{stateCode}',
+        '/admin/definitions',
+      ]) {
+        expect(paths).toContain(p);
+      }
+      expect((await h.http().get('/docs')).status).toBe(200);
+    });
+  });
+
+  describe('health', () => {
+    it('reports the database and Temporal', async () => {
+      const res = await h.http().get('/health');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ status: 'ok', database: 'up', temporal: 'up' });
+    });
+  });
+});

@@ -1,0 +1,144 @@
+// Approve by email over HTTP, through the booted API and a real worker: the case workflow asks for the step, the
+// worker's notify activity mails the link (real SMTP sink), GET shows the confirmation page and changes nothing,
+// only the POST from that page acts, once, as channel "email". The same flow in a real browser belongs to the
+// Playwright suite (test/browser, the dashboard helper's setup).
+import { DataSource } from 'typeorm';
+import type { ReceivedMail } from '@app/devstack';
+import { waitForMail } from '../support/services';
+import { auth, buildWorld, eventually, type Harness, startHarness, type World } from './api-harness';
+
+interface CaseView {
+  id: string;
+  status: string;
+  steps: { key: string; status: string; actions: { action: string; by: string; channel: string; note?: string }[] }[];
+}
+
+const linkIn = (mail: ReceivedMail): string => {
+  const m = /\/email-links\/([A-Za-z0-9_-]{20,})\?choice=/.exec(mail.text ?? '');
+  if (!m) throw new Error(`no approve-by-email link in "${mail.subject}"`);
+  return m[1];
+};
+const csrfIn = (html: string): string => {
+  const m = /name="csrf" value="([^"]+)"/.exec(html);
+  if (!m) throw new Error('no csrf field on the confirmation page');
+  return m[1];
+};
+
+describe('approve by email (HTTP)', () => {
+  let h: Harness;
+  let w: World;
+  let caseId: string;
+  let workflowId: string;
+
+  const view = async (): Promise<CaseView> => (await h.http().get(`/cases/${caseId}`).set(auth(w.tokens.coordinator))).body as CaseView;
+  const step = async (key: string) => (await view()).steps.find((s) => s.key === key);
+  const mailFor = (stepKey: string, kind: string, to: string) =>
+    waitForMail(
+      (m) => (m.headers['x-napflow-notification'] ?? '').startsWith(`${workflowId}:${stepKey}:${kind}:`) && m.to.includes(to),
+      30_000,
+    );
+
+  beforeAll(async () => {
+    h = await startHarness({ worker: true });
+    w = await buildWorld(h);
+    const created = await h
+      .http()
+      .post(`/plans/${w.plan}/cases`)
+      .set(auth(w.tokens.coordinator))
+      .send({ kind: 'measure', code: 'EL-1', title: 'Radiation portal monitors handed to the Border Service', leadAgency: w.agencies.lead, dueOn: '2030-01-15' });
+    expect(created.status).toBe(201);
+    ({ id: caseId, workflowId } = created.body as { id: string; workflowId: string });
+    await eventually(async () => ((await step('execute'))?.status === 'active' ? true : undefined), 'the execute step to be active');
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('GET shows the confirmation page and changes nothing; POST from it completes the step once, by email', async () => {
+    const mail = await mailFor('execute', 'step_assigned', w.people.lead.email);
+    const token = linkIn(mail);
+
+    for (let i = 0; i < 2; i += 1) {
+      const page = await h.http().get(`/email-links/${token}?choice=complete`);
+      expect(page.status).toBe(200);
+      expect(page.headers['cache-control']).toBe('no-store');
+      expect(page.headers['referrer-policy']).toBe('no-referrer');
+      expect(page.text).toContain('Radiation portal monitors handed to the Border Service');
+      expect(page.text).toContain('value="complete" required checked');
+      expect(page.text).toContain('Nothing has been recorded yet');
+    }
+    expect((await h.http().head(`/email-links/${token}`)).status).toBe(200);
+    expect((await step('execute'))?.status).toBe('active');
+    const [unused] = await h.app.get(DataSource).query(`SELECT used_at FROM email_links l JOIN email_outbox o ON o.id = l.outbox_id WHERE o.workflow_id = $1 AND l.step_key = 'execute'`, [workflowId]);
+    expect(unused.used_at).toBeNull();
+
+    // a POST that did not come from the page (no or a wrong per-page token) acts not
+    const forgedForm = await h.http().post(`/email-links/${token}`).type('form').send({ choice: 'complete', csrf: `${Date.now()}.AAAA` });
+    expect(forgedForm.status).toBe(403);
+    const crossSite = await h.http().post(`/email-links/${token}`).set('Origin', 'https://evil.example.com').type('form').send({ choice: 'complete', csrf: 'x' });
+    expect(crossSite.status).toBe(403);
+    expect((await step('execute'))?.status).toBe('active');
+
+    const page = await h.http().get(`/email-links/${token}`);
+    const done = await h.http().post(`/email-links/${token}`).type('form').send({ choice: 'complete', comment: 'Handed over on 1 January 2015', csrf: csrfIn(page.text) });
+    expect(done.status).toBe(200);
+    expect(done.text).toContain('is recorded, marked as given by email');
+    const execute = await step('execute');
+    expect(execute?.status).toBe('done');
+    expect(execute?.actions.filter((a) => a.action === 'complete')).toEqual([
+      expect.objectContaining({ by: w.people.lead.id, channel: 'email', note: 'Handed over on 1 January 2015' }),
+    ]);
+
+    // the link is spent: the page and the form both say so, and nothing more happens
+    const reused = await h.http().post(`/email-links/${token}`).type('form').send({ choice: 'complete', csrf: csrfIn(page.text) });
+    expect(reused.status).toBe(410);
+    expect(reused.text).toContain('This link was already used');
+    expect((await h.http().get(`/email-links/${token}`)).status).toBe(410);
+    expect((await step('execute'))?.actions.filter((a) => a.action === 'complete')).toHaveLength(1);
+  });
+
+  it('a forged link gets a clear page in both languages, never an action', async () => {
+    const res = await h.http().get('/email-links/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    expect(res.status).toBe(404);
+    expect(res.text).toContain('This link is not valid');
+    expect(res.text).toContain('Ссылка недействительна');
+    const post = await h.http().post('/email-links/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA').type('form').send({ choice: 'approve', csrf: 'x' });
+    expect(post.status).toBe(404);
+  });
+
+  it('two POSTs of one decision link at once act once', async () => {
+    await eventually(async () => ((await step('head_approval'))?.status === 'active' ? true : undefined), 'head_approval to be active');
+    const mail = await mailFor('head_approval', 'decision_requested', w.people.lead.email);
+    const token = linkIn(mail);
+    const page = await h.http().get(`/email-links/${token}?choice=approve_with_comments`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('value="approve_with_comments" required checked');
+    const csrf = csrfIn(page.text);
+    const send = () => h.http().post(`/email-links/${token}`).type('form').send({ choice: 'approve_with_comments', comment: 'Train the officers first', csrf });
+    const results = await Promise.all([send(), send()]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 410]);
+    const approval = await step('head_approval');
+    expect(approval?.status).toBe('done');
+    expect(approval?.actions.filter((a) => a.action === 'approve_with_comments')).toEqual([expect.objectContaining({ by: w.people.lead.id, channel: 'email' })]);
+  });
+
+  it('an expired link shows that it expired and acts not', async () => {
+    await eventually(async () => ((await step('coordinator_approval'))?.status === 'active' ? true : undefined), 'coordinator_approval to be active');
+    const mail = await mailFor('coordinator_approval', 'decision_requested', w.people.coordinator.email);
+    const token = linkIn(mail);
+    const page = await h.http().get(`/email-links/${token}`);
+    expect(page.status).toBe(200);
+    await h.app.get(DataSource).query(
+      `UPDATE email_links SET expires_at = now() - interval '1 minute'
+        WHERE outbox_id IN (SELECT id FROM email_outbox WHERE workflow_id = $1 AND step_key = 'coordinator_approval')`,
+      [workflowId],
+    );
+    const expired = await h.http().get(`/email-links/${token}`);
+    expect(expired.status).toBe(410);
+    expect(expired.text).toContain('This link has expired');
+    const post = await h.http().post(`/email-links/${token}`).type('form').send({ choice: 'approve', csrf: csrfIn(page.text) });
+    expect(post.status).toBe(410);
+    expect((await step('coordinator_approval'))?.status).toBe('active');
+  });
+});

@@ -1,0 +1,241 @@
+// What every fault drill runs against: its own database (migrated) on the PostgreSQL the jest global setup
+// started, its own SMTP sink (so faults can be injected in-process), the shared Temporal dev server with a task
+// queue of its own, the API in this process and the worker in this process or as a child that can be killed.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { type AppConfig, loadConfig } from '@app/config';
+import { SmtpSink } from '@app/devstack';
+import { runMigrations } from '@app/persistence';
+import { createTemporaryDatabase, type TemporaryDatabase } from '@app/persistence/testing/temporary-database';
+import { createApiApp, ensureAdmin } from '../../../apps/api/src/bootstrap';
+import { type RunningWorker, startWorker } from '../../../apps/worker/src/start-worker';
+
+const ROOT = path.resolve(__dirname, '../../..');
+export const ADMIN = { email: 'drill-admin@napflow.example.org', password: 'drill-admin-password-1540' };
+export const PASSWORD = 'drill-password-1540-ok';
+
+export interface FaultStack {
+  config: AppConfig;
+  env: Record<string, string>;
+  db: TemporaryDatabase;
+  sink: SmtpSink;
+  api: INestApplication;
+  baseUrl: string;
+  worker?: RunningWorker;
+  /** the SQL a check needs, on the drill's own database */
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  stop(): Promise<void>;
+}
+
+function requireEnv(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the drills with \`npm run test:faults\` (jest global setup starts the services)`);
+  return v;
+}
+
+export async function startFaultStack(opts: { worker: 'in-process' | 'none' }): Promise<FaultStack> {
+  const db = await createTemporaryDatabase(requireEnv('DATABASE_URL'), 'napflow_drill');
+  await runMigrations(db.url);
+  const sink = await SmtpSink.start({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'napflow-drill-mail-')) });
+  const env: Record<string, string> = {
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: requireEnv('TEMPORAL_ADDRESS'),
+    TEMPORAL_NAMESPACE: requireEnv('TEMPORAL_NAMESPACE'),
+    TEMPORAL_TASK_QUEUE: `drill-${randomBytes(4).toString('hex')}`,
+    SMTP_URL: sink.url,
+    NAPFLOW_ADMIN_EMAIL: ADMIN.email,
+    NAPFLOW_ADMIN_PASSWORD: ADMIN.password,
+    NAPFLOW_LOG_LEVEL: 'silent',
+    NAPFLOW_DEMO: 'false',
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_POOL_SIZE: '10',
+  };
+  const config = loadConfig(env);
+  const worker = opts.worker === 'in-process' ? await startWorker(config) : undefined;
+  const api = await createApiApp(config);
+  await api.listen(0, '127.0.0.1');
+  const address = api.getHttpServer().address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  await ensureAdmin(api, config);
+  const { DataSource } = await import('typeorm');
+  const ds = api.get(DataSource);
+  return {
+    config,
+    env,
+    db,
+    sink,
+    api,
+    baseUrl,
+    worker,
+    query: <Row>(sql: string, params?: unknown[]) => ds.query(sql, params) as Promise<Row[]>,
+    async stop() {
+      await api.close().catch(() => undefined);
+      await worker?.stop().catch(() => undefined);
+      await sink.stop();
+      fs.rmSync(sink.dir, { recursive: true, force: true });
+      await db.drop().catch(() => undefined);
+    },
+  };
+}
+
+/** The worker as a child process (so a drill can SIGKILL it), from the sources through the swc require hook. */
+export interface WorkerChild {
+  pid: number;
+  kill(signal: NodeJS.Signals): Promise<number | null>;
+  exited: Promise<number | null>;
+  output(): string;
+}
+
+export function spawnWorkerChild(env: Record<string, string>): WorkerChild {
+  let out = '';
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-r', path.join(ROOT, 'test/faults/support/swc-register.js'), path.join(ROOT, 'apps/worker/src/main.ts')],
+    { cwd: ROOT, env: { ...process.env, ...env, NAPFLOW_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    pid: child.pid as number,
+    exited,
+    output: () => out,
+    async kill(signal) {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** A small JSON client over fetch. */
+export class Http {
+  constructor(
+    readonly baseUrl: string,
+    readonly token?: string,
+  ) {}
+
+  static async login(baseUrl: string, email: string, password: string): Promise<Http> {
+    const r = await fetch(`${baseUrl}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    if (r.status !== 200 && r.status !== 201) throw new Error(`login ${email}: ${r.status} ${await r.text()}`);
+    return new Http(baseUrl, ((await r.json()) as { token: string }).token);
+  }
+
+  async send(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; text: string }> {
+    const isRaw = typeof body === 'string' || body instanceof FormData || body instanceof Uint8Array;
+    const r = await fetch(`${this.baseUrl}${urlPath}`, {
+      method,
+      headers: {
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : isRaw ? (body as BodyInit) : JSON.stringify(body),
+    });
+    const text = await r.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: r.status, body: parsed, text };
+  }
+}
+
+export interface Seeded {
+  admin: Http;
+  coordinator: Http;
+  focal: Record<string, Http>;
+  plan: string;
+}
+
+export const LEADS = ['KG-SCS', 'KG-BS'];
+
+/** One state, a coordinator, one focal point per lead agency, one plan — through the API. */
+export async function seedDrill(baseUrl: string): Promise<Seeded> {
+  const admin = await Http.login(baseUrl, ADMIN.email, ADMIN.password);
+  const ok = async (p: Promise<{ status: number; text: string }>) => {
+    const r = await p;
+    if (r.status >= 300 && r.status !== 409) throw new Error(`seed: ${r.status} ${r.text}`);
+  };
+  await ok(admin.send('POST', '/states', { code: 'KG', name: 'Kyrgyzstan', timeZone: 'Asia/Bishkek', holidayCalendar: 'KG' }));
+  for (const code of ['KG-MOE', ...LEADS]) await ok(admin.send('POST', '/agencies', { code, name: `Agency ${code}`, stateCode: 'KG' }));
+  const person = async (email: string, agencyCode: string, role: string) => {
+    await ok(admin.send('POST', '/people', { email, name: email.split('@')[0], agencyCode, role, language: 'en', password: PASSWORD }));
+    return Http.login(baseUrl, email, PASSWORD);
+  };
+  const coordinator = await person('coordinator@drill.napflow.example.org', 'KG-MOE', 'coordinator');
+  const focal: Record<string, Http> = {};
+  for (const a of LEADS) focal[a] = await person(`fp-${a.toLowerCase()}@drill.napflow.example.org`, a, 'focal_point');
+  const plan = `DRILL-${randomBytes(3).toString('hex').toUpperCase()}`;
+  await ok(admin.send('POST', '/plans', { code: plan, title: 'Drill plan', stateCode: 'KG', adoptedOn: '2013-03-22' }));
+  return { admin, coordinator, focal, plan };
+}
+
+/** Polls `check` until it returns true, at most `timeoutMs`. */
+export async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, everyMs = 200): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Counts of the rows a rejected request must not have written. */
+export async function writtenRows(stack: FaultStack): Promise<Record<string, number>> {
+  const tables = ['cases', 'case_steps', 'audit_events', 'email_outbox', 'people', 'agencies', 'states', 'action_plans'];
+  const out: Record<string, number> = {};
+  for (const t of tables) out[t] = (await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`))[0].n;
+  return out;
+}
+
+/**
+ * The mail invariant: once the outbox has settled (nothing pending or sending), every sent copy is in the sink
+ * exactly once by Message-ID, and the sink holds no napflow message that the outbox does not know.
+ */
+export async function expectMailExactlyOnce(stack: FaultStack, timeoutMs = 60_000): Promise<{ sent: number; failed: number }> {
+  await eventually(
+    'the outbox to settle',
+    async () => (await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM email_outbox WHERE status IN ('pending', 'sending')`))[0].n === 0,
+    timeoutMs,
+  );
+  const rows = await stack.query<{ message_id: string; status: string }>(`SELECT message_id, status FROM email_outbox`);
+  const sent = new Set(rows.filter((r) => r.status === 'sent').map((r) => r.message_id));
+  const counts = new Map<string, number>();
+  for (const m of stack.sink.messages()) if (m.messageId) counts.set(m.messageId, (counts.get(m.messageId) ?? 0) + 1);
+  const duplicates = [...counts.entries()].filter(([, n]) => n > 1);
+  const missing = [...sent].filter((id) => !counts.has(id));
+  const unknown = [...counts.keys()].filter((id) => !rows.some((r) => r.message_id === id));
+  if (duplicates.length || missing.length || unknown.length) {
+    throw new Error(
+      `mail invariant broken: ${duplicates.length} duplicated Message-IDs ${JSON.stringify(duplicates.slice(0, 3))}, ` +
+        `${missing.length} sent but not received, ${unknown.length} received but unknown to the outbox`,
+    );
+  }
+  return { sent: sent.size, failed: rows.filter((r) => r.status === 'failed').length };
+}
+
+/** Creates a measure and waits until its workflow has projected it; returns its id. */
+export async function createMeasure(s: Seeded, code: string, lead = LEADS[0], stack?: FaultStack): Promise<string> {
+  const r = await s.coordinator.send('POST', `/plans/${s.plan}/cases`, { kind: 'measure', code, title: `Measure ${code}`, leadAgency: lead, dueOn: '2031-06-30' });
+  if (r.status !== 201) throw new Error(`create ${code}: ${r.status} ${r.text}`);
+  const id = (r.body as { id: string }).id;
+  if (stack) {
+    await eventually(`case ${code} to be projected`, async () => {
+      const rows = await stack.query<{ seq: number }>(`SELECT seq::int AS seq FROM cases WHERE id = $1`, [id]);
+      return rows.length === 1 && rows[0].seq >= 0;
+    });
+  }
+  return id;
+}

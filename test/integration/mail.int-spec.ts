@@ -1,0 +1,326 @@
+// Delivery of notifications against real services: PostgreSQL (a database of this file, real migrations), the
+// in-process SMTP sink with its fault modes, and the Temporal dev server for the retry-policy and schedule tests.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { DateTime } from 'luxon';
+import type { DataSource } from 'typeorm';
+import { createDigestActivitiesFromDataSource, ensureDigestSchedules } from '@app/activities/digest.activities';
+import { createNotifyActivities, SMTP_TEMPORARY_FAILURE } from '@app/activities/notify.activities';
+import type { NotificationRequest } from '@app/domain/case/case.types';
+import { SmtpSink, type ReceivedMail } from '@app/devstack';
+import { deliveryKey, EmailOutboxRepository, messageIdFor, RecipientDirectory, sha256Hex, SmtpMailer } from '@app/mail';
+import { connectDataSource, PeopleRepository, PlansRepository, ReadModelRepository, runMigrations } from '@app/persistence';
+import { caseEvent, caseSnapshot, seedReference, stepSnapshot } from '@app/persistence/testing/fixtures';
+import { createTemporaryDatabase, type TemporaryDatabase } from '@app/persistence/testing/temporary-database';
+import { bundleNapflowWorkflows } from '@app/temporal';
+import { digestKey } from '@app/workflows/digest.workflow';
+
+const PUBLIC_URL = 'https://napflow.example.org';
+jest.setTimeout(120_000);
+const WORKFLOW_ID = 'case:KG-NAP-2013:RPM-HANDOVER';
+const today = DateTime.now().setZone('Asia/Bishkek');
+
+let db: TemporaryDatabase;
+let ds: DataSource;
+let sink: SmtpSink;
+let mailer: SmtpMailer;
+let outbox: EmailOutboxRepository;
+let notify: (req: NotificationRequest) => ReturnType<ReturnType<typeof createNotifyActivities>['notify']>;
+const people: Record<string, string> = {};
+let seq = 0;
+
+function request(kind: NotificationRequest['kind'], patch: Partial<NotificationRequest> = {}): NotificationRequest {
+  seq += 1;
+  const stepKey = patch.stepKey ?? 'handover';
+  return {
+    key: `${WORKFLOW_ID}:${stepKey}:${kind}:0:${seq}`,
+    kind,
+    workflowId: WORKFLOW_ID,
+    stepKey,
+    toAgencies: ['KG-SCS'],
+    toCoordinators: false,
+    data: {},
+    ...patch,
+  };
+}
+
+const withKey = (key: string) => (m: ReceivedMail) => m.headers['x-napflow-notification'] === key;
+
+async function receivedFor(key: string): Promise<ReceivedMail[]> {
+  const all = await Promise.all(sink.messages().map((m) => sink.read(m.id)));
+  return all.filter((m): m is ReceivedMail => m !== undefined && withKey(key)(m));
+}
+
+async function outboxRows(key: string) {
+  return ds.query<Array<{ recipient_email: string; status: string; attempts: number; last_error: string | null; html: string; text_body: string; message_id: string }>>(
+    `SELECT * FROM email_outbox WHERE notification_key = $1 ORDER BY recipient_email`,
+    [key],
+  );
+}
+
+beforeAll(async () => {
+  db = await createTemporaryDatabase();
+  await runMigrations(db.url);
+  ds = await connectDataSource(db.url, { poolSize: 4, applicationName: 'napflow-mail-test' });
+  await seedReference(ds);
+  const repo = new PeopleRepository(ds);
+  const add = async (key: string, p: Parameters<PeopleRepository['create']>[0]) => (people[key] = (await repo.create(p)).id);
+  await add('scs', { email: 'aigul@scs.kg.example.org', name: 'Айгуль Осмонова', language: 'ru', agencyCode: 'KG-SCS', role: 'focal_point', passwordHash: null });
+  // the deputy works elsewhere in the ministry structure: they get the mail only while the focal point is away
+  await add('bsDeputy', { email: 'deputy@moe.kg.example.org', name: 'Bakyt Deputy', language: 'en', agencyCode: 'KG-MOE', role: 'focal_point', passwordHash: null });
+  await add('bs', {
+    email: 'nurlan@bs.kg.example.org', name: 'Нурлан Асанов', language: 'ru', agencyCode: 'KG-BS', role: 'focal_point', passwordHash: null,
+    deputyId: people.bsDeputy, awayFrom: today.minus({ days: 2 }).toISODate(), awayUntil: today.plus({ days: 2 }).toISODate(),
+  });
+  await add('coord', { email: 'coordinator@moe.kg.example.org', name: 'Coordinator KG', language: 'en', agencyCode: 'KG-MOE', role: 'coordinator', passwordHash: null });
+  await add('tj', { email: 'focal@cs.tj.example.org', name: 'TJ Focal', language: 'ru', agencyCode: 'TJ-CS', role: 'focal_point', passwordHash: null });
+  await add('osce', { email: 'observer@osce.example.org', name: 'OSCE Observer', language: 'en', agencyCode: 'OSCE-CPC', role: 'focal_point', passwordHash: null });
+  await add('refused', { email: 'refused@moj.kg.example.org', name: 'Refused Recipient', language: 'en', agencyCode: 'KG-MOJ', role: 'focal_point', passwordHash: null });
+
+  await new ReadModelRepository(ds).recordTransition(
+    caseSnapshot({
+      planCode: 'KG-NAP-2013',
+      caseCode: 'RPM-HANDOVER',
+      workflowId: WORKFLOW_ID,
+      title: 'Radiation portal monitors handed to the Border Service',
+      steps: [
+        stepSnapshot('handover', { title: 'Hand over the monitors', kind: 'task', status: 'active', assignees: ['KG-SCS'], dueOn: '2030-01-15', dueAt: '2030-01-15T12:00:00.000Z' }),
+        stepSnapshot('accept', { title: 'Accept the monitors', kind: 'approval', status: 'active', assignees: ['KG-BS'], dueOn: today.plus({ days: 1 }).toISODate() }),
+      ],
+    }),
+    [caseEvent(1)],
+  );
+
+  sink = await SmtpSink.start({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'napflow-mail-')) });
+  mailer = new SmtpMailer({ url: sink.url, from: 'napflow <napflow@napflow.example.org>', poolSize: 2, connectionTimeoutMs: 3000, socketTimeoutMs: 5000 });
+  outbox = new EmailOutboxRepository(ds, 60_000);
+  ({ notify } = createNotifyActivities({ outbox, mailer, directory: RecipientDirectory.fromDataSource(ds), publicUrl: PUBLIC_URL, linkTtlHours: 48 }));
+});
+
+afterAll(async () => {
+  mailer?.close();
+  await sink?.stop();
+  await ds?.destroy();
+  await db?.drop();
+});
+
+afterEach(() => sink.clearFaults());
+
+describe('notify', () => {
+  it('sends one email per recipient, in Russian, with a Message-ID derived from the key; a retry sends nothing more', async () => {
+    const req = request('step_assigned');
+    await expect(notify(req)).resolves.toEqual({ key: req.key, status: 'sent', recipients: 1 });
+    await expect(notify(req)).resolves.toEqual({ key: req.key, status: 'already_sent', recipients: 1 });
+    const mails = await receivedFor(req.key);
+    expect(mails).toHaveLength(1);
+    const mail = mails[0];
+    expect(mail.to).toEqual(['aigul@scs.kg.example.org']);
+    expect(mail.messageId).toBe(messageIdFor(deliveryKey(req.key, 'aigul@scs.kg.example.org')));
+    expect(mail.subject).toBe('Новый этап для вашего ведомства: Hand over the monitors (RPM-HANDOVER)');
+    expect(mail.text).toContain('Здравствуйте, Айгуль Осмонова!');
+    expect(mail.text?.replace(/\s+/g, ' ')).toContain('Срок выполнения: вторник, 15 января 2030 г.');
+    expect(mail.html).toContain('<html lang="ru">');
+    expect(mail.headers['references']).toContain('@napflow>');
+  });
+
+  it('puts a single-use link in task emails whose token exists in the database only as a hash', async () => {
+    const req = request('reminder', { data: { level: 3 } });
+    await expect(notify(req)).resolves.toMatchObject({ status: 'sent' });
+    const [mail] = await receivedFor(req.key);
+    const token = /\/email-links\/([A-Za-z0-9_-]+)\?choice=complete/.exec(mail.text ?? '')?.[1];
+    expect(token).toBeDefined();
+    const [row] = await outboxRows(req.key);
+    expect(row.html).toContain('__NAPFLOW_LINK_TOKEN__');
+    expect(row.html).not.toContain(token);
+    const links = await ds.query(
+      `SELECT l.step_key, l.person_id, l.choices FROM email_link_tokens t JOIN email_links l ON l.id = t.link_id WHERE t.token_hash = $1`,
+      [sha256Hex(token as string)],
+    );
+    expect(links).toEqual([{ step_key: 'handover', person_id: people.scs, choices: ['complete'] }]);
+    const raw = await ds.query(`SELECT count(*)::int AS n FROM email_link_tokens WHERE token_hash = $1`, [token]);
+    expect(raw[0].n).toBe(0);
+  });
+
+  it('sends to the deputy, in English, while the focal point is away, and offers the four decisions', async () => {
+    const req = request('decision_requested', { stepKey: 'accept', toAgencies: ['KG-BS'] });
+    await expect(notify(req)).resolves.toMatchObject({ status: 'sent', recipients: 1 });
+    const [mail] = await receivedFor(req.key);
+    expect(mail.to).toEqual(['deputy@moe.kg.example.org']);
+    expect(mail.subject).toBe('Your decision is requested: Accept the monitors (RPM-HANDOVER)');
+    const text = (mail.text ?? '').replace(/\s+/g, ' ');
+    expect(text).toContain('You receive this message as the deputy of Нурлан Асанов');
+    for (const c of ['approve', 'approve_with_comments', 'request_changes', 'reject']) expect(text).toContain(`?choice=${c}`);
+  });
+
+  it('escalates to the coordinators of the case state and to nobody outside it unless the plan is shared', async () => {
+    const req = request('escalation', { toAgencies: ['KG-SCS', 'TJ-CS', 'OSCE-CPC'], toCoordinators: true, data: { level: 1 } });
+    await expect(notify(req)).resolves.toMatchObject({ status: 'sent', recipients: 2 });
+    expect((await receivedFor(req.key)).flatMap((m) => m.to).sort()).toEqual(['aigul@scs.kg.example.org', 'coordinator@moe.kg.example.org']);
+
+    await new PlansRepository(ds).share('KG-NAP-2013', { agencyCode: 'OSCE-CPC' });
+    const shared = request('escalation', { toAgencies: ['KG-SCS', 'TJ-CS', 'OSCE-CPC'], toCoordinators: true });
+    await expect(notify(shared)).resolves.toMatchObject({ status: 'sent', recipients: 3 });
+    expect((await receivedFor(shared.key)).flatMap((m) => m.to)).toContain('observer@osce.example.org');
+    expect((await receivedFor(shared.key)).flatMap((m) => m.to)).not.toContain('focal@cs.tj.example.org');
+    await new PlansRepository(ds).unshare('KG-NAP-2013', { agencyCode: 'OSCE-CPC' });
+  });
+
+  it('answers no_recipients when nobody may receive it', async () => {
+    const req = request('overdue', { toAgencies: ['TJ-CS'] });
+    await expect(notify(req)).resolves.toEqual({ key: req.key, status: 'no_recipients', recipients: 0 });
+  });
+
+  it('throws a retryable failure on 451 and delivers once on the retry', async () => {
+    const req = request('due_today');
+    sink.setFaults({ tempFailNext: 1 });
+    const first = await notify(req).catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(ApplicationFailure);
+    expect(first).toMatchObject({ type: SMTP_TEMPORARY_FAILURE, nonRetryable: false });
+    expect(await outboxRows(req.key)).toMatchObject([{ status: 'pending', attempts: 1, last_error: expect.stringContaining('451') }]);
+    await expect(notify(req)).resolves.toMatchObject({ status: 'sent' });
+    expect(await receivedFor(req.key)).toHaveLength(1);
+    expect(await outboxRows(req.key)).toMatchObject([{ status: 'sent', attempts: 2 }]);
+  });
+
+  it('records a 550 refusal as failed, returns failed_permanently and never retries it', async () => {
+    const req = request('overdue', { toAgencies: ['KG-MOJ'] });
+    sink.setFaults({ reject: (rcpt) => rcpt === 'refused@moj.kg.example.org' });
+    await expect(notify(req)).resolves.toEqual({ key: req.key, status: 'failed_permanently', recipients: 1 });
+    const refusedBefore = sink.stats.rejected;
+    sink.clearFaults();
+    await expect(notify(req)).resolves.toMatchObject({ status: 'failed_permanently' });
+    expect(sink.stats.rejected).toBe(refusedBefore);
+    expect(await outboxRows(req.key)).toMatchObject([{ status: 'failed', attempts: 1, last_error: expect.stringContaining('550') }]);
+    expect((await outbox.failedFor('KG')).map((r) => r.notificationKey)).toContain(req.key);
+    expect(await receivedFor(req.key)).toHaveLength(0);
+  });
+
+  it('delivers once after the server dropped the connection after DATA (no reply, message not kept)', async () => {
+    const req = request('step_assigned');
+    sink.setFaults({ dropAfterData: 1 });
+    await expect(notify(req)).rejects.toMatchObject({ type: SMTP_TEMPORARY_FAILURE });
+    await expect(notify(req)).resolves.toMatchObject({ status: 'sent' });
+    expect(await receivedFor(req.key)).toHaveLength(1);
+  });
+
+  it('two attempts at once (a retry racing a slow first attempt) send one copy', async () => {
+    const req = request('step_assigned');
+    const results = await Promise.allSettled([notify(req), notify(req), notify(req)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).not.toHaveLength(0);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ type: SMTP_TEMPORARY_FAILURE });
+    await expect(notify(req)).resolves.toMatchObject({ status: 'already_sent' });
+    expect(await receivedFor(req.key)).toHaveLength(1);
+  });
+
+  it('worker killed between SMTP acceptance and the acknowledgement: no second copy while its claim is fresh; after the lease, the one resend carries the same Message-ID', async () => {
+    const req = request('step_assigned');
+    // the first attempt renders and stores, then "dies" right after the server accepted the message
+    sink.setFaults({ tempFailNext: 1 });
+    await expect(notify(req)).rejects.toMatchObject({ type: SMTP_TEMPORARY_FAILURE });
+    const [row] = await outbox.rowsFor(req.key);
+    const claim = await outbox.claim(row.id);
+    if (claim.outcome !== 'claimed') throw new Error('expected to claim the row');
+    await mailer.send({ to: row.recipientEmail, subject: row.subject, html: row.html, text: row.textBody, messageId: row.messageId, headers: { 'X-Napflow-Notification': req.key } });
+    // the activity's retry while the dead attempt's claim is fresh: retried later, nothing sent
+    await expect(notify(req)).rejects.toMatchObject({ type: SMTP_TEMPORARY_FAILURE, message: expect.stringContaining('another attempt') });
+    expect(await receivedFor(req.key)).toHaveLength(1);
+    // the lease runs out (the holder is presumed dead): the next retry sends the copy again, same Message-ID
+    await ds.query(`UPDATE email_outbox SET claimed_at = now() - interval '2 minutes' WHERE id = $1`, [row.id]);
+    await expect(notify(req)).resolves.toMatchObject({ status: 'sent' });
+    await expect(notify(req)).resolves.toMatchObject({ status: 'already_sent' });
+    const copies = await receivedFor(req.key);
+    expect(copies).toHaveLength(2);
+    expect(new Set(copies.map((m) => m.messageId))).toEqual(new Set([row.messageId]));
+  });
+});
+
+describe('through Temporal (retry policy, digest, schedules)', () => {
+  let connection: NativeConnection;
+  let client: Client;
+  let clientConnection: Connection;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = `napflow-mail-test-${process.pid}`;
+
+  beforeAll(async () => {
+    const address = process.env.TEMPORAL_ADDRESS as string;
+    const namespace = process.env.TEMPORAL_NAMESPACE as string;
+    connection = await NativeConnection.connect({ address });
+    clientConnection = await Connection.connect({ address });
+    client = new Client({ connection: clientConnection, namespace });
+    worker = await Worker.create({
+      connection,
+      namespace,
+      taskQueue,
+      workflowBundle: await bundleNapflowWorkflows(),
+      activities: { notify, ...createDigestActivitiesFromDataSource(ds) },
+    });
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await connection?.close();
+    await clientConnection?.close();
+  });
+
+  it('SMTP down, then back: the weekly digest is delivered once, by the retry policy; a re-run of the same week sends nothing', async () => {
+    const scheduledFor = today.startOf('week').set({ hour: 9 }).toUTC().toISO() as string;
+    const key = digestKey('KG-BS', new Date(scheduledFor).toISOString());
+    await sink.goDown();
+    const run = client.workflow.execute('digestWorkflow', {
+      taskQueue,
+      workflowId: `digest-test:KG-BS:${Date.now()}`,
+      args: [{ agencyCode: 'KG-BS', scheduledFor }],
+    });
+    // the first attempt failed against the closed port and was recorded on the outbox row
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const rows = await outboxRows(key);
+      if (rows.length && rows[0].last_error) break;
+      if (Date.now() > deadline) throw new Error('the digest never attempted delivery');
+      await new Promise((r) => setImmediate(r));
+    }
+    await sink.comeBack();
+    await expect(run).resolves.toMatchObject({ key, status: 'sent', recipients: 1 });
+    const [mail] = await receivedFor(key);
+    expect(mail.to).toEqual(['deputy@moe.kg.example.org']);
+    expect(mail.subject).toMatch(/^Weekly summary for Border Service, week of /);
+    expect(mail.text).toContain('Accept the monitors');
+    expect((await outboxRows(key))[0].attempts).toBeGreaterThanOrEqual(2);
+
+    const again = await client.workflow.execute('digestWorkflow', {
+      taskQueue,
+      workflowId: `digest-test:KG-BS:again:${Date.now()}`,
+      args: [{ agencyCode: 'KG-BS', scheduledFor }],
+    });
+    expect(again).toMatchObject({ key, status: 'already_sent' });
+    expect(await receivedFor(key)).toHaveLength(1);
+  });
+
+  it('creates one schedule per agency, Mondays 09:00 in the state time zone, and updates it when it exists', async () => {
+    const targets = [
+      { agencyCode: 'KG-SCS', timeZone: 'Asia/Bishkek' },
+      { agencyCode: 'TJ-CS', timeZone: 'Asia/Dushanbe' },
+    ];
+    try {
+      await expect(ensureDigestSchedules(client, targets, { taskQueue })).resolves.toEqual({ created: ['digest:KG-SCS', 'digest:TJ-CS'], updated: [] });
+      await expect(ensureDigestSchedules(client, targets, { taskQueue })).resolves.toEqual({ created: [], updated: ['digest:KG-SCS', 'digest:TJ-CS'] });
+      const d = await client.schedule.getHandle('digest:TJ-CS').describe();
+      expect(d.spec.timezone).toBe('Asia/Dushanbe');
+      expect(d.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 9, end: 9, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] });
+      expect(JSON.stringify(d.spec.calendars?.[0]?.dayOfWeek)).toContain('MONDAY');
+      expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'digestWorkflow', workflowId: 'digest:TJ-CS', taskQueue });
+      const next = d.info.nextActionTimes[0];
+      const local = DateTime.fromJSDate(next).setZone('Asia/Dushanbe');
+      expect([local.weekday, local.hour, local.minute]).toEqual([1, 9, 0]);
+    } finally {
+      for (const t of targets) await client.schedule.getHandle(`digest:${t.agencyCode}`).delete().catch(() => undefined);
+    }
+  });
+});

@@ -1,0 +1,231 @@
+import type { DataSource } from 'typeorm';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  AuditRepository,
+  CasesRepository,
+  connectDataSource,
+  runMigrations,
+  StatesRepository,
+  caseIdForWorkflow,
+} from '@app/persistence';
+import { createTemporaryDatabase, type TemporaryDatabase } from '@app/persistence/testing/temporary-database';
+import { caseEvent, caseSnapshot, seedReference, stepSnapshot } from '@app/persistence/testing/fixtures';
+import { createCalendarDataSources, createProjectionActivities } from '@app/activities/projection.activities';
+
+/** Everything the read model holds for one workflow, in a stable order. */
+async function dump(ds: DataSource, workflowId: string): Promise<unknown> {
+  const [kase] = await ds.query(`SELECT * FROM cases WHERE workflow_id = $1`, [workflowId]);
+  const steps = await ds.query(`SELECT * FROM case_steps WHERE case_id = $1 ORDER BY key`, [kase?.id]);
+  const audit = await ds.query(`SELECT * FROM audit_events WHERE workflow_id = $1 ORDER BY seq`, [
+    workflowId,
+  ]);
+  return { kase, steps, audit };
+}
+
+describe('createProjectionActivities', () => {
+  let db: TemporaryDatabase;
+  let ds: DataSource;
+  let recordTransition: ReturnType<typeof createProjectionActivities>['recordTransition'];
+
+  beforeAll(async () => {
+    db = await createTemporaryDatabase();
+    await runMigrations(db.url);
+    ds = await connectDataSource(db.url, { poolSize: 4 });
+    await seedReference(ds);
+    ({ recordTransition } = createProjectionActivities({ dataSource: ds }));
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  const actor = {
+    personId: 'p-1',
+    name: 'Gulnara',
+    agency: 'KG-MOE',
+    role: 'focal_point' as const,
+    channel: 'email' as const,
+  };
+
+  describe('recordTransition', () => {
+    it('writes the case, its steps and its audit events', async () => {
+      const snapshot = caseSnapshot({
+        planCode: 'KG-NAP-2013',
+        caseCode: 'P-1',
+        seq: 2,
+        supportingAgencies: ['KG-SCS'],
+        progress: 0.5,
+        steps: [
+          stepSnapshot('execute', {
+            status: 'done',
+            assignees: ['KG-MOE'],
+            completedAt: '2026-01-06T05:00:00Z',
+            actions: [
+              {
+                action: 'complete',
+                by: 'p-1',
+                agency: 'KG-MOE',
+                at: '2026-01-06T05:00:00Z',
+                channel: 'email',
+              },
+            ],
+          }),
+          stepSnapshot('head_approval', {
+            kind: 'approval',
+            status: 'active',
+            assignees: ['KG-MOE'],
+            dueOn: '2026-01-20',
+            dueAt: '2026-01-20T12:00:00Z',
+            occurrence: 1,
+          }),
+        ],
+      });
+      await recordTransition({
+        snapshot,
+        events: [caseEvent(1), caseEvent(2, { type: 'step_completed', stepKey: 'execute', actor })],
+      });
+
+      const cases = new CasesRepository(ds);
+      const detail = await cases.findById(caseIdForWorkflow(snapshot.workflowId), {
+        role: 'coordinator',
+        stateCode: 'KG',
+        agencyCode: 'KG-MOE',
+        sharedPlanCodes: [],
+      });
+      expect(detail).toMatchObject({
+        code: 'P-1',
+        seq: 2,
+        progress: 0.5,
+        status: 'active',
+        dueOn: '2030-01-15',
+        supportingAgencies: ['KG-SCS'],
+      });
+      expect(detail?.steps.map((s) => [s.key, s.status, s.assignees, s.occurrence])).toEqual([
+        ['execute', 'done', ['KG-MOE'], 0],
+        ['head_approval', 'active', ['KG-MOE'], 1],
+      ]);
+      expect(detail?.steps[0].actions).toHaveLength(1);
+      expect(detail?.snapshot?.seq).toBe(2);
+      const audit = await new AuditRepository(ds).listByWorkflow(snapshot.workflowId);
+      expect(audit.map((e) => [e.seq, e.type, e.actorId, e.channel, e.caseId])).toEqual([
+        [1, 'case_started', 'system', 'system', detail?.id],
+        [2, 'step_completed', 'p-1', 'email', detail?.id],
+      ]);
+    });
+
+    it('changes nothing when the same call is retried', async () => {
+      const snapshot = caseSnapshot({
+        planCode: 'KG-NAP-2013',
+        caseCode: 'P-2',
+        seq: 3,
+        steps: [stepSnapshot('execute', { status: 'active', assignees: ['KG-SCS'] })],
+      });
+      const input = { snapshot, events: [caseEvent(1), caseEvent(2), caseEvent(3, { actor })] };
+      await recordTransition(input);
+      const before = await dump(ds, snapshot.workflowId);
+      await recordTransition(input);
+      await Promise.all([recordTransition(input), recordTransition(input)]);
+      expect(await dump(ds, snapshot.workflowId)).toEqual(before);
+      await expect(new AuditRepository(ds).verifyChain()).resolves.toMatchObject({ ok: true });
+    });
+
+    it('ignores a snapshot older than the stored one but still records its new events', async () => {
+      const wf = caseSnapshot({ planCode: 'KG-NAP-2013', caseCode: 'P-3' }).workflowId;
+      const newer = caseSnapshot({
+        planCode: 'KG-NAP-2013',
+        caseCode: 'P-3',
+        seq: 5,
+        status: 'completed',
+        progress: 1,
+        closedAt: '2026-02-01T00:00:00Z',
+        steps: [stepSnapshot('execute', { status: 'done' })],
+      });
+      const older = caseSnapshot({
+        planCode: 'KG-NAP-2013',
+        caseCode: 'P-3',
+        seq: 4,
+        status: 'active',
+        steps: [stepSnapshot('execute', { status: 'active', assignees: ['KG-MOE'] })],
+      });
+      await recordTransition({ snapshot: newer, events: [caseEvent(5, { type: 'case_closed' })] });
+      const { kase: caseBefore, steps: stepsBefore } = (await dump(ds, wf)) as {
+        kase: unknown;
+        steps: unknown;
+      };
+      await recordTransition({ snapshot: older, events: [caseEvent(4)] });
+      const after = (await dump(ds, wf)) as { kase: unknown; steps: unknown; audit: { seq: string }[] };
+      expect(after.kase).toEqual(caseBefore);
+      expect(after.steps).toEqual(stepsBefore);
+      expect(after.audit.map((e) => Number(e.seq))).toEqual([4, 5]);
+    });
+
+    it('keeps what the API reserved (area) when the workflow reports', async () => {
+      const cases = new CasesRepository(ds);
+      const reserved = await cases.reserve({
+        planCode: 'KG-NAP-2013',
+        stateCode: 'KG',
+        kind: 'government_decision',
+        code: 'P-4',
+        workflowId: 'case:KG-NAP-2013:P-4',
+        title: 'CWC decision',
+        leadAgency: 'KG-MOE',
+        areaParagraph: 'OP2',
+        areaWeapon: 'chemical',
+        dueOn: '2026-05-01',
+        timeZone: 'Asia/Bishkek',
+      });
+      expect(reserved).toMatchObject({ created: true, case: { seq: -1, status: 'active' } });
+      expect((await cases.reserve({ ...reserved.case, dueOn: null, timeZone: 'Asia/Bishkek' })).created).toBe(
+        false,
+      );
+      await recordTransition({
+        snapshot: caseSnapshot({
+          planCode: 'KG-NAP-2013',
+          caseCode: 'P-4',
+          kind: 'government_decision',
+          seq: 1,
+        }),
+        events: [caseEvent(1)],
+      });
+      expect(await cases.findByCode('KG-NAP-2013', 'P-4')).toMatchObject({
+        id: reserved.case.id,
+        seq: 1,
+        areaParagraph: 'OP2',
+        areaWeapon: 'chemical',
+      });
+    });
+
+    it('rolls everything back when one write fails', async () => {
+      const snapshot = caseSnapshot({ planCode: 'KG-NAP-2013', caseCode: 'P-5', seq: 1 });
+      // two steps with one key break the steps' primary key after the case row was written
+      const broken = { ...snapshot, steps: [stepSnapshot('x'), stepSnapshot('x')] };
+      await expect(recordTransition({ snapshot: broken, events: [caseEvent(1)] })).rejects.toThrow();
+      expect(await dump(ds, snapshot.workflowId)).toEqual({ kase: undefined, steps: [], audit: [] });
+    });
+  });
+
+  describe('createCalendarDataSources', () => {
+    it('reads the time zone and the administrator’s non-working days of a state', async () => {
+      await new StatesRepository(ds).addNonWorkingDay({
+        stateCode: 'TJ',
+        date: '2026-03-23',
+        reason: 'Navruz transfer',
+      });
+      const cal = createCalendarDataSources({ dataSource: ds });
+      await expect(cal.timeZoneOf('TJ')).resolves.toBe('Asia/Dushanbe');
+      await expect(cal.nonWorkingDays('TJ')).resolves.toEqual([
+        { date: '2026-03-23', reason: 'Navruz transfer' },
+      ]);
+      await expect(cal.nonWorkingDays('KG')).resolves.toEqual([]);
+    });
+
+    it('fails for good on an unknown state', async () => {
+      const err = await createCalendarDataSources({ dataSource: ds })
+        .timeZoneOf('ZZ')
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ApplicationFailure);
+      expect(err).toMatchObject({ nonRetryable: true, type: 'UnknownState' });
+    });
+  });
+});

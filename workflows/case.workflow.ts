@@ -1,0 +1,331 @@
+// The case workflow: a thin durable shell around the pure case engine (@app/domain engine). The engine decides;
+// this file keeps its state durable, turns people's actions (updates) and time (timers) into engine calls, and
+// records every result through activities: the read model and audit trail first, then the notifications.
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  currentUpdateInfo,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CaseActivities, CalendarData } from '@app/activities/contracts';
+import type { CaseSnapshot, NotificationRequest, StartCaseInput } from '@app/domain/case/case.types';
+import {
+  applyCommand,
+  isClosed,
+  nextWakeUp,
+  onTime,
+  startCase,
+  toSnapshot,
+  validateCommand,
+} from '@app/domain/engine/case-engine';
+import {
+  type CaseCommand,
+  type CaseState,
+  CommandRefused,
+  type EngineContext,
+  type EngineResult,
+} from '@app/domain/engine/engine.types';
+import {
+  addCommentSignal,
+  type CaseWorkflowInput,
+  type ContinuedCaseState,
+  completeStepUpdate,
+  decideUpdate,
+  extendDueDateUpdate,
+  getStateQuery,
+  NON_RETRYABLE_ACTIVITY_ERRORS,
+  reassignStepUpdate,
+  recordMilestoneUpdate,
+  withdrawCaseUpdate,
+} from './definitions';
+
+const MAX_REMEMBERED_UPDATE_IDS = 500;
+/** Continue as new at this many events even if the server never suggests it (the server suggests at ~4K). */
+const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 4_000;
+/** Every transition records the whole case: keep a run's history well under the server's 50 MB limit. */
+const CONTINUE_AS_NEW_AFTER_BYTES = 8 * 1024 * 1024;
+const HOUR_MS = 3_600_000;
+
+const { resolveCalendar, recordTransition } = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '1 minute',
+  // The case cannot move without its calendar and its record: retry until the database is back.
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ACTIVITY_ERRORS],
+  },
+});
+
+const { notify } = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '2 minutes',
+  // A mail relay can be down for hours: keep trying, at most every 10 minutes. Permanent refusals come back
+  // as a result (failed_permanently), not as an error.
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ACTIVITY_ERRORS],
+  },
+});
+
+function isContinued(input: CaseWorkflowInput): input is { continued: ContinuedCaseState } {
+  return 'continued' in input;
+}
+
+function utcYear(ms: number): number {
+  return new Date(ms).getUTCFullYear();
+}
+
+/** The years a calendar must cover now: from last year (time zones) to two years ahead and the latest due date. */
+function yearsNeeded(state: CaseState | undefined, dueOn: string | null): { fromYear: number; toYear: number } {
+  const year = utcYear(Date.now());
+  let toYear = year + 2;
+  const dates = [dueOn, ...(state ? state.steps.map((s) => s.dueOn) : [])];
+  for (const date of dates) if (date) toYear = Math.max(toYear, Number(date.slice(0, 4)) + 1);
+  return { fromYear: year - 1, toYear };
+}
+
+function refusal(error: CommandRefused): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: error.message,
+    type: error.code,
+    nonRetryable: true,
+    details: [{ code: error.code }],
+  });
+}
+
+export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapshot> {
+  const continued = isContinued(input) ? input.continued : undefined;
+  const start = isContinued(input) ? undefined : input;
+  const stateCode = continued ? continued.state.stateCode : (start as StartCaseInput).stateCode;
+  const caseDueOn = continued ? continued.state.dueOn : (start as StartCaseInput).dueOn;
+  const continueAsNewAfterEvents = continued ? continued.continueAsNewAfterEvents : start?.continueAsNewAfterEvents;
+  const eventLimit = continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
+
+  let state: CaseState | undefined = continued?.state;
+  let calendar: CalendarData | undefined = continued?.calendar;
+  const outbox: NotificationRequest[] = continued ? [...continued.outbox] : [];
+  const processedUpdateIds: string[] = continued ? [...continued.processedUpdateIds] : [];
+  /** set by every handler that changed the state: the main loop re-arms its timer */
+  let dirty = false;
+
+  // One change at a time: handlers and timers await activities between reading and writing the state.
+  let lock: Promise<unknown> = Promise.resolve();
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = lock.then(fn);
+    lock = run.catch(() => undefined);
+    return run;
+  }
+
+  function ctx(): EngineContext {
+    if (!calendar) throw new Error('the calendar is not resolved yet');
+    return {
+      now: Date.now(),
+      calendar: { timeZone: calendar.timeZone, nonWorkingDates: calendar.nonWorkingDates, weekendDays: calendar.weekendDays },
+      workflowId: workflowInfo().workflowId,
+    };
+  }
+
+  async function ensureCalendar(): Promise<void> {
+    const needed = yearsNeeded(state, caseDueOn);
+    if (calendar && calendar.fromYear <= needed.fromYear && calendar.toYear >= needed.toYear) return;
+    calendar = await resolveCalendar({ stateCode, ...needed });
+  }
+
+  /** Takes the engine's result: state first, then its record (awaited), then the notifications to send. */
+  async function commit(result: EngineResult): Promise<void> {
+    state = result.state;
+    dirty = true;
+    if (result.events.length > 0 || result.notifications.length > 0) {
+      await recordTransition({ snapshot: toSnapshot(result.state), events: result.events });
+    }
+    outbox.push(...result.notifications);
+  }
+
+  function alreadyProcessed(): boolean {
+    const id = currentUpdateInfo()?.id;
+    return id !== undefined && processedUpdateIds.includes(id);
+  }
+
+  function rememberUpdate(): void {
+    const id = currentUpdateInfo()?.id;
+    if (id === undefined) return;
+    processedUpdateIds.push(id);
+    if (processedUpdateIds.length > MAX_REMEMBERED_UPDATE_IDS) processedUpdateIds.shift();
+  }
+
+  /** Validator: refuses without touching history. Before the case has started, the handler checks instead. */
+  function validate(command: CaseCommand): void {
+    if (state === undefined || calendar === undefined || alreadyProcessed()) return;
+    try {
+      validateCommand(state, command, ctx());
+    } catch (error) {
+      if (error instanceof CommandRefused) throw refusal(error);
+      throw error;
+    }
+  }
+
+  async function handle(command: CaseCommand): Promise<CaseSnapshot> {
+    await condition(() => state !== undefined);
+    return exclusive(async () => {
+      if (alreadyProcessed()) return toSnapshot(state as CaseState);
+      await ensureCalendar();
+      let result: EngineResult;
+      try {
+        // the state may have moved since the validator ran (handlers queue behind the lock)
+        validateCommand(state as CaseState, command, ctx());
+        result = applyCommand(state as CaseState, command, ctx());
+      } catch (error) {
+        if (error instanceof CommandRefused) throw refusal(error);
+        throw error;
+      }
+      await commit(result);
+      rememberUpdate();
+      return toSnapshot(result.state);
+    });
+  }
+
+  function command<A extends object>(type: CaseCommand['type'], args: A): CaseCommand {
+    return { ...args, type } as unknown as CaseCommand;
+  }
+
+  // Every handler is registered before the first await: updates that arrive before their handler are rejected.
+  setHandler(completeStepUpdate, (args) => handle(command('complete', args)), {
+    validator: (args) => validate(command('complete', args)),
+  });
+  setHandler(decideUpdate, (args) => handle(command('decide', args)), {
+    validator: (args) => validate(command('decide', args)),
+  });
+  setHandler(recordMilestoneUpdate, (args) => handle(command('milestone', args)), {
+    validator: (args) => validate(command('milestone', args)),
+  });
+  setHandler(extendDueDateUpdate, (args) => handle(command('extend_due_date', args)), {
+    validator: (args) => validate(command('extend_due_date', args)),
+  });
+  setHandler(reassignStepUpdate, (args) => handle(command('reassign', args)), {
+    validator: (args) => validate(command('reassign', args)),
+  });
+  setHandler(withdrawCaseUpdate, (args) => handle(command('withdraw', args)), {
+    validator: (args) => validate(command('withdraw', args)),
+  });
+
+  setHandler(addCommentSignal, async (args) => {
+    const comment = command('comment', args);
+    await condition(() => state !== undefined);
+    await exclusive(async () => {
+      if (isClosed(state as CaseState)) return;
+      await ensureCalendar();
+      try {
+        validateCommand(state as CaseState, comment, ctx());
+        await commit(applyCommand(state as CaseState, comment, ctx()));
+      } catch (error) {
+        // a signal cannot answer: a refused comment is dropped and logged
+        if (error instanceof CommandRefused) log.warn('comment refused', { code: error.code, reason: error.message });
+        else throw error;
+      }
+    });
+  });
+
+  setHandler(getStateQuery, () => {
+    if (state === undefined) throw new Error('the case is starting');
+    return toSnapshot(state);
+  });
+
+  // Notifications go out behind the transitions that caused them, without holding up the updates.
+  let sending = false;
+  async function sendNotifications(): Promise<void> {
+    for (;;) {
+      await condition(() => outbox.length > 0);
+      sending = true;
+      const batch = outbox.slice();
+      await Promise.all(
+        batch.map(async (request) => {
+          try {
+            await notify(request);
+          } catch (error) {
+            // only a non-retryable failure gets here: the request itself is wrong, resending cannot help
+            if (!(error instanceof ActivityFailure)) throw error;
+            log.error('notification dropped', { key: request.key, kind: request.kind, error: error.cause?.message });
+          }
+        }),
+      );
+      outbox.splice(0, batch.length);
+      sending = false;
+    }
+  }
+  void sendNotifications();
+
+  const idle = () => allHandlersFinished() && outbox.length === 0 && !sending;
+  const continueAsNewDue = () => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength >= eventLimit || info.historySize >= CONTINUE_AS_NEW_AFTER_BYTES;
+  };
+
+  // Start (or resume), then loop on the next instant the engine wants to be woken at.
+  await exclusive(async () => {
+    await ensureCalendar();
+    if (!start) return;
+    let started: EngineResult;
+    try {
+      started = startCase(start, ctx());
+    } catch (error) {
+      // an input the API should have refused: fail the case at once instead of retrying its first task forever
+      if (error instanceof Error && !(error instanceof ApplicationFailure)) {
+        throw ApplicationFailure.nonRetryable(error.message, error instanceof CommandRefused ? error.code : 'invalid_case_input');
+      }
+      throw error;
+    }
+    await commit(started);
+  });
+
+  let lastWake = Number.NEGATIVE_INFINITY;
+  for (;;) {
+    const current = state as CaseState;
+    if (isClosed(current)) break;
+    if (continueAsNewDue()) {
+      await condition(idle);
+      if (!isClosed(state as CaseState)) {
+        await continueAsNew<typeof caseWorkflow>({
+          continued: {
+            state: state as CaseState,
+            calendar: calendar as CalendarData,
+            outbox: [...outbox],
+            processedUpdateIds,
+            continueAsNewAfterEvents,
+            run: (continued?.run ?? 0) + 1,
+          },
+        });
+      }
+      continue;
+    }
+    dirty = false;
+    const woken = () => dirty || continueAsNewDue();
+    let wake = nextWakeUp(current);
+    if (wake === null) {
+      await condition(woken);
+      continue;
+    }
+    if (wake <= lastWake) {
+      // the engine asked again for an instant it was already woken at: never spin, look again in an hour
+      log.error('nextWakeUp did not move forward', { wake: new Date(wake).toISOString() });
+      wake = Date.now() + HOUR_MS;
+    }
+    if (await condition(woken, Math.max(wake - Date.now(), 1))) continue;
+    lastWake = wake;
+    await exclusive(async () => {
+      await ensureCalendar();
+      await commit(onTime(state as CaseState, ctx()));
+    });
+  }
+
+  // The final notices (case closed) go out before the workflow completes.
+  await condition(idle);
+  return toSnapshot(state as CaseState);
+}
