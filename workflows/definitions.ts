@@ -48,7 +48,11 @@ export const addCommentSignal = defineSignal<[AddCommentArgs]>('addComment');
 export const getStateQuery = defineQuery<CaseSnapshot>('getState');
 
 /**
- * Activity failure types the workflow does not retry: the activity says the request itself is wrong.
- * Activities throw `ApplicationFailure.nonRetryable(message, type)` with one of these.
+ * Activity failure types the workflow does not retry: the request itself is wrong (the activities throw
+ * `ApplicationFailure.nonRetryable(message, type)` with these; listed so a plain failure of that type stops too).
  */
-export const NON_RETRYABLE_ACTIVITY_ERRORS = ['NapflowInvalidInput', 'NapflowCaseRefused'] as const;
+export const NON_RETRYABLE_ACTIVITY_ERRORS = [
+  'NapflowInvalidInput',
+  'UnknownState',
+  'InvalidCalendar',
+] as const;

@@ -12,11 +12,22 @@ export const SCREENSHOTS = path.join(ROOT, 'test', 'artifacts', 'screenshots');
 /** Installs Chromium if missing (idempotent, see the script) and builds the dashboard the API will serve. */
 export function prepareBrowserTests(): void {
   execFileSync('bash', [path.join(ROOT, 'test', 'support', 'ensure-chromium.sh')], { stdio: 'inherit' });
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/dashboard/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
-  });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'apps/dashboard/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+    },
+  );
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
 }
 
@@ -48,18 +59,39 @@ interface AxeViolation {
   nodes: Array<{ target: string[] }>;
 }
 
+let axeScript: string | undefined;
+function axeSource(): string {
+  axeScript ??= fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  return axeScript;
+}
+
 /** axe-core on the current page; returns the serious and critical violations as readable lines. */
 export async function seriousA11yViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  // evaluated through the DevTools protocol, which the pages' Content-Security-Policy does not block (a script tag would be)
+  await page.evaluate(axeSource());
   // runs in the page (the test's tsconfig has no DOM types: reach the page's globals through globalThis)
   const violations = await page.evaluate(async () => {
-    const g = globalThis as unknown as { axe: { run: (ctx: unknown, opts: object) => Promise<{ violations: AxeViolation[] }> }; document: unknown };
+    const g = globalThis as unknown as {
+      axe: { run: (ctx: unknown, opts: object) => Promise<{ violations: AxeViolation[] }> };
+      document: unknown;
+    };
     const result = await g.axe.run(g.document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target })),
+    }));
   });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(', ')}`,
+    );
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

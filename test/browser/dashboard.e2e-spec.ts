@@ -1,10 +1,20 @@
 // The dashboard in a real browser against the real stack: the API (serving the built dashboard), an in-process
 // worker, PostgreSQL, Temporal and the SMTP sink from the e2e global setup. A coordinator creates a plan and imports
 // its measures, a focal point acts from the inbox, the coordinator sees the overview change without reloading.
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, buildWorld, type Harness, PASSWORD, startHarness, type World } from '../e2e/api-harness';
+import {
+  ADMIN_PASSWORD,
+  buildWorld,
+  type Harness,
+  PASSWORD,
+  startHarness,
+  type World,
+} from '../e2e/api-harness';
+import { waitForMail } from '../support/services';
 import { launchChromium, prepareBrowserTests, screenshot, seriousA11yViolations } from './browser-harness';
 
 const LAPTOP = { width: 1366, height: 900 };
@@ -55,6 +65,19 @@ describe('dashboard (browser)', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
   }
 
+  /** Waits for `done`; if the page shows a problem instead, fails with its words (and a screenshot). */
+  async function succeeds(page: Page, done: Locator): Promise<void> {
+    const problem = page.locator('.error[role="alert"]');
+    await Promise.race([
+      done.waitFor({ timeout: LIVE_TIMEOUT }),
+      problem.first().waitFor({ timeout: LIVE_TIMEOUT }),
+    ]);
+    if (await problem.count()) {
+      await screenshot(page, 'failure');
+      throw new Error(`the page shows a problem: ${await problem.first().textContent()}`);
+    }
+  }
+
   function inboxItem(page: Page, caseCode: string, stepKey: string): Locator {
     return page.locator(`li.inbox-item[data-step="${stepKey}"]`).filter({ hasText: caseCode });
   }
@@ -103,7 +126,9 @@ describe('dashboard (browser)', () => {
     await coordinator.getByText('New plan').click();
     const planForm = coordinator.getByRole('form', { name: 'New plan' });
     await planForm.getByLabel('Code', { exact: true }).fill(planCode);
-    await planForm.getByLabel('Title', { exact: true }).fill('National Implementation Action Plan of Kyrgyzstan (dashboard test)');
+    await planForm
+      .getByLabel('Title', { exact: true })
+      .fill('National Implementation Action Plan of Kyrgyzstan (dashboard test)');
     await planForm.getByLabel('State code').fill('KG');
     await planForm.getByLabel('Adopted on').fill('2013-03-22');
     await planForm.getByRole('button', { name: 'Save' }).click();
@@ -120,7 +145,9 @@ describe('dashboard (browser)', () => {
     ].join('\n');
     await coordinator.getByText('Import measures').click();
     const importForm = coordinator.getByRole('form', { name: 'Import measures' });
-    await importForm.getByLabel('CSV or XLSX file of measures').setInputFiles({ name: 'measures.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await importForm
+      .getByLabel('CSV or XLSX file of measures')
+      .setInputFiles({ name: 'measures.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await importForm.getByRole('button', { name: 'Import' }).click();
     await coordinator.getByText('Import finished: 3 created.').waitFor();
 
@@ -153,7 +180,11 @@ describe('dashboard (browser)', () => {
     await approval.waitFor({ state: 'detached', timeout: LIVE_TIMEOUT });
 
     // no reload on the coordinator's side: the list polls
-    await coordinator.locator('tr', { hasText: 'M-01' }).locator('td.num').filter({ hasNotText: new RegExp(`^${(before ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).waitFor({ timeout: LIVE_TIMEOUT });
+    await coordinator
+      .locator('tr', { hasText: 'M-01' })
+      .locator('td.num')
+      .filter({ hasNotText: new RegExp(`^${(before ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
+      .waitFor({ timeout: LIVE_TIMEOUT });
   });
 
   it('shows the case as steps with who acted when, and the coordinator closes it from the inbox', async () => {
@@ -164,21 +195,85 @@ describe('dashboard (browser)', () => {
     await coordinator.locator('#process-title').waitFor();
     await coordinator.locator('.process-step.step-done').nth(1).waitFor();
     // who acted when: the focal point's completion, named with their agency
-    expect(await coordinator.locator('.acted').first().textContent()).toMatch(/State Customs Service\) — completed/);
+    expect(await coordinator.locator('.acted').first().textContent()).toMatch(
+      /State Customs Service\) — completed/,
+    );
     await checkPage(coordinator, '05-case-detail');
 
     await coordinator.getByRole('button', { name: 'Approve', exact: true }).click();
-    await coordinator.locator('.facts').getByText('Completed').waitFor({ timeout: LIVE_TIMEOUT });
+    await succeeds(coordinator, coordinator.locator('.facts').getByText('Completed', { exact: true }));
 
     await go(coordinator, `/overview/${planCode}`, '#progress-title');
     await coordinator.locator('dd[data-health="done"]', { hasText: '1' }).waitFor({ timeout: LIVE_TIMEOUT });
     await screenshot(coordinator, '06-overview-after');
   });
 
+  it('approves by email: the link opens a confirmation page that acts only when confirmed', async () => {
+    const list = await fetch(`${base}/cases?plan=${planCode}&text=M-02`, {
+      headers: { Authorization: `Bearer ${world.tokens.coordinator}` },
+    });
+    const m02 = (
+      (await list.json()) as { items: Array<{ id: string; workflowId: string; code: string }> }
+    ).items.find((c) => c.code === 'M-02')!;
+    const mail = await waitForMail(
+      (m) =>
+        (m.headers['x-napflow-notification'] ?? '').startsWith(`${m02.workflowId}:execute:step_assigned:`) &&
+        m.to.includes(world.people.lead.email),
+      30_000,
+    );
+    const token = /\/email-links\/([A-Za-z0-9_-]{20,})\?choice=/.exec(mail.text ?? '')?.[1];
+    expect(token).toBeDefined();
+
+    // no session: the link alone signs the person in for this one step
+    const page = await newPage();
+    await page.goto(`${base}/email-links/${token}?choice=complete`);
+    await page.getByText('Nothing has been recorded yet', { exact: false }).waitFor();
+    await checkPage(page, '14-email-link-confirm');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.waitForLoadState('domcontentloaded');
+    await checkPage(page, '15-email-link-done');
+
+    await go(coordinator, `/cases/${encodeURIComponent(m02.id)}`, '#process-title');
+    const execute = coordinator.locator('.process-step', { hasText: 'Implementation by the lead agency' });
+    await execute.locator('.acted', { hasText: 'via email link' }).waitFor({ timeout: LIVE_TIMEOUT });
+  });
+
+  it('exports the plan status report as CSV and XLSX for the 1540 Committee', async () => {
+    await go(coordinator, `/overview/${planCode}`, '#export-title');
+    const [csvDownload] = await Promise.all([
+      coordinator.waitForEvent('download'),
+      coordinator.getByRole('button', { name: 'CSV' }).click(),
+    ]);
+    expect(csvDownload.suggestedFilename()).toMatch(
+      new RegExp(`^${planCode}-status-\\d{4}-\\d{2}-\\d{2}\\.csv$`),
+    );
+    const csv = fs.readFileSync(await csvDownload.path(), 'utf8');
+    expect(csv.charCodeAt(0)).toBe(0xfeff); // BOM: Excel reads the Cyrillic right
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toContain('implementation of resolution 1540 (2004)');
+    expect(lines[3]).toMatch(/^No\.,Code,Title,Kind,/);
+    expect(lines.slice(4).map((l) => l.split(',')[1])).toEqual(['M-02', 'M-03', 'M-01']); // grouped by 1540 area
+    expect(lines.find((l) => l.includes(',M-01,'))).toContain(',Done,');
+
+    const [xlsxDownload] = await Promise.all([
+      coordinator.waitForEvent('download'),
+      coordinator.getByRole('button', { name: 'Excel (XLSX)' }).click(),
+    ]);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(fs.readFileSync(await xlsxDownload.path()) as unknown as ArrayBuffer);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Status report', 'Summary']);
+    const sheet = workbook.getWorksheet('Status report')!;
+    expect(sheet.getCell('B4').value).toBe('Code');
+    expect([5, 6, 7].map((r) => sheet.getCell(`B${r}`).value)).toEqual(['M-02', 'M-03', 'M-01']);
+    expect(sheet.getCell('I7').value).toBe('Done');
+    expect(sheet.getCell('K7').value).toBe(100);
+  });
+
   it('shows deadlines as a timeline, a calendar and due lists', async () => {
     await go(coordinator, '/deadlines', '#timeline-title');
-    await coordinator.locator('#soon-title').waitFor();
-    expect(await coordinator.locator('.due-list').nth(1).textContent()).toContain('M-02');
+    const dueSoon = coordinator.locator('section[aria-labelledby="soon-title"]');
+    await dueSoon.getByText('M-02').waitFor();
+    await coordinator.locator('.timeline').getByRole('link', { name: /M-03/ }).waitFor();
     await checkPage(coordinator, '07-deadlines');
   });
 
@@ -210,7 +305,11 @@ describe('dashboard (browser)', () => {
     await signIn(tablet, world.people.lead.email, PASSWORD);
     await go(tablet, '/inbox', '#inbox-title');
     const overflow = await tablet.evaluate(() => {
-      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      const root = (
+        globalThis as unknown as {
+          document: { documentElement: { scrollWidth: number; clientWidth: number } };
+        }
+      ).document.documentElement;
       return root.scrollWidth - root.clientWidth;
     });
     expect(overflow).toBeLessThanOrEqual(0);

@@ -11,6 +11,8 @@ interface CaseView {
   steps: { key: string; status: string; assignees: string[]; actions: { action: string; agency: string | null; by: string; channel: string }[] }[];
 }
 
+
+jest.setTimeout(120_000);
 describe('API first case', () => {
   let h: Harness;
   let w: World;
@@ -18,11 +20,11 @@ describe('API first case', () => {
   beforeAll(async () => {
     h = await startHarness({ worker: true });
     w = await buildWorld(h);
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await h?.close();
-  });
+  }, 200_000);
 
   const measure = (code: string) => ({
     kind: 'measure',
@@ -51,6 +53,7 @@ describe('API first case', () => {
       return r.status === 200 && v.steps.some((s) => s.key === 'execute' && s.status === 'active') ? v : undefined;
     }, 'the execute step to be active');
     expect(live.source).toBe('workflow');
+    expect(live.id).toBe(id);
     expect(live.steps.find((s) => s.key === 'execute')?.assignees).toEqual([w.agencies.lead]);
 
     const lead = auth(w.tokens.lead);

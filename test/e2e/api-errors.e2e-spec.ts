@@ -2,6 +2,8 @@
 // and nothing is written.
 import { auth, buildWorld, type Harness, startHarness, type World } from './api-harness';
 
+
+jest.setTimeout(120_000);
 describe('API errors', () => {
   let h: Harness;
   let w: World;
@@ -9,11 +11,11 @@ describe('API errors', () => {
   beforeAll(async () => {
     h = await startHarness({ worker: false });
     w = await buildWorld(h);
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await h?.close();
-  });
+  }, 60_000);
 
   const problem = (res: { status: number; headers: Record<string, string>; body: unknown }, status: number) => {
     expect(res.status).toBe(status);
@@ -106,7 +108,8 @@ describe('API errors', () => {
 
     it('answers 404 for unknown routes, cases and plans', async () => {
       const t = auth(w.tokens.coordinator);
-      problem(await h.http().get('/no/such/route').set(t), 404);
+      problem(await h.http().get('/cases/00000000-0000-5000-8000-000000000000/no-such-thing').set(t), 404);
+      problem(await h.http().post('/admin/no-such-route').set(t).send({}), 404);
       problem(await h.http().get('/cases/not-a-uuid').set(t), 404);
       problem(await h.http().get('/cases/00000000-0000-5000-8000-000000000000').set(t), 404);
       problem(await h.http().get('/plans/NO-SUCH-PLAN').set(t), 404);

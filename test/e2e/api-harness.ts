@@ -46,8 +46,11 @@ export async function startHarness(opts: { worker: boolean }): Promise<Harness> 
     tokens: {},
     http: () => request(server),
     async close() {
+      const t0 = Date.now();
       await app.close();
+      if (process.env.NAPFLOW_TEST_DEBUG_CLOSE) console.log(`api closed in ${Date.now() - t0} ms`);
       await worker?.stop();
+      if (process.env.NAPFLOW_TEST_DEBUG_CLOSE) console.log(`worker stopped in ${Date.now() - t0} ms`);
     },
   };
   // the administrator of this file (ensureAdmin creates one only if there is none: make ours directly otherwise)

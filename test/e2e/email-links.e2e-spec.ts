@@ -24,6 +24,8 @@ const csrfIn = (html: string): string => {
   return m[1];
 };
 
+jest.setTimeout(180_000);
+
 describe('approve by email (HTTP)', () => {
   let h: Harness;
   let w: World;
@@ -90,6 +92,14 @@ describe('approve by email (HTTP)', () => {
       expect.objectContaining({ by: w.people.lead.id, channel: 'email', note: 'Handed over on 1 January 2015' }),
     ]);
 
+    // the audit trail records it as done by email, by that person
+    const history = await eventually(async () => {
+      const r = await h.http().get(`/cases/${caseId}/history`).set(auth(w.tokens.coordinator));
+      const entries = r.body as { type: string; stepKey?: string; by?: string; channel?: string }[];
+      return entries.some((e) => e.type === 'step_completed' && e.stepKey === 'execute') ? entries : undefined;
+    }, 'the completion in the audit trail');
+    expect(history.find((e) => e.type === 'step_completed' && e.stepKey === 'execute')).toMatchObject({ by: w.people.lead.id, channel: 'email' });
+
     // the link is spent: the page and the form both say so, and nothing more happens
     const reused = await h.http().post(`/email-links/${token}`).type('form').send({ choice: 'complete', csrf: csrfIn(page.text) });
     expect(reused.status).toBe(410);
@@ -140,5 +150,19 @@ describe('approve by email (HTTP)', () => {
     const post = await h.http().post(`/email-links/${token}`).type('form').send({ choice: 'approve', csrf: csrfIn(page.text) });
     expect(post.status).toBe(410);
     expect((await step('coordinator_approval'))?.status).toBe('active');
+  });
+
+  it('lists permanently refused emails to the coordinator of the state, and not to a focal point', async () => {
+    const ds = h.app.get(DataSource);
+    const [row] = await ds.query(`SELECT id FROM email_outbox WHERE workflow_id = $1 ORDER BY created_at LIMIT 1`, [workflowId]);
+    await ds.query(
+      `UPDATE email_outbox SET status = 'failed', failed_at = now(), last_error = '550: 5.1.1 recipient refused', claim_id = NULL WHERE id = $1`,
+      [row.id],
+    );
+    const list = await h.http().get('/email-outbox/failed').set(auth(w.tokens.coordinator));
+    expect(list.status).toBe(200);
+    expect(list.body).toEqual(expect.arrayContaining([expect.objectContaining({ workflowId, error: '550: 5.1.1 recipient refused' })]));
+    expect((await h.http().get('/email-outbox/failed').set(auth(w.tokens.lead))).status).toBe(403);
+    expect((await h.http().get('/email-outbox/failed?state=TJ').set(auth(w.tokens.coordinator))).status).toBe(403);
   });
 });

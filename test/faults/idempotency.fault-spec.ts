@@ -59,7 +59,8 @@ describe('Idempotency-Key under concurrency', () => {
     );
     expect([...new Set(answers.map((a) => a.status))]).toEqual([200]);
     // every answer is the first answer
-    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+    // the replays come from the stored first answer (jsonb: key order may differ): equal as JSON values
+    for (const a of answers) expect(a.body).toEqual(answers[0].body);
 
     await eventually('the decision to reach the audit trail', async () => {
       const rows = await stack.query<{ n: number }>(

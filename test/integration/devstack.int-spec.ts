@@ -28,7 +28,10 @@ describe('devstack services', () => {
       await pgQuery(services.databaseUrl, `create table ${table} (id int primary key, note text)`);
       try {
         await pgQuery(services.databaseUrl, `insert into ${table} values (1, 'Бишкек')`);
-        const rows = await pgQuery<{ note: string }>(services.databaseUrl, `select note from ${table} where id = 1`);
+        const rows = await pgQuery<{ note: string }>(
+          services.databaseUrl,
+          `select note from ${table} where id = 1`,
+        );
         expect(rows).toEqual([{ note: 'Бишкек' }]);
       } finally {
         await pgQuery(services.databaseUrl, `drop table ${table}`);
@@ -46,12 +49,16 @@ describe('devstack services', () => {
     });
 
     it('describes the napflow namespace', async () => {
-      const res = await connection.workflowService.describeNamespace({ namespace: services.temporal.namespace });
+      const res = await connection.workflowService.describeNamespace({
+        namespace: services.temporal.namespace,
+      });
       expect(res.namespaceInfo?.name).toBe('napflow');
     });
 
     it('has the napflow search attributes registered', async () => {
-      const res = await connection.operatorService.listSearchAttributes({ namespace: services.temporal.namespace });
+      const res = await connection.operatorService.listSearchAttributes({
+        namespace: services.temporal.namespace,
+      });
       expect(Object.keys(res.customAttributes ?? {})).toEqual(
         expect.arrayContaining(Object.keys(NAPFLOW_SEARCH_ATTRIBUTES)),
       );
@@ -106,7 +113,13 @@ describe('devstack services', () => {
       sink.setFaults({ tempFailNext: 1 });
       const transport = nodemailer.createTransport(sink.url);
       const messageId = `<retry-${Date.now()}@napflow.example>`;
-      const message = { from: 'noreply@napflow.example', to: 'coordinator@economy.example.kg', subject: 'retry', text: 'x', messageId };
+      const message = {
+        from: 'noreply@napflow.example',
+        to: 'coordinator@economy.example.kg',
+        subject: 'retry',
+        text: 'x',
+        messageId,
+      };
       try {
         // What the outbox does: a 4xx is transient, so try again.
         const attempts: Array<number | 'ok'> = [];

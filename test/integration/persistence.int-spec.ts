@@ -1,7 +1,16 @@
-import type { DataSource, Logger } from 'typeorm';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { NestFactory } from '@nestjs/core';
+import { DataSource, type Logger } from 'typeorm';
 import {
   ADMIN_SCOPE,
   AgenciesRepository,
+  ATTACHMENT_STORE,
+  PersistenceModule,
+  AttachmentsRepository,
+  DiskAttachmentStore,
   AlreadyExistsError,
   type AccessScope,
   AuditRepository,
@@ -23,7 +32,7 @@ import {
   caseIdForWorkflow,
 } from '@app/persistence';
 import { createTemporaryDatabase, type TemporaryDatabase } from '@app/persistence/testing/temporary-database';
-import { caseEvent, caseSnapshot, seedReference, stepSnapshot } from '@app/persistence/testing/fixtures';
+import { caseSnapshot, seedReference, stepSnapshot } from '@app/persistence/testing/fixtures';
 
 const TABLES = [
   'access_tokens',
@@ -110,12 +119,12 @@ describe('persistence', () => {
     await runMigrations(db.url);
     ds = await connectDataSource(db.url, { poolSize: 12, logger });
     await seedReference(ds);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await ds?.destroy();
     await db?.drop();
-  });
+  }, 60_000);
 
   describe('migrations', () => {
     it('go down to an empty schema and up again', async () => {
@@ -438,7 +447,7 @@ describe('persistence', () => {
         );
         await ds.query(`DELETE FROM cases WHERE code LIKE 'BULK-%'`);
       }
-    });
+    }, 120_000);
   });
 
   describe('reference data', () => {
@@ -597,6 +606,59 @@ describe('persistence', () => {
       expect(
         await defs.publishIfMissing({ key: 'measure', version: 1, definition: {}, publishedBy: null }),
       ).toBe(false);
+    });
+  });
+
+  describe(DiskAttachmentStore.name, () => {
+    it('stores bytes by content hash beside their metadata', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'napflow-attachments-'));
+      try {
+        const store = new DiskAttachmentStore(dir);
+        const stored = await store.put(Buffer.from('control list 2014'));
+        expect(stored).toEqual({
+          key: expect.stringMatching(/^[0-9a-f]{2}\/[0-9a-f]{64}$/),
+          size: 17,
+          sha256: expect.any(String),
+        });
+        expect(
+          (await store.put(Readable.from([Buffer.from('control '), Buffer.from('list 2014')]))).key,
+        ).toBe(stored.key);
+        const chunks: Buffer[] = [];
+        for await (const c of await store.get(stored.key)) chunks.push(c as Buffer);
+        expect(Buffer.concat(chunks).toString()).toBe('control list 2014');
+        await expect(store.get('../../etc/passwd')).rejects.toThrow(/outside the store/);
+
+        const meta = await new AttachmentsRepository(ds).create({
+          caseId: null,
+          name: 'list.pdf',
+          contentType: 'application/pdf',
+          size: stored.size,
+          sha256: stored.sha256,
+          storageKey: stored.key,
+          uploadedBy: null,
+        });
+        expect(await new AttachmentsRepository(ds).get(meta.id)).toEqual(meta);
+        await store.delete(stored.key);
+        expect(await store.exists(stored.key)).toBe(false);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe(PersistenceModule.name, () => {
+    it('provides one DataSource and the repositories to Nest, and closes it on shutdown', async () => {
+      const app = await NestFactory.createApplicationContext(
+        PersistenceModule.forRoot(db.url, { poolSize: 2 }),
+        { logger: false },
+      );
+      const dataSource = app.get(DataSource);
+      expect(dataSource.isInitialized).toBe(true);
+      expect(app.get(CasesRepository)).toBeInstanceOf(CasesRepository);
+      await expect(app.get(PlansRepository).get('KG-NAP-2013')).resolves.toMatchObject({ stateCode: 'KG' });
+      expect(app.get(ATTACHMENT_STORE)).toBeInstanceOf(DiskAttachmentStore);
+      await app.close();
+      expect(dataSource.isInitialized).toBe(false);
     });
   });
 

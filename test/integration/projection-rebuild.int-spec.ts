@@ -85,14 +85,14 @@ describe(rebuildReadModel.name, () => {
       };
       await client.start(input);
     }
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await worker?.stop();
     await temporal?.connection.close();
     await ds?.destroy();
     await db?.drop();
-  });
+  }, 60_000);
 
   it('restores damaged case rows from the workflows and leaves the audit trail alone', async () => {
     const cases = new CasesRepository(ds);
@@ -170,5 +170,5 @@ describe(rebuildReadModel.name, () => {
       (ids) => wf.every((id) => ids.includes(id)),
     );
     expect(listed).toEqual(expect.arrayContaining(wf));
-  });
+  }, 120_000);
 });

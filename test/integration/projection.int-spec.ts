@@ -33,12 +33,12 @@ describe('createProjectionActivities', () => {
     ds = await connectDataSource(db.url, { poolSize: 4 });
     await seedReference(ds);
     ({ recordTransition } = createProjectionActivities({ dataSource: ds }));
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await ds?.destroy();
     await db?.drop();
-  });
+  }, 60_000);
 
   const actor = {
     personId: 'p-1',
@@ -158,6 +158,21 @@ describe('createProjectionActivities', () => {
       expect(after.kase).toEqual(caseBefore);
       expect(after.steps).toEqual(stepsBefore);
       expect(after.audit.map((e) => Number(e.seq))).toEqual([4, 5]);
+    });
+
+    it('rewrites a snapshot of the same seq only when its content changed', async () => {
+      const base = caseSnapshot({
+        planCode: 'KG-NAP-2013',
+        caseCode: 'P-6',
+        seq: 3,
+        steps: [stepSnapshot('execute', { status: 'active' })],
+      });
+      await recordTransition({ snapshot: base, events: [] });
+      const moved = { ...base, steps: [stepSnapshot('execute', { status: 'active', dueOn: '2030-02-01' })] };
+      await recordTransition({ snapshot: moved, events: [] });
+      const { steps } = (await dump(ds, base.workflowId)) as { steps: { due_on: unknown }[] };
+      expect(steps).toHaveLength(1);
+      expect(steps[0].due_on).not.toBeNull();
     });
 
     it('keeps what the API reserved (area) when the workflow reports', async () => {

@@ -15,13 +15,25 @@ import {
   getStateQuery,
   recordMilestoneUpdate,
 } from '@app/workflows/definitions';
-import { advanceTo, FakeCaseActivities, local, waitFor, withTimeSkippingWorker } from '../support/workflow-testing';
+import {
+  advanceTo,
+  FakeCaseActivities,
+  local,
+  waitFor,
+  withTimeSkippingWorker,
+} from '../support/workflow-testing';
 import { historyToJson, type SavedHistory } from './replay-histories';
 
 const taskQueue = 'replay-recording';
 
 function actor(agency: string, role: Actor['role'] = 'focal_point'): Actor {
-  return { personId: `p-${agency}-${role}`, name: `${role} of ${agency}`, agency, role, channel: 'dashboard' };
+  return {
+    personId: `p-${agency}-${role}`,
+    name: `${role} of ${agency}`,
+    agency,
+    role,
+    channel: 'dashboard',
+  };
 }
 const MOE = actor('KG-MOE');
 const CUSTOMS = actor('KG-CUSTOMS');
@@ -53,7 +65,10 @@ interface Recorded {
   firstRunId: string;
 }
 
-async function saveRuns(env: TestWorkflowEnvironment, recorded: Recorded): Promise<{ name: string; saved: SavedHistory }[]> {
+async function saveRuns(
+  env: TestWorkflowEnvironment,
+  recorded: Recorded,
+): Promise<{ name: string; saved: SavedHistory }[]> {
   const out: { name: string; saved: SavedHistory }[] = [];
   let runId: string | undefined = recorded.firstRunId;
   let n = 1;
@@ -79,12 +94,18 @@ async function saveRuns(env: TestWorkflowEnvironment, recorded: Recorded): Promi
 }
 
 /** Runs every scenario on one time-skipping server and returns their histories, named for their files. */
-export async function recordScenarioHistories(bundle: WorkflowBundleWithSourceMap): Promise<{ name: string; saved: SavedHistory }[]> {
+export async function recordScenarioHistories(
+  bundle: WorkflowBundleWithSourceMap,
+): Promise<{ name: string; saved: SavedHistory }[]> {
   const fake = new FakeCaseActivities();
   return withTimeSkippingWorker({ bundle, activities: fake.activities, taskQueue }, async (env) => {
     const recorded: Recorded[] = [];
     const start = (args: StartCaseInput) =>
-      env.client.workflow.start(caseWorkflow, { taskQueue, workflowId: caseWorkflowId(args.planCode, args.caseCode), args: [args] });
+      env.client.workflow.start(caseWorkflow, {
+        taskQueue,
+        workflowId: caseWorkflowId(args.planCode, args.caseCode),
+        args: [args],
+      });
     const evidence = [{ id: 'doc-1', name: 'draft.docx' }];
 
     await advanceTo(env, local('2040-03-05 10:00'));
@@ -93,43 +114,93 @@ export async function recordScenarioHistories(bundle: WorkflowBundleWithSourceMa
     // 2. a draft law left open in its third consultation: objection, extension, comment, tacit consent pending
     const law = await start(input('draft_law', 'R-LAW'));
     // 3. a measure that continues as new every ~40 events, left open
-    const long = await start(input('measure', 'R-LONG', { dueOn: '2040-05-31', supportingAgencies: [], continueAsNewAfterEvents: 40 }));
+    const long = await start(
+      input('measure', 'R-LONG', {
+        dueOn: '2040-05-31',
+        supportingAgencies: [],
+        continueAsNewAfterEvents: 40,
+      }),
+    );
     await waitFor(() => law.query(getStateQuery));
     await waitFor(() => measure.query(getStateQuery));
 
     await advanceTo(env, local('2040-03-20 10:00'));
-    await law.executeUpdate(completeStepUpdate, { args: [{ stepKey: 'drafting', actor: MOE, attachments: evidence }] });
-    await measure.executeUpdate(completeStepUpdate, { args: [{ stepKey: 'contribute', actor: CUSTOMS }], updateId: 'r-contribute' });
+    await law.executeUpdate(completeStepUpdate, {
+      args: [{ stepKey: 'drafting', actor: MOE, attachments: evidence }],
+    });
+    await measure.executeUpdate(completeStepUpdate, {
+      args: [{ stepKey: 'contribute', actor: CUSTOMS }],
+      updateId: 'r-contribute',
+    });
     await measure.executeUpdate(completeStepUpdate, { args: [{ stepKey: 'contribute', actor: BORDER }] });
     await advanceTo(env, local('2040-03-26 11:00'));
-    await law.executeUpdate(decideUpdate, { args: [{ stepKey: 'consultation', actor: BORDER, decision: 'request_changes', comment: 'scope' }] });
-    await law.signal(addCommentSignal, { actor: MOE, text: 'Redrafting with the Border Service', stepKey: 'drafting' });
+    await law.executeUpdate(decideUpdate, {
+      args: [{ stepKey: 'consultation', actor: BORDER, decision: 'request_changes', comment: 'scope' }],
+    });
+    await law.signal(addCommentSignal, {
+      actor: MOE,
+      text: 'Redrafting with the Border Service',
+      stepKey: 'drafting',
+    });
     await law.executeUpdate(extendDueDateUpdate, {
       args: [{ stepKey: 'drafting', actor: COORDINATOR, dueOn: '2040-08-31', reason: 'summer recess' }],
     });
     // a refused update leaves no trace, but a history with one around it is worth replaying
-    await law.executeUpdate(recordMilestoneUpdate, { args: [{ stepKey: 'government_adoption', actor: COORDINATOR, on: '2040-03-26' }] }).catch(() => undefined);
+    await law
+      .executeUpdate(recordMilestoneUpdate, {
+        args: [{ stepKey: 'government_adoption', actor: COORDINATOR, on: '2040-03-26' }],
+      })
+      .catch(() => undefined);
 
     await advanceTo(env, local('2040-05-02 11:00'));
     await measure.executeUpdate(completeStepUpdate, { args: [{ stepKey: 'execute', actor: MOE }] });
-    await measure.executeUpdate(decideUpdate, { args: [{ stepKey: 'head_approval', actor: MOE, decision: 'approve' }] });
-    await measure.executeUpdate(decideUpdate, { args: [{ stepKey: 'coordinator_approval', actor: COORDINATOR, decision: 'approve' }] });
+    await measure.executeUpdate(decideUpdate, {
+      args: [{ stepKey: 'head_approval', actor: MOE, decision: 'approve' }],
+    });
+    await measure.executeUpdate(decideUpdate, {
+      args: [{ stepKey: 'coordinator_approval', actor: COORDINATOR, decision: 'approve' }],
+    });
     await waitFor(async () => ((await measure.describe()).status.name === 'COMPLETED' ? true : undefined));
 
     await advanceTo(env, local('2040-08-28 10:00'));
-    await law.executeUpdate(completeStepUpdate, { args: [{ stepKey: 'drafting', actor: MOE, attachments: evidence }] });
-    await law.executeUpdate(decideUpdate, { args: [{ stepKey: 'consultation', actor: CUSTOMS, decision: 'approve' }] });
+    await law.executeUpdate(completeStepUpdate, {
+      args: [{ stepKey: 'drafting', actor: MOE, attachments: evidence }],
+    });
+    await law.executeUpdate(decideUpdate, {
+      args: [{ stepKey: 'consultation', actor: CUSTOMS, decision: 'approve' }],
+    });
     await advanceTo(env, local('2040-09-03 10:00'));
-    await law.executeUpdate(decideUpdate, { args: [{ stepKey: 'consultation', actor: BORDER, decision: 'reject', comment: 'still the scope' }] });
-    await law.executeUpdate(completeStepUpdate, { args: [{ stepKey: 'drafting', actor: MOE, attachments: evidence }] });
-    await law.executeUpdate(decideUpdate, { args: [{ stepKey: 'consultation', actor: CUSTOMS, decision: 'approve' }] });
+    await law.executeUpdate(decideUpdate, {
+      args: [{ stepKey: 'consultation', actor: BORDER, decision: 'reject', comment: 'still the scope' }],
+    });
+    await law.executeUpdate(completeStepUpdate, {
+      args: [{ stepKey: 'drafting', actor: MOE, attachments: evidence }],
+    });
+    await law.executeUpdate(decideUpdate, {
+      args: [{ stepKey: 'consultation', actor: CUSTOMS, decision: 'approve' }],
+    });
     await advanceTo(env, local('2040-09-10 10:00'));
     await long.executeUpdate(completeStepUpdate, { args: [{ stepKey: 'execute', actor: MOE }] });
 
     recorded.push(
-      { name: 'measure-completed', description: 'measure due 30 April 2040: reminders, overdue, completed and approved', workflowId: measure.workflowId, firstRunId: measure.firstExecutionRunId },
-      { name: 'draft-law-open', description: 'draft law with an objection, an extension and a comment, open in consultation', workflowId: law.workflowId, firstRunId: law.firstExecutionRunId },
-      { name: 'measure-continued', description: 'measure continuing as new every ~40 events, open in head approval', workflowId: long.workflowId, firstRunId: long.firstExecutionRunId },
+      {
+        name: 'measure-completed',
+        description: 'measure due 30 April 2040: reminders, overdue, completed and approved',
+        workflowId: measure.workflowId,
+        firstRunId: measure.firstExecutionRunId,
+      },
+      {
+        name: 'draft-law-open',
+        description: 'draft law with an objection, an extension and a comment, open in consultation',
+        workflowId: law.workflowId,
+        firstRunId: law.firstExecutionRunId,
+      },
+      {
+        name: 'measure-continued',
+        description: 'measure continuing as new every ~40 events, open in head approval',
+        workflowId: long.workflowId,
+        firstRunId: long.firstExecutionRunId,
+      },
     );
     const all: { name: string; saved: SavedHistory }[] = [];
     for (const r of recorded) all.push(...(await saveRuns(env, r)));

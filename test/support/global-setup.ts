@@ -4,6 +4,7 @@
 import 'reflect-metadata';
 import Module from 'node:module';
 import path from 'node:path';
+import type * as DevStackModule from '@app/devstack';
 import type { DevStack } from '@app/devstack';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -53,7 +54,9 @@ async function loadMigrations(): Promise<((url: string) => Promise<unknown>) | u
     return undefined;
   }
   if (typeof persistence.runMigrations !== 'function') {
-    console.log('[napflow:test] @app/persistence exports no runMigrations(url) yet: database left without migrations');
+    console.log(
+      '[napflow:test] @app/persistence exports no runMigrations(url) yet: database left without migrations',
+    );
     return undefined;
   }
   return persistence.runMigrations as (url: string) => Promise<unknown>;
@@ -64,7 +67,7 @@ export default async function globalSetup(): Promise<void> {
   if (g[GLOBAL_KEY]) return; // integration and e2e in one run share the services
   registerAliases();
   // Loaded after the alias hook, through it (a static import would resolve before the hook exists).
-  const { startDevStack, describeStartupError } = (await import('@app/devstack')) as typeof import('@app/devstack');
+  const { startDevStack, describeStartupError } = (await import('@app/devstack')) as typeof DevStackModule;
 
   const runMigrations = await loadMigrations();
   let migrationsMs = 0;
@@ -83,7 +86,9 @@ export default async function globalSetup(): Promise<void> {
     });
   } catch (err) {
     // Jest shows this message as the reason the run could not start: make it the whole story.
-    throw new Error(`the test services did not start\n${describeStartupError(err)}`);
+    const failure = new Error(`the test services did not start\n${describeStartupError(err)}`);
+    failure.stack = failure.message; // the description says what to do; a stack into jest adds nothing
+    throw failure;
   }
   g[GLOBAL_KEY] = stack;
   Object.assign(process.env, stack.env, { NAPFLOW_TEST_DATA_DIR: stack.dataDir });

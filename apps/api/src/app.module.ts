@@ -21,6 +21,7 @@ import { createValidationPipe } from './common/validation';
 import { EmailLinksModule } from './email-links/email-links.module';
 import { HealthModule } from './health/health.module';
 import { InboxModule } from './inbox/inbox.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PeopleModule } from './people/people.module';
 import { PlansModule } from './plans/plans.module';
 import { StatesModule } from './states/states.module';
@@ -40,6 +41,7 @@ export class AppModule {
         TemporalClientModule.forRoot(config),
         AuthModule,
         HealthModule,
+        MetricsModule,
         StatesModule,
         AgenciesModule,
         PeopleModule,

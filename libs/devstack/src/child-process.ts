@@ -1,5 +1,8 @@
-import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
+import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process';
+import fs from 'node:fs';
 import { OutputTail } from './devstack-error';
+
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'];
 
 /** A child process we own: its output tail for error messages, and a stop that always ends it. */
 export class ManagedChild {
@@ -25,9 +28,17 @@ export class ManagedChild {
     globalThis.process.on('exit', this.killOnExit);
   }
 
+  /**
+   * Spawns `command`; on Linux through `setpriv --pdeathsig SIGTERM` when available, so the child
+   * also ends when we are killed with SIGKILL (no 'exit' handler runs then).
+   */
   static spawn(command: string, args: string[], options: SpawnOptions = {}): Promise<ManagedChild> {
+    const setpriv = process.platform === 'linux' ? SETPRIV.find((p) => fs.existsSync(p)) : undefined;
+    const [file, argv] = setpriv
+      ? [setpriv, ['--pdeathsig', 'SIGTERM', '--', command, ...args]]
+      : [command, args];
     return new Promise((resolve, reject) => {
-      const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+      const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
       // spawn errors (ENOENT, EACCES) arrive asynchronously; 'spawn' means the exec succeeded.
       child.once('error', reject);
       child.once('spawn', () => {

@@ -56,15 +56,20 @@ export async function startDevStack(options: StartDevStackOptions = {}): Promise
   fs.mkdirSync(dataDir, { recursive: true });
 
   const [temporalResult, postgresResult, smtpResult] = await Promise.allSettled([
-    startTemporal({ dataDir: ephemeral ? undefined : path.join(dataDir, 'temporal'), ui: options.temporalUi ?? !ephemeral, env, log }),
+    startTemporal({
+      dataDir: ephemeral ? undefined : path.join(dataDir, 'temporal'),
+      ui: options.temporalUi ?? !ephemeral,
+      env,
+      log,
+    }),
     startPostgres({ dataDir, ephemeral, env, log, afterStart: options.afterPostgresStart }),
     startSmtp({ dataDir, env, mailboxPort: options.mailboxPort }),
   ]);
 
   const services = [temporalResult, postgresResult, smtpResult];
-  const started_ = services.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const running = services.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const stopAll = async (): Promise<void> => {
-    await Promise.allSettled(started_.map((s) => s.stop()));
+    await Promise.allSettled(running.map((s) => s.stop()));
     if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };
   const failures = services.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
@@ -75,8 +80,9 @@ export async function startDevStack(options: StartDevStackOptions = {}): Promise
     throw new DevStackError(
       'devstack',
       `${failures.length} service(s) failed to start`,
-      'see each one below',
+      'see each service below',
       failures.map((f) => (f instanceof DevStackError ? f.describe() : String(f))).join('\n'),
+      'services',
     );
   }
 
@@ -119,7 +125,8 @@ export async function startDevStack(options: StartDevStackOptions = {}): Promise
     })();
     return stopping;
   };
-  if (options.handleSignals !== false) for (const signal of signals) process.prependOnceListener(signal, onSignal);
+  if (options.handleSignals !== false)
+    for (const signal of signals) process.prependOnceListener(signal, onSignal);
 
   const { sink, mailDir, mailboxUrl, url, source } = smtp;
   const stackEnv: Record<string, string> = {
@@ -133,10 +140,20 @@ export async function startDevStack(options: StartDevStackOptions = {}): Promise
   };
   return {
     dataDir,
-    temporal: { address: temporal.address, namespace: temporal.namespace, uiUrl: temporal.uiUrl, source: temporal.source },
+    temporal: {
+      address: temporal.address,
+      namespace: temporal.namespace,
+      uiUrl: temporal.uiUrl,
+      source: temporal.source,
+    },
     databaseUrl: postgres.databaseUrl,
     smtp: { url, mailboxUrl, mailDir, sink, source },
-    timings: { temporal: temporal.startMs, postgres: postgres.startMs, smtp: smtp.startMs, total: Date.now() - started },
+    timings: {
+      temporal: temporal.startMs,
+      postgres: postgres.startMs,
+      smtp: smtp.startMs,
+      total: Date.now() - started,
+    },
     env: stackEnv,
     stop,
   };

@@ -9,6 +9,7 @@ export class DevStackError extends Error {
     message: string,
     readonly hint: string,
     readonly details?: string,
+    private readonly detailsLabel = 'last output',
   ) {
     super(message);
     this.name = 'DevStackError';
@@ -17,7 +18,8 @@ export class DevStackError extends Error {
   /** Multi-line, human text: what failed, what to do, and the tail of the child's output if any. */
   describe(): string {
     const lines = [`[napflow:${this.service}] ${this.message}`, `  what to do: ${this.hint}`];
-    if (this.details) lines.push('  last output:', ...this.details.split('\n').map((l) => `    ${l}`));
+    if (this.details)
+      lines.push(`  ${this.detailsLabel}:`, ...this.details.split('\n').map((l) => `    ${l}`));
     return lines.join('\n');
   }
 }

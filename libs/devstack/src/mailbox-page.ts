@@ -30,7 +30,9 @@ export async function startMailboxServer(
         new DevStackError(
           'smtp',
           `the mailbox page could not listen on ${host}:${options.port ?? 0}: ${err.message}`,
-          err.code === 'EADDRINUSE' ? 'choose another mailbox port, or free that one' : 'set SMTP_URL to use your own SMTP server',
+          err.code === 'EADDRINUSE'
+            ? 'choose another mailbox port, or free that one'
+            : 'set SMTP_URL to use your own SMTP server',
         ),
       ),
     );
@@ -67,7 +69,10 @@ async function handle(sink: SmtpSink, req: http.IncomingMessage, res: http.Serve
   if (m) {
     const file = sink.rawPath(m[1]);
     if (!file) return notFound(res);
-    res.writeHead(200, { 'content-type': 'message/rfc822', 'content-disposition': `attachment; filename="${m[1]}.eml"` });
+    res.writeHead(200, {
+      'content-type': 'message/rfc822',
+      'content-disposition': `attachment; filename="${m[1]}.eml"`,
+    });
     fs.createReadStream(file).pipe(res);
     return;
   }
@@ -78,7 +83,8 @@ async function handle(sink: SmtpSink, req: http.IncomingMessage, res: http.Serve
     // Shown inside <iframe sandbox>: no scripts, no same-origin, and the CSP says so again.
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': "sandbox; default-src 'none'; img-src data: https: http:; style-src 'unsafe-inline'",
+      'content-security-policy':
+        "sandbox; default-src 'none'; img-src data: https: http:; style-src 'unsafe-inline'",
       'x-content-type-options': 'nosniff',
     });
     res.end(mail.html);
@@ -96,7 +102,9 @@ function send(res: http.ServerResponse, status: number, type: string, body: stri
   res.writeHead(status, {
     'content-type': `${type}; charset=utf-8`,
     'cache-control': 'no-store',
-    ...(type === 'text/html' ? { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'" } : {}),
+    ...(type === 'text/html'
+      ? { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'" }
+      : {}),
   });
   res.end(body);
 }

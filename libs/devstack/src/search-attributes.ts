@@ -22,9 +22,15 @@ export type NapflowSearchAttributeName = keyof typeof NAPFLOW_SEARCH_ATTRIBUTES;
 
 export const SEARCH_ATTRIBUTE_PLAN = defineSearchAttributeKey('NapflowPlan', SearchAttributeType.KEYWORD);
 export const SEARCH_ATTRIBUTE_KIND = defineSearchAttributeKey('NapflowKind', SearchAttributeType.KEYWORD);
-export const SEARCH_ATTRIBUTE_AGENCY = defineSearchAttributeKey('NapflowAgency', SearchAttributeType.KEYWORD_LIST);
+export const SEARCH_ATTRIBUTE_AGENCY = defineSearchAttributeKey(
+  'NapflowAgency',
+  SearchAttributeType.KEYWORD_LIST,
+);
 
 /** `--search-attribute Name=Type` arguments for `temporal server start-dev`. */
 export function searchAttributeArgs(): string[] {
-  return Object.entries(NAPFLOW_SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
+  return Object.entries(NAPFLOW_SEARCH_ATTRIBUTES).flatMap(([name, type]) => [
+    '--search-attribute',
+    `${name}=${type}`,
+  ]);
 }

@@ -41,14 +41,17 @@ export async function startTemporal(options: StartTemporalOptions = {}): Promise
 
   if (env.TEMPORAL_ADDRESS) {
     const address = env.TEMPORAL_ADDRESS;
-    await waitForNamespace(address, namespace, timeoutMs, () => undefined).catch((err: unknown) => {
-      throw new DevStackError(
-        'temporal',
-        `TEMPORAL_ADDRESS=${address} does not answer for namespace ${namespace}: ${errorText(err)}`,
-        `start that server and create the namespace (\`temporal operator namespace create ${namespace}\`), ` +
-          'or unset TEMPORAL_ADDRESS to let napflow start the Temporal dev server',
-      );
-    });
+    // A server someone runs is up or not: no need for the long start-up bound.
+    await waitForNamespace(address, namespace, options.readyTimeoutMs ?? 15_000, () => undefined).catch(
+      (err: unknown) => {
+        throw new DevStackError(
+          'temporal',
+          `TEMPORAL_ADDRESS=${address} does not answer for namespace ${namespace}: ${errorText(err)}`,
+          `start that server and create the namespace (\`temporal operator namespace create ${namespace}\`), ` +
+            'or unset TEMPORAL_ADDRESS to let napflow start the Temporal dev server',
+        );
+      },
+    );
     await warnOnMissingSearchAttributes(address, namespace, options.log);
     return { address, namespace, source: 'env', startMs: Date.now() - started, stop: async () => undefined };
   }
@@ -76,7 +79,12 @@ export async function startTemporal(options: StartTemporalOptions = {}): Promise
   else args.push('--ui-port', String(uiPort));
   if (options.dataDir) {
     fs.mkdirSync(options.dataDir, { recursive: true });
-    args.push('--db-filename', path.join(options.dataDir, 'temporal.sqlite'), '--sqlite-pragma', 'journal_mode=WAL');
+    args.push(
+      '--db-filename',
+      path.join(options.dataDir, 'temporal.sqlite'),
+      '--sqlite-pragma',
+      'journal_mode=WAL',
+    );
   }
 
   let child: ManagedChild;
@@ -148,11 +156,17 @@ async function waitForNamespace(
   }
 }
 
-async function warnOnMissingSearchAttributes(address: string, namespace: string, log?: DevStackLog): Promise<void> {
+async function warnOnMissingSearchAttributes(
+  address: string,
+  namespace: string,
+  log?: DevStackLog,
+): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
     const res = await connection.operatorService.listSearchAttributes({ namespace });
-    const missing = Object.keys(NAPFLOW_SEARCH_ATTRIBUTES).filter((name) => !(name in (res.customAttributes ?? {})));
+    const missing = Object.keys(NAPFLOW_SEARCH_ATTRIBUTES).filter(
+      (name) => !(name in (res.customAttributes ?? {})),
+    );
     if (missing.length) {
       log?.(
         `temporal: warning: namespace ${namespace} lacks search attributes ${missing.join(', ')}; create them with ` +

@@ -115,4 +115,9 @@ export class SmtpMailer {
   close(): void {
     this.transport.close();
   }
+
+  /** Nest calls this on providers at shutdown: the pool's sockets must not keep the process alive. */
+  onApplicationShutdown(): void {
+    this.close();
+  }
 }

@@ -15,10 +15,20 @@ export interface AccessScope {
   sharedPlanCodes: string[];
 }
 
-export const ADMIN_SCOPE: AccessScope = { role: 'admin', stateCode: null, agencyCode: null, sharedPlanCodes: [] };
+export const ADMIN_SCOPE: AccessScope = {
+  role: 'admin',
+  stateCode: null,
+  agencyCode: null,
+  sharedPlanCodes: [],
+};
 
 /** SQL condition restricting rows whose plan is `planCol` and state is `stateCol` to what `scope` may read. */
-export function scopeCondition(scope: AccessScope, sql: SqlParams, planCol: string, stateCol: string): string {
+export function scopeCondition(
+  scope: AccessScope,
+  sql: SqlParams,
+  planCol: string,
+  stateCol: string,
+): string {
   switch (scope.role) {
     case 'admin':
       return 'TRUE';

@@ -68,7 +68,9 @@ export async function revertMigrations(url: string, count = Number.POSITIVE_INFI
   return withDataSource(url, async (ds) => {
     let reverted = 0;
     while (reverted < count) {
-      const executed = await ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM migrations`).catch(() => [{ n: 0 }]);
+      const executed = await ds
+        .query<{ n: number }[]>(`SELECT count(*)::int AS n FROM migrations`)
+        .catch(() => [{ n: 0 }]);
       if (executed[0].n === 0) break;
       await ds.undoLastMigration({ transaction: 'each' });
       reverted += 1;

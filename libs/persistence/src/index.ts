@@ -1,5 +1,11 @@
 // @app/persistence: PostgreSQL through TypeORM 0.3 — data source, migrations, repositories, demo data.
-export { createDataSource, connectDataSource, runMigrations, revertMigrations, type DataSourceOpts } from './data-source';
+export {
+  createDataSource,
+  connectDataSource,
+  runMigrations,
+  revertMigrations,
+  type DataSourceOpts,
+} from './data-source';
 export * from './entities';
 export { migrations } from './migrations';
 export { PersistenceModule, REPOSITORIES, type PersistenceModuleOptions } from './persistence.module';
@@ -14,8 +20,21 @@ export { type AttachmentStore, type StoredObject, ATTACHMENT_STORE } from './att
 export { DiskAttachmentStore } from './attachments/disk-attachment.store';
 export { StatesRepository, type NewState, type NonWorkingDay } from './repositories/states.repository';
 export { AgenciesRepository, type NewAgency } from './repositories/agencies.repository';
-export { PeopleRepository, normaliseEmail, type NewPerson, type Person, type PersonPatch, type Recipient } from './repositories/people.repository';
-export { PlansRepository, type NewPlan, type Plan, type PlanProgress, type PlanShare } from './repositories/plans.repository';
+export {
+  PeopleRepository,
+  normaliseEmail,
+  type NewPerson,
+  type Person,
+  type PersonPatch,
+  type Recipient,
+} from './repositories/people.repository';
+export {
+  PlansRepository,
+  type NewPlan,
+  type Plan,
+  type PlanProgress,
+  type PlanShare,
+} from './repositories/plans.repository';
 export {
   CasesRepository,
   caseIdForWorkflow,
@@ -29,9 +48,34 @@ export {
 } from './repositories/cases.repository';
 export { StepsRepository, type InboxItem } from './repositories/steps.repository';
 export { ReadModelRepository, type TransitionResult } from './repositories/read-model.repository';
-export { AuditRepository, auditEntryFromCaseEvent, type AuditEntry, type AuditRecord, type ChainVerification } from './repositories/audit.repository';
+export {
+  AuditRepository,
+  auditEntryFromCaseEvent,
+  type AuditEntry,
+  type AuditRecord,
+  type ChainVerification,
+} from './repositories/audit.repository';
 export { DefinitionsRepository, type StoredDefinition } from './repositories/definitions.repository';
 export { TokensRepository, hashToken } from './repositories/tokens.repository';
-export { IdempotencyRepository, type IdempotencyClaim, type IdempotencyRequest } from './repositories/idempotency.repository';
+export {
+  IdempotencyRepository,
+  type IdempotencyClaim,
+  type IdempotencyRequest,
+} from './repositories/idempotency.repository';
 export { AttachmentsRepository, type AttachmentMeta } from './repositories/attachments.repository';
-export { loadDemo, DEMO, type DemoCase, type DemoData, type LoadDemoOptions, type LoadDemoResult } from './seed/demo';
+export {
+  loadDemo,
+  demoDate,
+  DEMO,
+  type DemoAgency,
+  type DemoCase,
+  type DemoCaseStart,
+  type DemoData,
+  type DemoHistoryEntry,
+  type DemoPerson,
+  type DemoPlan,
+  type DemoScenario,
+  type DemoState,
+  type LoadDemoOptions,
+  type LoadDemoResult,
+} from './seed/demo';

@@ -44,6 +44,7 @@ export function isForeignKeyViolation(err: unknown): boolean {
 /** Re-throws unique and foreign-key violations as AlreadyExistsError / ReferenceNotFoundError. */
 export function translateWriteError(err: unknown, entity: string, key: string): never {
   if (isUniqueViolation(err)) throw new AlreadyExistsError(entity, key);
-  if (isForeignKeyViolation(err)) throw new ReferenceNotFoundError(entity, pgError(err).detail ?? 'a referenced row does not exist');
+  if (isForeignKeyViolation(err))
+    throw new ReferenceNotFoundError(entity, pgError(err).detail ?? 'a referenced row does not exist');
   throw err;
 }

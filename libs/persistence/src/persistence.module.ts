@@ -1,4 +1,12 @@
-import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ATTACHMENT_STORE } from './attachments/attachment-store';
 import { DiskAttachmentStore } from './attachments/disk-attachment.store';
@@ -65,7 +73,9 @@ export class PersistenceModule {
     useFactory: (...args: never[]) => PersistenceModuleOptions | Promise<PersistenceModuleOptions>;
     inject?: (string | symbol | (abstract new (...args: never[]) => unknown))[];
   }): DynamicModule {
-    return PersistenceModule.build([{ provide: OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }]);
+    return PersistenceModule.build([
+      { provide: OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+    ]);
   }
 
   private static build(optionProviders: Provider[]): DynamicModule {

@@ -19,6 +19,10 @@ import {
   withdrawCaseUpdate,
 } from '@app/workflows/definitions';
 
+function isStarting(err: unknown): boolean {
+  return err instanceof Error && err.message.includes('the case is starting');
+}
+
 /** The workflow refused a command (validator or handler): `code` is the engine's refusal code. */
 export class CaseCommandRefused extends Error {
   constructor(
@@ -74,12 +78,21 @@ export class CaseWorkflowClient {
     }
   }
 
-  async getState(workflowId: string): Promise<CaseSnapshot> {
-    try {
-      return await this.client.workflow.getHandle(workflowId).query(getStateQuery);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new CaseWorkflowNotFound(workflowId);
-      throw err;
+  /**
+   * The case as the workflow holds it. A case answers its query once its first workflow task has resolved its
+   * calendar (milliseconds after start); until then the query is retried for up to `startingWaitMs`.
+   */
+  async getState(workflowId: string, startingWaitMs = 10_000): Promise<CaseSnapshot> {
+    const handle = this.client.workflow.getHandle(workflowId);
+    const deadline = Date.now() + startingWaitMs;
+    for (;;) {
+      try {
+        return await handle.query(getStateQuery);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw new CaseWorkflowNotFound(workflowId);
+        if (!isStarting(err) || Date.now() >= deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     }
   }
 
@@ -119,7 +132,7 @@ export class CaseWorkflowClient {
         case 'comment': {
           const { type: _t, ...args } = cmd;
           await handle.signal(addCommentSignal, args);
-          return await handle.query(getStateQuery);
+          return await this.getState(workflowId);
         }
       }
     } catch (err) {

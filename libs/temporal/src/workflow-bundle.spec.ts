@@ -7,7 +7,8 @@ import { bundleNapflowWorkflows, workflowsPath } from './workflow-bundle';
 function workflowsCopyWith(file: string, source: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'napflow-workflows-'));
   for (const name of fs.readdirSync(workflowsPath)) {
-    if (name.endsWith('.ts') && !name.endsWith('.spec.ts')) fs.copyFileSync(path.join(workflowsPath, name), path.join(dir, name));
+    if (name.endsWith('.ts') && !name.endsWith('.spec.ts'))
+      fs.copyFileSync(path.join(workflowsPath, name), path.join(dir, name));
   }
   fs.writeFileSync(path.join(dir, file), source);
   fs.appendFileSync(path.join(dir, 'index.ts'), `\nexport * from './${file.replace(/\.ts$/, '')}';\n`);
@@ -31,7 +32,9 @@ describe('bundleNapflowWorkflows', () => {
       `import { readFileSync } from 'fs';\nexport async function diskWorkflow(): Promise<string> { return readFileSync('/etc/hostname', 'utf8'); }\n`,
     );
     copies.push(dir);
-    await expect(bundleNapflowWorkflows({ workflowsPath: dir })).rejects.toThrow(/disallowed modules:\n  - 'fs'/);
+    await expect(bundleNapflowWorkflows({ workflowsPath: dir })).rejects.toThrow(
+      /disallowed modules:\n {2}- 'fs'/,
+    );
   }, 120_000);
 
   it('fails the build when workflow code imports a module that does not resolve', async () => {
@@ -40,6 +43,8 @@ describe('bundleNapflowWorkflows', () => {
       `import { caseWorkflowId } from '@app/domain/no-such-module';\nexport async function typoWorkflow(): Promise<string> { return caseWorkflowId('a', 'b'); }\n`,
     );
     copies.push(dir);
-    await expect(bundleNapflowWorkflows({ workflowsPath: dir })).rejects.toThrow(/Webpack finished with errors/);
+    await expect(bundleNapflowWorkflows({ workflowsPath: dir })).rejects.toThrow(
+      /Webpack finished with errors/,
+    );
   }, 120_000);
 });

@@ -8,11 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { type AppConfig, loadConfig } from '@app/config';
-import { SmtpSink } from '@app/devstack';
-import { runMigrations } from '@app/persistence';
+import { freePort, SmtpSink } from '@app/devstack';
+import { AgenciesRepository, connectDataSource, PeopleRepository, runMigrations } from '@app/persistence';
 import { createTemporaryDatabase, type TemporaryDatabase } from '@app/persistence/testing/temporary-database';
 import { createApiApp, ensureAdmin } from '../../../apps/api/src/bootstrap';
+import { hashPassword } from '../../../apps/api/src/auth/password';
 import { type RunningWorker, startWorker } from '../../../apps/worker/src/start-worker';
+import { TcpProxy } from './tcp-proxy';
 
 const ROOT = path.resolve(__dirname, '../../..');
 export const ADMIN = { email: 'drill-admin@napflow.example.org', password: 'drill-admin-password-1540' };
@@ -23,9 +25,12 @@ export interface FaultStack {
   env: Record<string, string>;
   db: TemporaryDatabase;
   sink: SmtpSink;
-  api: INestApplication;
+  api?: INestApplication;
+  apiChild?: ApiChild;
   baseUrl: string;
   worker?: RunningWorker;
+  /** set with `databaseProxy`: cut it to simulate a PostgreSQL outage */
+  proxy?: TcpProxy;
   /** the SQL a check needs, on the drill's own database */
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
   stop(): Promise<void>;
@@ -37,19 +42,32 @@ function requireEnv(name: string): string {
   return v;
 }
 
-export async function startFaultStack(opts: { worker: 'in-process' | 'none' }): Promise<FaultStack> {
+export async function startFaultStack(opts: {
+  worker: 'in-process' | 'none';
+  /** 'child': the API as its own process (outside jest's sandbox, as in production); default in this process */
+  api?: 'in-process' | 'child';
+  databaseProxy?: boolean;
+}): Promise<FaultStack> {
   const db = await createTemporaryDatabase(requireEnv('DATABASE_URL'), 'napflow_drill');
   await runMigrations(db.url);
+  // the apps reach PostgreSQL through a proxy the drill can cut (the checks below use the direct URL)
+  const direct = new URL(db.url);
+  const proxy = opts.databaseProxy ? await TcpProxy.start(direct.hostname, Number(direct.port)) : undefined;
+  const appDbUrl = new URL(db.url);
+  if (proxy) {
+    appDbUrl.hostname = '127.0.0.1';
+    appDbUrl.port = String(proxy.listenPort);
+  }
   const sink = await SmtpSink.start({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'napflow-drill-mail-')) });
   const env: Record<string, string> = {
-    DATABASE_URL: db.url,
+    DATABASE_URL: appDbUrl.toString(),
     TEMPORAL_ADDRESS: requireEnv('TEMPORAL_ADDRESS'),
     TEMPORAL_NAMESPACE: requireEnv('TEMPORAL_NAMESPACE'),
     TEMPORAL_TASK_QUEUE: `drill-${randomBytes(4).toString('hex')}`,
     SMTP_URL: sink.url,
     NAPFLOW_ADMIN_EMAIL: ADMIN.email,
     NAPFLOW_ADMIN_PASSWORD: ADMIN.password,
-    NAPFLOW_LOG_LEVEL: 'silent',
+    NAPFLOW_LOG_LEVEL: process.env.NAPFLOW_DRILL_LOG_LEVEL ?? 'silent',
     NAPFLOW_DEMO: 'false',
     NODE_ENV: 'test',
     PORT: '0',
@@ -58,25 +76,42 @@ export async function startFaultStack(opts: { worker: 'in-process' | 'none' }): 
   };
   const config = loadConfig(env);
   const worker = opts.worker === 'in-process' ? await startWorker(config) : undefined;
-  const api = await createApiApp(config);
-  await api.listen(0, '127.0.0.1');
-  const address = api.getHttpServer().address() as { port: number };
-  const baseUrl = `http://127.0.0.1:${address.port}`;
-  await ensureAdmin(api, config);
-  const { DataSource } = await import('typeorm');
-  const ds = api.get(DataSource);
+  let api: INestApplication | undefined;
+  let apiChild: ApiChild | undefined;
+  let baseUrl: string;
+  if (opts.api === 'child') {
+    await createAdmin(db.url);
+    const port = await freePort();
+    apiChild = spawnApiChild({ ...env, PORT: String(port) });
+    baseUrl = `http://127.0.0.1:${port}`;
+    const url = baseUrl;
+    await eventually('the API child to answer', async () => (await fetch(`${url}/health/live`).catch(() => undefined))?.ok === true, 120_000, 250);
+  } else {
+    api = await createApiApp(config);
+    await api.listen(0, '127.0.0.1');
+    const address = api.getHttpServer().address() as { port: number };
+    baseUrl = `http://127.0.0.1:${address.port}`;
+    await ensureAdmin(api, config);
+  }
+  const direct_ = await connectDataSource(db.url, { poolSize: 4, applicationName: 'napflow-drill-checks' });
   return {
     config,
     env,
     db,
+    proxy,
     sink,
     api,
+    apiChild,
     baseUrl,
     worker,
-    query: <Row>(sql: string, params?: unknown[]) => ds.query(sql, params) as Promise<Row[]>,
+    query: <Row>(sql: string, params?: unknown[]) => direct_.query(sql, params) as Promise<Row[]>,
     async stop() {
-      await api.close().catch(() => undefined);
+      await proxy?.up();
+      await api?.close().catch(() => undefined);
+      await apiChild?.kill('SIGTERM');
       await worker?.stop().catch(() => undefined);
+      await proxy?.stop();
+      await direct_.destroy().catch(() => undefined);
       await sink.stop();
       fs.rmSync(sink.dir, { recursive: true, force: true });
       await db.drop().catch(() => undefined);
@@ -84,30 +119,61 @@ export async function startFaultStack(opts: { worker: 'in-process' | 'none' }): 
   };
 }
 
+export type ApiChild = WorkerChild;
+
+/** The API as a child process (apps/api/src/main.ts through the swc require hook). */
+export function spawnApiChild(env: Record<string, string>): ApiChild {
+  return spawnChild('apps/api/src/main.ts', { ...env, NAPFLOW_LOG_LEVEL: process.env.NAPFLOW_DRILL_LOG_LEVEL ?? 'warn' });
+}
+
+async function createAdmin(databaseUrl: string): Promise<void> {
+  const ds = await connectDataSource(databaseUrl, { poolSize: 2 });
+  try {
+    await new AgenciesRepository(ds).insertMissing([{ code: 'NAPFLOW', name: 'napflow operators', stateCode: null, kind: 'international' }]);
+    await new PeopleRepository(ds).create({
+      email: ADMIN.email,
+      name: 'Drill administrator',
+      language: 'en',
+      agencyCode: 'NAPFLOW',
+      role: 'admin',
+      passwordHash: await hashPassword(ADMIN.password),
+    });
+  } finally {
+    await ds.destroy();
+  }
+}
+
 /** The worker as a child process (so a drill can SIGKILL it), from the sources through the swc require hook. */
 export interface WorkerChild {
   pid: number;
   kill(signal: NodeJS.Signals): Promise<number | null>;
   exited: Promise<number | null>;
+  isAlive(): boolean;
   output(): string;
 }
 
 export function spawnWorkerChild(env: Record<string, string>): WorkerChild {
+  return spawnChild('apps/worker/src/main.ts', { ...env, NAPFLOW_LOG_LEVEL: 'info' });
+}
+
+function spawnChild(entry: string, env: Record<string, string>): WorkerChild {
   let out = '';
   const child: ChildProcess = spawn(
     process.execPath,
-    ['-r', path.join(ROOT, 'test/faults/support/swc-register.js'), path.join(ROOT, 'apps/worker/src/main.ts')],
-    { cwd: ROOT, env: { ...process.env, ...env, NAPFLOW_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    ['-r', path.join(ROOT, 'test/faults/support/swc-register.js'), path.join(ROOT, entry)],
+    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let alive = true;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => ((alive = false), resolve(code))));
   return {
     pid: child.pid as number,
     exited,
     output: () => out,
+    isAlive: () => alive,
     async kill(signal) {
-      child.kill(signal);
+      if (alive) child.kill(signal);
       return exited;
     },
   };
@@ -139,7 +205,7 @@ export class Http {
         ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : isRaw ? (body as BodyInit) : JSON.stringify(body),
+      body: body === undefined ? undefined : isRaw ? (body as RequestInit['body']) : JSON.stringify(body),
     });
     const text = await r.text();
     let parsed: unknown;

@@ -4,6 +4,7 @@ import { AgenciesRepository, CasesRepository, type Plan, StatesRepository, type 
 import { CaseWorkflowClient } from '@app/temporal';
 import { DefinitionsService } from '../admin/definitions.service';
 import { DomainErrorCode, DomainException, type FieldError, invalid } from '../common/domain.exception';
+import { TemporalCalls } from '../common/temporal-calls.service';
 
 export interface CaseStartRequest {
   kind: string;
@@ -41,6 +42,7 @@ export class CaseStartService {
     private readonly states: StatesRepository,
     private readonly definitions: DefinitionsService,
     private readonly workflows: CaseWorkflowClient,
+    private readonly calls: TemporalCalls,
   ) {}
 
   /** Checks one request (see prepare). */
@@ -139,7 +141,7 @@ export class CaseStartService {
     if (!reserved.created) throw duplicate(reserved.case);
     let started;
     try {
-      started = await this.workflows.start({ ...start, startedBy: actor });
+      started = await this.calls.run(() => this.workflows.start({ ...start, startedBy: actor }), 30_000);
     } catch (err) {
       // nothing half-written: the reservation goes when the workflow could not start
       await this.cases.releaseReservation(reserved.case.id).catch(() => undefined);

@@ -2,14 +2,15 @@ import type { CaseSnapshot, StepSnapshot } from '@app/domain/case/case.types';
 import type { CaseDetailDto, StepDto } from './dto/case.dto';
 import type { AreaDto } from './dto/create-case.dto';
 
-/** Case ids in URLs are the workflow ids (business keys, e.g. "case:KG-NAP-2013:M-01"). */
+/** `id` is the case id of the read model (a UUID derived from the workflow id). */
 export function caseDetailFromSnapshot(
   s: CaseSnapshot,
-  extra: { area: AreaDto | null | undefined; source: 'workflow' | 'read_model'; now?: Date },
+  extra: {
+    id: string; area: AreaDto | null | undefined; source: 'workflow' | 'read_model'; now?: Date },
 ): CaseDetailDto {
   const now = extra.now ?? new Date();
   return {
-    id: s.workflowId,
+    id: extra.id,
     workflowId: s.workflowId,
     planCode: s.planCode,
     code: s.caseCode,

@@ -6,6 +6,8 @@ import { CaseCommandRefused, CaseWorkflowClient, CaseWorkflowNotFound } from '@a
 import { AccessScopeService } from '../common/access-scope.service';
 import { DomainErrorCode, DomainException, forbidden, notFound } from '../common/domain.exception';
 import { isTemporalDown } from '../common/infrastructure-errors';
+import { TemporalCalls } from '../common/temporal-calls.service';
+import { TemporalUnavailable } from '../common/temporal-deadline';
 import { actorOf, type Principal } from '../common/principal';
 import { assertMayAct, type CaseAction } from './case-access.policy';
 import { CaseStartService, type CaseStartRequest, type StartedCaseView } from './case-start.service';
@@ -28,6 +30,7 @@ export class CasesService {
     private readonly scopes: AccessScopeService,
     private readonly starter: CaseStartService,
     private readonly workflows: CaseWorkflowClient,
+    private readonly calls: TemporalCalls,
   ) {}
 
   async create(p: Principal, planCode: string, r: CaseStartRequest): Promise<StartedCaseView> {
@@ -85,11 +88,11 @@ export class CasesService {
     const row = await this.visible(p, id);
     const area = areaOf(row);
     try {
-      const snapshot = await this.workflows.getState(row.workflowId);
-      return caseDetailFromSnapshot(snapshot, { area, source: 'workflow' });
+      const snapshot = await this.calls.run(() => this.workflows.getState(row.workflowId), 10_000);
+      return caseDetailFromSnapshot(snapshot, { id: row.id, area, source: 'workflow' });
     } catch (err) {
       if (err instanceof CaseWorkflowNotFound) return this.fromReadModel(row, area);
-      if (isTemporalDown(err) || isQueryUnanswered(err)) {
+      if (err instanceof TemporalUnavailable || isTemporalDown(err) || isQueryUnanswered(err)) {
         this.log.warn(`case ${row.workflowId}: Temporal unavailable, answering from the read model`);
         return this.fromReadModel(row, area);
       }
@@ -129,7 +132,7 @@ export class CasesService {
     const command = { ...cmd, actor: actorOf(p, acting.onBehalfOf) } as CaseCommand;
     let snapshot: CaseSnapshot;
     try {
-      snapshot = await this.workflows.execute(row.workflowId, command, updateId);
+      snapshot = await this.calls.run(() => this.workflows.execute(row.workflowId, command, updateId), 60_000);
     } catch (err) {
       if (err instanceof CaseCommandRefused) throw refusalToException(err.code, err.message);
       if (err instanceof CaseWorkflowNotFound) {
@@ -137,8 +140,9 @@ export class CasesService {
       }
       throw err;
     }
-    return caseDetailFromSnapshot(snapshot, { area: areaOf(row), source: 'workflow' });
+    return caseDetailFromSnapshot(snapshot, { id: row.id, area: areaOf(row), source: 'workflow' });
   }
+
 
   /** The case if the caller may read it (the scope is in the query); 404 otherwise, also for malformed ids. */
   private async visible(p: Principal, id: string): Promise<CaseDetail> {
@@ -150,7 +154,7 @@ export class CasesService {
 
   private async liveOrStored(row: CaseDetail): Promise<Pick<CaseSnapshot, 'stateCode' | 'steps'>> {
     try {
-      return await this.workflows.getState(row.workflowId);
+      return await this.calls.run(() => this.workflows.getState(row.workflowId), 10_000);
     } catch (err) {
       if (err instanceof CaseWorkflowNotFound) throw new DomainException(DomainErrorCode.CaseClosed, 'The case workflow is not running');
       throw err;
@@ -168,7 +172,7 @@ export class CasesService {
   }
 
   private fromReadModel(row: CaseDetail, area: CaseSummaryDto['area']): CaseDetailDto {
-    if (row.snapshot) return caseDetailFromSnapshot(row.snapshot, { area, source: 'read_model' });
+    if (row.snapshot) return caseDetailFromSnapshot(row.snapshot, { id: row.id, area, source: 'read_model' });
     return {
       id: row.id,
       workflowId: row.workflowId,

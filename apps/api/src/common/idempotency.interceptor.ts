@@ -64,7 +64,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         req.idempotencyKey = createHash('sha256').update(`${personId}\n${key}`).digest('hex').slice(0, 40);
         return next.handle().pipe(
           concatMap((body) => from(this.keys.complete(personId, key, successStatus, body ?? null)).pipe(mergeMap(() => of(body)))),
-          catchError((err: unknown) => from(this.settleError(personId, key, err)).pipe(mergeMap(() => Promise.reject(err)))),
+          catchError((err: unknown) => from(this.settleError(personId, key, path, err)).pipe(mergeMap(() => Promise.reject(err)))),
         );
       }),
     );
@@ -89,13 +89,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 
-  private async settleError(personId: string, key: string, err: unknown): Promise<void> {
+  private async settleError(personId: string, key: string, path: string, err: unknown): Promise<void> {
     const status =
       err instanceof DomainException ? statusOf(err.code) : err instanceof HttpException ? err.getStatus() : 500;
     const storable = status >= 400 && status < 500 && status !== 429;
     try {
       if (storable) {
-        const problem = this.problems.toProblem(err);
+        const problem = { ...this.problems.toProblem(err), instance: path };
         await this.keys.complete(personId, key, problem.status, problem);
       } else {
         await this.keys.release(personId, key);

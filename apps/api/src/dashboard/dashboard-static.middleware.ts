@@ -31,6 +31,19 @@ export const API_ROUTE_PREFIXES: readonly string[] = [
   'api',
 ];
 
+/** The dashboard loads only its own files and talks only to this origin. */
+export const DASHBOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
 export function isApiPath(urlPath: string): boolean {
   const first = urlPath.split('/').filter(Boolean)[0]?.toLowerCase();
   return first !== undefined && API_ROUTE_PREFIXES.includes(first);
@@ -41,7 +54,8 @@ function findCheckout(): string {
     const manifest = path.join(dir, 'package.json');
     if (fs.existsSync(manifest)) {
       try {
-        if ((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'napflow') return dir;
+        if ((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'napflow')
+          return dir;
       } catch {
         // not ours: keep walking up
       }
@@ -51,7 +65,11 @@ function findCheckout(): string {
 }
 
 export function resolveDashboardRoot(options: DashboardOptions = {}): string {
-  return path.resolve(options.root ?? process.env.NAPFLOW_DASHBOARD_DIR ?? path.join(findCheckout(), 'apps', 'dashboard', 'dist'));
+  return path.resolve(
+    options.root ??
+      process.env.NAPFLOW_DASHBOARD_DIR ??
+      path.join(findCheckout(), 'apps', 'dashboard', 'dist'),
+  );
 }
 
 /** Serves the built dashboard: its files by path, and index.html for any other page a browser asks for. */
@@ -93,10 +111,17 @@ export class DashboardStaticMiddleware implements NestMiddleware {
       fs.stat(file, (err, stat) => {
         if (err || !stat.isFile()) return next();
         const immutable = decoded.startsWith('/assets/');
-        res.sendFile(file, {
-          dotfiles: 'deny',
-          headers: { 'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache', 'X-Content-Type-Options': 'nosniff' },
-        }, (e) => e && next(e));
+        res.sendFile(
+          file,
+          {
+            dotfiles: 'deny',
+            headers: {
+              'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+              'X-Content-Type-Options': 'nosniff',
+            },
+          },
+          (e) => e && next(e),
+        );
       });
       return;
     }
@@ -105,6 +130,8 @@ export class DashboardStaticMiddleware implements NestMiddleware {
     if (!req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
+    res.setHeader('Referrer-Policy', 'same-origin');
     res.sendFile(index, (e) => e && next(e));
   }
 }

@@ -25,10 +25,15 @@ describe(DashboardModule.name, () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'napflow-dashboard-'));
     fs.mkdirSync(path.join(dir, 'assets'));
-    fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>napflow</title><div id="root"></div>');
+    fs.writeFileSync(
+      path.join(dir, 'index.html'),
+      '<!doctype html><title>napflow</title><div id="root"></div>',
+    );
     fs.writeFileSync(path.join(dir, 'assets', 'index-abc.js'), 'console.log(1)');
     fs.writeFileSync(path.join(os.tmpdir(), 'napflow-secret.txt'), 'TOP-SECRET-CONTENT');
-    const moduleRef = await Test.createTestingModule({ imports: [FakeApiModule, DashboardModule.forRoot({ root: dir })] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [FakeApiModule, DashboardModule.forRoot({ root: dir })],
+    }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();
   });
@@ -66,9 +71,13 @@ describe(DashboardModule.name, () => {
 
   describe('SPA fallback', () => {
     it('serves index.html for the dashboard pages', async () => {
-      const res = await request(app.getHttpServer()).get('/app/cases/case%3AKG%3AM-01?tab=1').set('Accept', 'text/html,application/xhtml+xml').expect(200);
+      const res = await request(app.getHttpServer())
+        .get('/app/cases/case%3AKG%3AM-01?tab=1')
+        .set('Accept', 'text/html,application/xhtml+xml')
+        .expect(200);
       expect(res.text).toContain('<div id="root">');
       expect(res.headers['cache-control']).toBe('no-cache');
+      expect(res.headers['content-security-policy']).toContain("script-src 'self'");
     });
 
     it('leaves API routes to the API', async () => {
@@ -77,7 +86,13 @@ describe(DashboardModule.name, () => {
     });
 
     it('does not swallow unknown paths under API prefixes', async () => {
-      for (const p of ['/cases/unknown/route', '/plans', '/admin/definitions', '/email-links/x', '/metrics']) {
+      for (const p of [
+        '/cases/unknown/route',
+        '/plans',
+        '/admin/definitions',
+        '/email-links/x',
+        '/metrics',
+      ]) {
         const res = await request(app.getHttpServer()).get(p).set('Accept', 'text/html');
         expect(res.status).toBe(404);
         expect(res.text).not.toContain('<div id="root">');

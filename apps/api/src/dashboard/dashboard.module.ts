@@ -1,5 +1,15 @@
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
-import { DASHBOARD_OPTIONS, type DashboardOptions, DashboardStaticMiddleware } from './dashboard-static.middleware';
+import {
+  type DynamicModule,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  RequestMethod,
+} from '@nestjs/common';
+import {
+  DASHBOARD_OPTIONS,
+  type DashboardOptions,
+  DashboardStaticMiddleware,
+} from './dashboard-static.middleware';
 
 /**
  * The web dashboard (apps/dashboard, built by `npm run build:dashboard`) served by the API at `/`, with a fallback
@@ -7,7 +17,10 @@ import { DASHBOARD_OPTIONS, type DashboardOptions, DashboardStaticMiddleware } f
  * files are public; the data behind them is not) and it passes every API path through untouched.
  */
 @Module({
-  providers: [{ provide: DASHBOARD_OPTIONS, useValue: {} satisfies DashboardOptions }, DashboardStaticMiddleware],
+  providers: [
+    { provide: DASHBOARD_OPTIONS, useValue: {} satisfies DashboardOptions },
+    DashboardStaticMiddleware,
+  ],
 })
 export class DashboardModule implements NestModule {
   static forRoot(options: DashboardOptions): DynamicModule {
@@ -18,6 +31,11 @@ export class DashboardModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(DashboardStaticMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.GET }, { path: '{*path}', method: RequestMethod.HEAD });
+    consumer
+      .apply(DashboardStaticMiddleware)
+      .forRoutes(
+        { path: '{*path}', method: RequestMethod.GET },
+        { path: '{*path}', method: RequestMethod.HEAD },
+      );
   }
 }

@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { EmailLinksController } from './email-links.controller';
 import { EmailLinksService } from './email-links.service';
+import { EmailOutboxController } from './email-outbox.controller';
 
 /**
  * Approve by email: GET /email-links/:token (confirmation page, changes nothing), POST /email-links/:token (acts once).
- * Needs the global PersistenceModule and TemporalClientModule.
+ * GET /email-outbox/failed lists permanently refused emails for the coordinator. Needs the global PersistenceModule
+ * and TemporalClientModule.
  */
 @Module({
-  controllers: [EmailLinksController],
+  controllers: [EmailLinksController, EmailOutboxController],
   providers: [EmailLinksService],
 })
 export class EmailLinksModule {}

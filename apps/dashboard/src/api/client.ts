@@ -6,7 +6,8 @@ export interface ProblemDetails {
   status?: number;
   detail?: string;
   instance?: string;
-  errors?: Array<{ field?: string; path?: string; message?: string; detail?: string }> | Record<string, unknown>;
+  errors?:
+    Array<{ field?: string; path?: string; message?: string; detail?: string }> | Record<string, unknown>;
   [extra: string]: unknown;
 }
 
@@ -95,7 +96,12 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   }
   if (!res.ok) {
     const problem: ProblemDetails =
-      data && typeof data === 'object' ? (data as ProblemDetails) : { title: res.statusText || `HTTP ${res.status}`, detail: typeof data === 'string' ? data.slice(0, 300) : undefined };
+      data && typeof data === 'object'
+        ? (data as ProblemDetails)
+        : {
+            title: res.statusText || `HTTP ${res.status}`,
+            detail: typeof data === 'string' ? data.slice(0, 300) : undefined,
+          };
     if (res.status === 401 && !path.startsWith('/auth/login')) unauthorizedListeners.forEach((l) => l());
     throw new ApiError(res.status, { status: res.status, ...problem });
   }
@@ -103,6 +109,8 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 }
 
 export const api = {
-  get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>(withQuery(path, query), { signal }),
-  post: <T>(path: string, body?: unknown, idempotencyKey?: string) => request<T>(path, { method: 'POST', body: body ?? {}, idempotencyKey }),
+  get: <T>(path: string, query?: Query, signal?: AbortSignal) =>
+    request<T>(withQuery(path, query), { signal }),
+  post: <T>(path: string, body?: unknown, idempotencyKey?: string) =>
+    request<T>(path, { method: 'POST', body: body ?? {}, idempotencyKey }),
 };

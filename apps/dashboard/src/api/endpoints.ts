@@ -2,10 +2,23 @@
 import { api, ApiError, type Query } from './client';
 
 let sortSupported: boolean | undefined;
-import type { Agency, Calendar, CaseDetail, CaseSummary, DefinitionVersion, HistoryEvent, InboxItem, Page, Person, Plan, StateInfo } from './types';
+import type {
+  Agency,
+  Calendar,
+  CaseDetail,
+  CaseSummary,
+  DefinitionVersion,
+  HistoryEvent,
+  InboxItem,
+  Page,
+  Person,
+  Plan,
+  StateInfo,
+} from './types';
 
 export function toPage<T>(raw: unknown, fallback: { page: number; pageSize: number }): Page<T> {
-  if (Array.isArray(raw)) return { items: raw as T[], total: raw.length, page: 1, pageSize: raw.length || fallback.pageSize };
+  if (Array.isArray(raw))
+    return { items: raw as T[], total: raw.length, page: 1, pageSize: raw.length || fallback.pageSize };
   const r = (raw ?? {}) as Record<string, unknown>;
   const items = (r.items ?? r.data ?? r.results ?? r.cases ?? []) as T[];
   const meta = (r.meta ?? r.pagination ?? r) as Record<string, unknown>;
@@ -27,18 +40,26 @@ export function caseCode(c: CaseSummary): string {
 
 export const endpoints = {
   plans: async (signal?: AbortSignal) => toList<Plan>(await api.get('/plans', undefined, signal)),
-  plan: (code: string, signal?: AbortSignal) => api.get<Plan>(`/plans/${encodeURIComponent(code)}`, undefined, signal),
-  createPlan: (body: { code: string; title: string; stateCode: string; adoptedOn: string }) => api.post<Plan>('/plans', body),
+  plan: (code: string, signal?: AbortSignal) =>
+    api.get<Plan>(`/plans/${encodeURIComponent(code)}`, undefined, signal),
+  createPlan: (body: { code: string; title: string; stateCode: string; adoptedOn: string }) =>
+    api.post<Plan>('/plans', body),
   importMeasures: (plan: string, file: File, dryRun: boolean) => {
     const form = new FormData();
     form.append('file', file, file.name);
-    return api.post<unknown>(`/plans/${encodeURIComponent(plan)}/import${dryRun ? '?dryRun=true' : ''}`, form);
+    return api.post<unknown>(
+      `/plans/${encodeURIComponent(plan)}/import${dryRun ? '?dryRun=true' : ''}`,
+      form,
+    );
   },
   /**
    * GET /cases. The UI's `q` is the API's `text`. `sort` is sent while the API accepts it; if the API refuses the
    * field (400 naming "sort"), the call is repeated without it and the result says so, so the page can sort locally.
    */
-  cases: async (query: Query, signal?: AbortSignal): Promise<Page<CaseSummary> & { sortedByServer: boolean }> => {
+  cases: async (
+    query: Query,
+    signal?: AbortSignal,
+  ): Promise<Page<CaseSummary> & { sortedByServer: boolean }> => {
     const { q, sort, ...rest } = query;
     const params: Query = { ...rest, text: q };
     const fallback = { page: Number(query.page ?? 1), pageSize: Number(query.pageSize ?? 25) };
@@ -48,11 +69,15 @@ export const endpoints = {
         sortSupported = true;
         return { ...page, sortedByServer: true };
       } catch (e) {
-        if (!(e instanceof ApiError && e.status === 400 && JSON.stringify(e.problem).includes('sort'))) throw e;
+        if (!(e instanceof ApiError && e.status === 400 && JSON.stringify(e.problem).includes('sort')))
+          throw e;
         sortSupported = false;
       }
     }
-    return { ...toPage<CaseSummary>(await api.get('/cases', params, signal), fallback), sortedByServer: !sort };
+    return {
+      ...toPage<CaseSummary>(await api.get('/cases', params, signal), fallback),
+      sortedByServer: !sort,
+    };
   },
   /** Every case matching the query, page by page (overview and exports); capped so a huge state cannot hang the tab. */
   allCases: async (query: Query, signal?: AbortSignal, cap = 5000): Promise<CaseSummary[]> => {
@@ -65,19 +90,37 @@ export const endpoints = {
     }
     return out;
   },
-  case: (id: string, signal?: AbortSignal) => api.get<CaseDetail>(`/cases/${encodeURIComponent(id)}`, undefined, signal),
-  history: async (id: string, signal?: AbortSignal) => toList<HistoryEvent>(await api.get(`/cases/${encodeURIComponent(id)}/history`, undefined, signal)),
-  inbox: async (signal?: AbortSignal) => toList<InboxItem>(await api.get('/inbox', undefined, signal)).map(normaliseInboxItem),
-  stepAction: (caseId: string, stepKey: string, action: 'complete' | 'decision' | 'milestone' | 'due-date' | 'reassign', body: unknown) =>
-    api.post<CaseDetail>(`/cases/${encodeURIComponent(caseId)}/steps/${encodeURIComponent(stepKey)}/${action}`, body),
-  comment: (caseId: string, text: string, stepKey?: string) => api.post<CaseDetail>(`/cases/${encodeURIComponent(caseId)}/comments`, { text, stepKey }),
+  case: (id: string, signal?: AbortSignal) =>
+    api.get<CaseDetail>(`/cases/${encodeURIComponent(id)}`, undefined, signal),
+  history: async (id: string, signal?: AbortSignal) =>
+    toList<HistoryEvent>(await api.get(`/cases/${encodeURIComponent(id)}/history`, undefined, signal)),
+  inbox: async (signal?: AbortSignal) =>
+    toList<InboxItem>(await api.get('/inbox', { pageSize: 200 }, signal)).map(normaliseInboxItem),
+  stepAction: (
+    caseId: string,
+    stepKey: string,
+    action: 'complete' | 'decision' | 'milestone' | 'due-date' | 'reassign',
+    body: unknown,
+  ) =>
+    api.post<CaseDetail>(
+      `/cases/${encodeURIComponent(caseId)}/steps/${encodeURIComponent(stepKey)}/${action}`,
+      body,
+    ),
+  comment: (caseId: string, text: string, stepKey?: string) =>
+    api.post<CaseDetail>(`/cases/${encodeURIComponent(caseId)}/comments`, { text, stepKey }),
   agencies: async (signal?: AbortSignal) => toList<Agency>(await api.get('/agencies', undefined, signal)),
   people: async (signal?: AbortSignal) => toList<Person>(await api.get('/people', undefined, signal)),
   states: async (signal?: AbortSignal) => toList<StateInfo>(await api.get('/states', undefined, signal)),
-  calendar: (stateCode: string, year: number, signal?: AbortSignal) => api.get<Calendar>(`/admin/calendars/${encodeURIComponent(stateCode)}`, { year }, signal),
+  calendar: (stateCode: string, year: number, signal?: AbortSignal) =>
+    api.get<Calendar>(`/admin/calendars/${encodeURIComponent(stateCode)}`, { year }, signal),
   definition: (key: string, version: number, signal?: AbortSignal) =>
-    api.get<DefinitionVersion['definition'] & Record<string, unknown>>(`/admin/definitions/${encodeURIComponent(key)}/versions/${version}`, undefined, signal),
-  definitions: async (signal?: AbortSignal) => toList<DefinitionVersion>(await api.get('/admin/definitions', undefined, signal)),
+    api.get<DefinitionVersion['definition'] & Record<string, unknown>>(
+      `/admin/definitions/${encodeURIComponent(key)}/versions/${version}`,
+      undefined,
+      signal,
+    ),
+  definitions: async (signal?: AbortSignal) =>
+    toList<DefinitionVersion>(await api.get('/admin/definitions', undefined, signal)),
 };
 
 function normaliseInboxItem(raw: InboxItem): InboxItem {

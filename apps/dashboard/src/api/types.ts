@@ -177,7 +177,14 @@ export interface Person {
   agencyCode?: string;
   agency?: string;
   language?: Language;
-  deputy?: { id?: string; deputyId?: string; name?: string; email?: string; from?: string; until?: string } | null;
+  deputy?: {
+    id?: string;
+    deputyId?: string;
+    name?: string;
+    email?: string;
+    from?: string;
+    until?: string;
+  } | null;
   deputyId?: string | null;
   deputyName?: string | null;
   deputyFrom?: string | null;

@@ -30,7 +30,15 @@ function describe(t: ReturnType<typeof useI18n>['t'], label: string, counts: Rec
 }
 
 /** One row per agency or area, segments per status, scaled to the largest row. */
-export function StackedBars({ title, rows, labelOf }: { title: string; rows: Breakdown[]; labelOf?: (key: string) => string }) {
+export function StackedBars({
+  title,
+  rows,
+  labelOf,
+}: {
+  title: string;
+  rows: Breakdown[];
+  labelOf?: (key: string) => string;
+}) {
   const { t } = useI18n();
   const label = (k: string) => labelOf?.(k) ?? k;
   const rowH = 26;
@@ -47,13 +55,25 @@ export function StackedBars({ title, rows, labelOf }: { title: string; rows: Bre
       {rows.length === 0 ? (
         <p className="muted">{t('common.none')}</p>
       ) : (
-        <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label={`${title}. ${desc}`} preserveAspectRatio="xMinYMin meet">
+        <svg
+          viewBox={`0 0 ${width} ${height}`}
+          width="100%"
+          role="img"
+          aria-label={`${title}. ${desc}`}
+          preserveAspectRatio="xMinYMin meet"
+        >
           {rows.map((r, i) => {
             const y = gap + i * (rowH + gap);
             let x = labelW;
             return (
               <g key={r.key}>
-                <text x={labelW - 8} y={y + rowH / 2} dominantBaseline="middle" textAnchor="end" className="chart-label">
+                <text
+                  x={labelW - 8}
+                  y={y + rowH / 2}
+                  dominantBaseline="middle"
+                  textAnchor="end"
+                  className="chart-label"
+                >
                   {truncate(label(r.key), 32)}
                   <title>{label(r.key)}</title>
                 </text>
@@ -65,7 +85,13 @@ export function StackedBars({ title, rows, labelOf }: { title: string; rows: Bre
                         <title>{`${label(r.key)} — ${t(`health.${h}`)}: ${r.counts[h]}`}</title>
                       </rect>
                       {w >= 22 && (
-                        <text x={x + w / 2} y={y + rowH / 2} dominantBaseline="middle" textAnchor="middle" className="chart-value">
+                        <text
+                          x={x + w / 2}
+                          y={y + rowH / 2}
+                          dominantBaseline="middle"
+                          textAnchor="middle"
+                          className="chart-value"
+                        >
                           {r.counts[h]}
                         </text>
                       )}
@@ -141,7 +167,14 @@ export function HealthSummary({ counts }: { counts: Record<Health, number> }) {
           <dd>{total}</dd>
         </div>
       </dl>
-      <svg viewBox="0 0 1000 24" width="100%" height="24" preserveAspectRatio="none" role="img" aria-label={describe(t, t('overview.progress'), counts)}>
+      <svg
+        viewBox="0 0 1000 24"
+        width="100%"
+        height="24"
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={describe(t, t('overview.progress'), counts)}
+      >
         {total === 0 ? (
           <rect x={0} y={0} width={1000} height={24} fill="#e5e7eb" />
         ) : (

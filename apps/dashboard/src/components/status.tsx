@@ -69,7 +69,8 @@ export function LiveStamp({ updatedAt }: { updatedAt: Date | undefined }) {
   if (!updatedAt) return null;
   return (
     <p className="live muted" aria-live="off">
-      {t('common.updated', { time: formatDateTime(updatedAt.toISOString()) })} · {t('common.live', { seconds: 10 })}
+      {t('common.updated', { time: formatDateTime(updatedAt.toISOString()) })} ·{' '}
+      {t('common.live', { seconds: 10 })}
     </p>
   );
 }

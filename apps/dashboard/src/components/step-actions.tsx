@@ -7,21 +7,43 @@ import { todayIso } from '../lib/dates';
 import { useReference } from '../lib/reference';
 import { ErrorBox, Notice } from './status';
 
-export type StepActionName = 'complete' | 'approve' | 'approve_with_comments' | 'request_changes' | 'reject' | 'milestone' | 'due-date' | 'reassign';
+export type StepActionName =
+  | 'complete'
+  | 'approve'
+  | 'approve_with_comments'
+  | 'request_changes'
+  | 'reject'
+  | 'milestone'
+  | 'due-date'
+  | 'reassign';
 
 /**
  * What the viewer may do on a step. The API's own list when it sends one; otherwise the same rules the server
  * enforces (the server re-checks every action, so this only decides which buttons to show).
  */
-export function allowedActions(step: { kind: StepKind; status?: string; assignees?: string[] }, me: Me | null | undefined, fromApi?: string[]): StepActionName[] {
-  if (fromApi) return fromApi.flatMap((a) => (a === 'decision' ? (['approve', 'approve_with_comments', 'request_changes', 'reject'] as StepActionName[]) : [a as StepActionName]));
+export function allowedActions(
+  step: { kind: StepKind; status?: string; assignees?: string[] },
+  me: Me | null | undefined,
+  fromApi?: string[],
+): StepActionName[] {
+  if (fromApi)
+    return fromApi.flatMap((a) =>
+      a === 'decision'
+        ? (['approve', 'approve_with_comments', 'request_changes', 'reject'] as StepActionName[])
+        : [a as StepActionName],
+    );
   if (!me || me.role === 'observer' || (step.status && step.status !== 'active')) return [];
-  const mine = !!agencyOf(me) && (step.assignees ?? []).includes(agencyOf(me) as string);
   const coordinator = canCoordinate(me);
+  const assignees = step.assignees ?? [];
+  // steps waiting on the coordinator name the role ("coordinator"), not an agency
+  const mine =
+    (!!agencyOf(me) && assignees.includes(agencyOf(me) as string)) ||
+    (coordinator && assignees.includes('coordinator'));
   const out: StepActionName[] = [];
   if (mine || coordinator) {
     if (step.kind === 'task') out.push('complete');
-    if (step.kind === 'approval' && mine) out.push('approve', 'approve_with_comments', 'request_changes', 'reject');
+    if (step.kind === 'approval' && mine)
+      out.push('approve', 'approve_with_comments', 'request_changes', 'reject');
     if (step.kind === 'milestone') out.push('milestone');
   }
   if (coordinator) out.push('due-date', 'reassign');
@@ -30,7 +52,19 @@ export function allowedActions(step: { kind: StepKind; status?: string; assignee
 
 const NEEDS_COMMENT: StepActionName[] = ['request_changes', 'reject', 'approve_with_comments'];
 
-export function StepActions({ caseId, step, actions, onDone, compact }: { caseId: string; step: Pick<Step, 'key' | 'title' | 'dueOn'>; actions: StepActionName[]; onDone: (c: CaseDetail | undefined) => void; compact?: boolean }) {
+export function StepActions({
+  caseId,
+  step,
+  actions,
+  onDone,
+  compact,
+}: {
+  caseId: string;
+  step: Pick<Step, 'key' | 'title' | 'dueOn'>;
+  actions: StepActionName[];
+  onDone: (c: CaseDetail | undefined) => void;
+  compact?: boolean;
+}) {
   const { t } = useI18n();
   const { agencies, agencyName } = useReference();
   const id = useId();
@@ -43,7 +77,10 @@ export function StepActions({ caseId, step, actions, onDone, compact }: { caseId
   const [localError, setLocalError] = useState<string>();
   if (actions.length === 0) return null;
 
-  const decisions = actions.filter((a): a is 'approve' | 'approve_with_comments' | 'request_changes' | 'reject' => ['approve', 'approve_with_comments', 'request_changes', 'reject'].includes(a));
+  const decisions = actions.filter(
+    (a): a is 'approve' | 'approve_with_comments' | 'request_changes' | 'reject' =>
+      ['approve', 'approve_with_comments', 'request_changes', 'reject'].includes(a),
+  );
   const run = async (action: StepActionName) => {
     setError(undefined);
     setLocalError(undefined);
@@ -63,10 +100,14 @@ export function StepActions({ caseId, step, actions, onDone, compact }: { caseId
       let res: CaseDetail | undefined;
       const note = text.trim() || undefined;
       if (action === 'complete') res = await endpoints.stepAction(caseId, step.key, 'complete', { note });
-      else if (action === 'milestone') res = await endpoints.stepAction(caseId, step.key, 'milestone', { on: date, note });
-      else if (action === 'due-date') res = await endpoints.stepAction(caseId, step.key, 'due-date', { dueOn: date, reason: note });
-      else if (action === 'reassign') res = await endpoints.stepAction(caseId, step.key, 'reassign', { agency, reason: note });
-      else res = await endpoints.stepAction(caseId, step.key, 'decision', { decision: action, comment: note });
+      else if (action === 'milestone')
+        res = await endpoints.stepAction(caseId, step.key, 'milestone', { on: date, note });
+      else if (action === 'due-date')
+        res = await endpoints.stepAction(caseId, step.key, 'due-date', { dueOn: date, reason: note });
+      else if (action === 'reassign')
+        res = await endpoints.stepAction(caseId, step.key, 'reassign', { agency, reason: note });
+      else
+        res = await endpoints.stepAction(caseId, step.key, 'decision', { decision: action, comment: note });
       setDone(t('action.done', { action: label(action) }));
       setText('');
       onDone(res);
@@ -77,16 +118,32 @@ export function StepActions({ caseId, step, actions, onDone, compact }: { caseId
     }
   };
   const label = (a: StepActionName) =>
-    a === 'due-date' ? t('action.dueDate') : a === 'reassign' ? t('action.reassign') : a === 'milestone' ? t('action.milestone') : t(`action.${a}`);
+    a === 'due-date'
+      ? t('action.dueDate')
+      : a === 'reassign'
+        ? t('action.reassign')
+        : a === 'milestone'
+          ? t('action.milestone')
+          : t(`action.${a}`);
 
   const hasDate = actions.includes('milestone') || actions.includes('due-date');
   return (
     <div className={`step-actions${compact ? ' compact' : ''}`}>
       <div className="field">
         <label htmlFor={`${id}-text`}>
-          {decisions.length ? t('inbox.commentOptional') : actions.every((a) => a === 'due-date' || a === 'reassign') ? t('action.reason') : t('action.note')}
+          {decisions.length
+            ? t('inbox.commentOptional')
+            : actions.every((a) => a === 'due-date' || a === 'reassign')
+              ? t('action.reason')
+              : t('action.note')}
         </label>
-        <textarea id={`${id}-text`} rows={compact ? 2 : 3} value={text} onChange={(e) => setText(e.target.value)} aria-describedby={localError ? `${id}-err` : undefined} />
+        <textarea
+          id={`${id}-text`}
+          rows={compact ? 2 : 3}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          aria-describedby={localError ? `${id}-err` : undefined}
+        />
         {localError && (
           <p id={`${id}-err`} className="field-error" role="alert">
             {localError}
@@ -95,7 +152,9 @@ export function StepActions({ caseId, step, actions, onDone, compact }: { caseId
       </div>
       {hasDate && (
         <div className="field">
-          <label htmlFor={`${id}-date`}>{actions.includes('milestone') ? t('action.date') : t('action.newDue')}</label>
+          <label htmlFor={`${id}-date`}>
+            {actions.includes('milestone') ? t('action.date') : t('action.newDue')}
+          </label>
           <input id={`${id}-date`} type="date" value={date} onChange={(e) => setDate(e.target.value)} />
         </div>
       )}
@@ -118,7 +177,13 @@ export function StepActions({ caseId, step, actions, onDone, compact }: { caseId
             key={a}
             type="button"
             disabled={busy || (a === 'reassign' && !agency)}
-            className={a === 'approve' || a === 'complete' || a === 'milestone' ? 'primary' : a === 'reject' ? 'danger' : undefined}
+            className={
+              a === 'approve' || a === 'complete' || a === 'milestone'
+                ? 'primary'
+                : a === 'reject'
+                  ? 'danger'
+                  : undefined
+            }
             onClick={() => void run(a)}
           >
             {label(a)}

@@ -48,8 +48,25 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       return key in dict ? dict[key] : v.replace(/_/g, ' ');
     };
     const locale = lang === 'ru' ? 'ru-RU' : 'en-GB';
-    const dateFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-    const dateTimeFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+    // calendar dates (YYYY-MM-DD) are shown as written; instants in the viewer's own time zone
+    const dateFmt = new Intl.DateTimeFormat(locale, {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
+    const instantDateFmt = new Intl.DateTimeFormat(locale, {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+    });
+    const dateTimeFmt = new Intl.DateTimeFormat(locale, {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
     return {
       lang,
       setLang,
@@ -58,7 +75,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       formatDate: (iso) => {
         if (!iso) return '—';
         const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
-        return Number.isNaN(d.getTime()) ? iso : dateFmt.format(d);
+        if (Number.isNaN(d.getTime())) return iso;
+        return iso.length === 10 ? dateFmt.format(d) : instantDateFmt.format(d);
       },
       formatDateTime: (iso) => {
         if (!iso) return '—';

@@ -38,11 +38,14 @@ export function normaliseMe(raw: unknown): Me | null {
   const r = raw as Record<string, unknown>;
   const inner = (r.person ?? r.user ?? r.me ?? r) as Record<string, unknown>;
   if (!inner.email && !inner.name) return null;
-  const agencyObj = inner.agency && typeof inner.agency === 'object' ? (inner.agency as Record<string, unknown>) : null;
+  const agencyObj =
+    inner.agency && typeof inner.agency === 'object' ? (inner.agency as Record<string, unknown>) : null;
   return {
     ...(inner as unknown as Me),
     id: (inner.id ?? inner.personId) as string | undefined,
-    agency: agencyObj ? (agencyObj.code as string) : ((inner.agency ?? inner.agencyCode ?? null) as string | null),
+    agency: agencyObj
+      ? (agencyObj.code as string)
+      : ((inner.agency ?? inner.agencyCode ?? null) as string | null),
     agencyName: agencyObj ? (agencyObj.name as string) : ((inner.agencyName as string | undefined) ?? null),
   };
 }
@@ -70,9 +73,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(async (email: string, password: string) => {
     const res = await api.post<Record<string, unknown>>('/auth/login', { email, password });
     // Prefer the server's view (GET /auth/me); fall back to what the login answer or its token carries.
-    const fromLogin = normaliseMe(res) ?? (typeof res?.token === 'string' ? normaliseMe({ email, ...decodeJwt(res.token) }) : null);
+    const fromLogin =
+      normaliseMe(res) ??
+      (typeof res?.token === 'string' ? normaliseMe({ email, ...decodeJwt(res.token) }) : null);
     if (fromLogin) sessionStorage.setItem(FALLBACK_KEY, JSON.stringify(fromLogin));
-    const who = (await fetchMe().catch(() => null)) ?? fromLogin ?? { email, name: email, role: 'observer' as const };
+    const who = (await fetchMe().catch(() => null)) ??
+      fromLogin ?? { email, name: email, role: 'observer' as const };
     setMe(who);
   }, []);
 

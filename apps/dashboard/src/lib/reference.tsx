@@ -15,7 +15,7 @@ interface Reference {
 const ReferenceContext = createContext<Reference | null>(null);
 
 export function ReferenceProvider({ children }: { children: ReactNode }) {
-  const { lang } = useI18n();
+  const { lang, t } = useI18n();
   const agencies = useApi((s) => endpoints.agencies(s).catch(() => [] as Agency[]), []);
   const plans = useApi((s) => endpoints.plans(s).catch(() => [] as Plan[]), []);
   const value = useMemo<Reference>(() => {
@@ -25,12 +25,13 @@ export function ReferenceProvider({ children }: { children: ReactNode }) {
       plans: plans.data ?? [],
       agencyName: (code) => {
         if (!code) return '—';
+        if (code === 'coordinator') return t('role.coordinator');
         const a = byCode.get(code);
         return a ? (lang === 'ru' && a.nameRu ? a.nameRu : a.name) : code;
       },
       reloadPlans: plans.reload,
     };
-  }, [agencies.data, plans.data, plans.reload, lang]);
+  }, [agencies.data, plans.data, plans.reload, lang, t]);
   return <ReferenceContext.Provider value={value}>{children}</ReferenceContext.Provider>;
 }
 

@@ -36,7 +36,11 @@ export function reportHeader(ctx: ReportContext): string[] {
 
 export function reportRows(ctx: ReportContext): Cell[][] {
   const { t, tx, agencyName, today } = ctx;
-  const sorted = [...ctx.cases].sort((a, b) => areaLabel(a.area).localeCompare(areaLabel(b.area)) || caseCode(a).localeCompare(caseCode(b), undefined, { numeric: true }));
+  const sorted = [...ctx.cases].sort(
+    (a, b) =>
+      areaLabel(a.area).localeCompare(areaLabel(b.area)) ||
+      caseCode(a).localeCompare(caseCode(b), undefined, { numeric: true }),
+  );
   return sorted.map((c, i) => {
     const h = healthOf(c, today);
     const current = c.currentStep?.title ?? c.steps?.find((s) => s.status === 'active')?.title ?? '';
@@ -71,7 +75,13 @@ function csvCell(v: Cell): string {
 }
 
 export function toCsv(ctx: ReportContext): string {
-  const lines: Cell[][] = [[heading(ctx)], [ctx.t('export.generated', { date: ctx.today })], [], reportHeader(ctx), ...reportRows(ctx)];
+  const lines: Cell[][] = [
+    [heading(ctx)],
+    [ctx.t('export.generated', { date: ctx.today })],
+    [],
+    reportHeader(ctx),
+    ...reportRows(ctx),
+  ];
   return '\uFEFF' + lines.map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
@@ -97,7 +107,10 @@ export function toXlsx(ctx: ReportContext): Uint8Array {
   const section = (title: string, rows: ReturnType<typeof breakdown>, label: (k: string) => string) => [
     { cells: [title], style: 'bold' as const },
     { cells: healthHeader, style: 'header' as const },
-    ...rows.map((r) => ({ cells: [label(r.key), ...HEALTHS.map((h) => r.counts[h]), r.total] as Cell[], style: 'wrap' as const })),
+    ...rows.map((r) => ({
+      cells: [label(r.key), ...HEALTHS.map((h) => r.counts[h]), r.total] as Cell[],
+      style: 'wrap' as const,
+    })),
     { cells: [] },
   ];
   const summary: Sheet = {
@@ -108,10 +121,25 @@ export function toXlsx(ctx: ReportContext): Uint8Array {
       { cells: [heading(ctx)], style: 'title', height: 40 },
       { cells: [] },
       { cells: healthHeader, style: 'header' },
-      { cells: [t('overview.progress'), ...HEALTHS.map((h) => counts[h]), HEALTHS.reduce((n, h) => n + counts[h], 0)], style: 'wrap' },
+      {
+        cells: [
+          t('overview.progress'),
+          ...HEALTHS.map((h) => counts[h]),
+          HEALTHS.reduce((n, h) => n + counts[h], 0),
+        ],
+        style: 'wrap',
+      },
       { cells: [] },
-      ...section(t('overview.byAgency'), breakdown(ctx.cases, (c) => c.leadAgency ?? '—', ctx.today), ctx.agencyName),
-      ...section(t('overview.byArea'), breakdown(ctx.cases, (c) => areaLabel(c.area), ctx.today), (k) => k),
+      ...section(
+        t('overview.byAgency'),
+        breakdown(ctx.cases, (c) => c.leadAgency ?? '—', ctx.today),
+        ctx.agencyName,
+      ),
+      ...section(
+        t('overview.byArea'),
+        breakdown(ctx.cases, (c) => areaLabel(c.area), ctx.today),
+        (k) => k,
+      ),
     ],
   };
   return buildXlsx([status, summary]);

@@ -16,7 +16,11 @@ export interface Resource<T> {
  * made elsewhere (another ministry approving, a reminder going out) show without a reload. The API has no push
  * channel the dashboard relies on; polling a read-model query is cheap.
  */
-export function useApi<T>(load: ((signal: AbortSignal) => Promise<T>) | null, deps: unknown[], opts: { poll?: boolean } = {}): Resource<T> {
+export function useApi<T>(
+  load: ((signal: AbortSignal) => Promise<T>) | null,
+  deps: unknown[],
+  opts: { poll?: boolean } = {},
+): Resource<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<ApiError>();
   const [loading, setLoading] = useState(true);
@@ -26,10 +30,11 @@ export function useApi<T>(load: ((signal: AbortSignal) => Promise<T>) | null, de
   loadRef.current = load;
   const reload = useCallback(() => setTick((n) => n + 1), []);
 
+  // `deps` name what the data depends on (the caller's inputs); `load` itself is read through a ref
   useEffect(() => {
     setData(undefined);
     setError(undefined);
-  }, deps); // eslint-disable-line react-hooks/exhaustive-deps
+  }, deps);
 
   useEffect(() => {
     const fn = loadRef.current;
@@ -49,12 +54,16 @@ export function useApi<T>(load: ((signal: AbortSignal) => Promise<T>) | null, de
       },
       (e: unknown) => {
         if (ctrl.signal.aborted) return;
-        setError(e instanceof ApiError ? e : new ApiError(0, { title: 'Error', detail: String((e as Error)?.message ?? e) }));
+        setError(
+          e instanceof ApiError
+            ? e
+            : new ApiError(0, { title: 'Error', detail: String((e as Error)?.message ?? e) }),
+        );
         setLoading(false);
       },
     );
     return () => ctrl.abort();
-  }, [...deps, tick]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
 
   useEffect(() => {
     if (!opts.poll) return;

@@ -85,10 +85,17 @@ function Agencies() {
   );
 }
 
-function deputyOf(p: Person, all: Person[]): { name: string; from?: string | null; until?: string | null } | null {
+function deputyOf(
+  p: Person,
+  all: Person[],
+): { name: string; from?: string | null; until?: string | null } | null {
   if (p.deputy) {
     const d = all.find((x) => x.id === (p.deputy?.deputyId ?? p.deputy?.id));
-    return { name: p.deputy.name ?? d?.name ?? p.deputy.email ?? d?.email ?? '—', from: p.deputy.from, until: p.deputy.until };
+    return {
+      name: p.deputy.name ?? d?.name ?? p.deputy.email ?? d?.email ?? '—',
+      from: p.deputy.from,
+      until: p.deputy.until,
+    };
   }
   if (p.deputyId || p.deputyName) {
     const d = all.find((x) => x.id === p.deputyId);
@@ -131,7 +138,14 @@ function People() {
                       {d ? (
                         <>
                           {d.name}
-                          {(d.from || d.until) && <div className="muted small">{t('admin.deputyPeriod', { from: formatDate(d.from), until: formatDate(d.until) })}</div>}
+                          {(d.from || d.until) && (
+                            <div className="muted small">
+                              {t('admin.deputyPeriod', {
+                                from: formatDate(d.from),
+                                until: formatDate(d.until),
+                              })}
+                            </div>
+                          )}
                         </>
                       ) : (
                         '—'
@@ -154,7 +168,12 @@ function Calendars() {
   const res = useApi(
     async (s) => {
       const states = await endpoints.states(s);
-      return Promise.all(states.map(async (st) => ({ st, cal: await endpoints.calendar(st.code, year, s).catch((e: unknown) => e as Error) })));
+      return Promise.all(
+        states.map(async (st) => ({
+          st,
+          cal: await endpoints.calendar(st.code, year, s).catch((e: unknown) => e as Error),
+        })),
+      );
     },
     [year],
   );
@@ -201,7 +220,8 @@ function Calendars() {
                       <ul className="plain columns">
                         {cal.holidays.map((d) => (
                           <li key={d.date}>
-                            <time dateTime={d.date}>{formatDate(d.date)}</time> <span className="muted">{d.name}</span>
+                            <time dateTime={d.date}>{formatDate(d.date)}</time>{' '}
+                            <span className="muted">{d.name}</span>
                           </li>
                         ))}
                       </ul>
@@ -213,7 +233,8 @@ function Calendars() {
                       <ul className="plain columns">
                         {cal.nonWorkingDays.map((d) => (
                           <li key={d.date}>
-                            <time dateTime={d.date}>{formatDate(d.date)}</time> {d.reason && <span className="muted">{d.reason}</span>}
+                            <time dateTime={d.date}>{formatDate(d.date)}</time>{' '}
+                            {d.reason && <span className="muted">{d.reason}</span>}
                           </li>
                         ))}
                       </ul>
@@ -241,8 +262,28 @@ function describeValue(v: unknown): string {
   if (v === undefined || v === null) return '—';
   if (typeof v === 'string' || typeof v === 'number') return String(v);
   if (Array.isArray(v)) return v.map(describeValue).join(', ');
-  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${describeValue(x)}`).join('; ');
+  if (typeof v === 'object')
+    return Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${k}: ${describeValue(x)}`)
+      .join('; ');
   return String(v);
+}
+
+function describeWho(v: unknown, tx: (prefix: string, v: string) => string): string {
+  const list = Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
+  return list.map((x) => (typeof x === 'string' ? tx('participant', x) : describeValue(x))).join(', ') || '—';
+}
+
+/** A definition's due rule in words: {type: after_start, businessDays: 20} → "20 business days after the step starts". */
+function describeDue(v: unknown, t: ReturnType<typeof useI18n>['t']): string {
+  if (typeof v === 'number') return t('due.afterStart', { n: v });
+  if (!v || typeof v !== 'object') return describeValue(v);
+  const d = v as { type?: string; businessDays?: number; days?: number };
+  const n = d.businessDays ?? d.days ?? 0;
+  if (d.type === 'none') return t('due.none');
+  if (d.type === 'after_start') return t('due.afterStart', { n });
+  if (d.type === 'before_deadline') return n ? t('due.beforeDeadline', { n }) : t('due.deadline');
+  return describeValue(v);
 }
 
 function Definitions() {
@@ -258,7 +299,8 @@ function Definitions() {
               return (
                 <details key={`${d.key}@${d.version}`} className="card">
                   <summary>
-                    <strong>{text(d.title ?? d.definition?.title, lang) || tx('kind', d.key)}</strong> <span className="code">{d.key}</span> · {t('admin.version', { version: d.version })}
+                    <strong>{text(d.title ?? d.definition?.title, lang) || tx('kind', d.key)}</strong>{' '}
+                    <span className="code">{d.key}</span> · {t('admin.version', { version: d.version })}
                     {d.source && <span className="muted small"> · {d.source}</span>}
                   </summary>
                   <DefinitionSteps d={d} />
@@ -275,36 +317,42 @@ function Definitions() {
 function DefinitionSteps({ d }: { d: DefinitionVersion }) {
   const { t, tx, lang } = useI18n();
   const inline = d.steps ?? d.definition?.steps;
-  const res = useApi(inline ? async () => inline : (s) => endpoints.definition(d.key, d.version, s).then((full) => (full?.steps ?? []) as DefinitionStep[]), [d.key, d.version]);
+  const res = useApi(
+    inline
+      ? async () => inline
+      : (s) =>
+          endpoints.definition(d.key, d.version, s).then((full) => (full?.steps ?? []) as DefinitionStep[]),
+    [d.key, d.version],
+  );
   if (res.error) return <ErrorBox error={res.error} onRetry={res.reload} />;
   if (!res.data) return <Loading />;
   const steps = res.data;
   return (
-                  <div className="table-wrap">
-                    <table className="data">
-                      <thead>
-                        <tr>
-                          <th scope="col">#</th>
-                          <th scope="col">{t('admin.stepKey')}</th>
-                          <th scope="col">{t('admin.stepTitle')}</th>
-                          <th scope="col">{t('admin.stepKind')}</th>
-                          <th scope="col">{t('admin.stepAssignees')}</th>
-                          <th scope="col">{t('admin.stepDue')}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {steps.map((s, i) => (
-                          <tr key={s.key}>
-                            <td className="num">{i + 1}</td>
-                            <td className="code">{s.key}</td>
-                            <td>{text(s.title, lang)}</td>
-                            <td>{tx('stepKind', s.kind)}</td>
-                            <td>{describeValue(s.assignees ?? s.assignee ?? s.approvers)}</td>
-                            <td>{describeValue(s.duration ?? s.dueInBusinessDays ?? s.due)}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+    <div className="table-wrap">
+      <table className="data">
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">{t('admin.stepKey')}</th>
+            <th scope="col">{t('admin.stepTitle')}</th>
+            <th scope="col">{t('admin.stepKind')}</th>
+            <th scope="col">{t('admin.stepAssignees')}</th>
+            <th scope="col">{t('admin.stepDue')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {steps.map((s, i) => (
+            <tr key={s.key}>
+              <td className="num">{i + 1}</td>
+              <td className="code">{s.key}</td>
+              <td>{text(s.title, lang)}</td>
+              <td>{tx('stepKind', s.kind)}</td>
+              <td>{describeWho(s.assignees ?? s.assignee ?? s.approvers, tx)}</td>
+              <td>{describeDue(s.duration ?? s.dueInBusinessDays ?? s.due, t)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

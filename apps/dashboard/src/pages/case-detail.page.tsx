@@ -19,7 +19,7 @@ function apiActionsFor(c: CaseDetail, stepKey: string): string[] | undefined {
 }
 
 export function CaseDetailPage({ id }: { id: string }) {
-  const { t, tx, formatDate } = useI18n();
+  const { t, tx, formatDate, formatDateTime } = useI18n();
   const { agencyName } = useReference();
   const detail = useApi((s) => endpoints.case(id, s), [id], { poll: true });
   const history = useApi((s) => endpoints.history(id, s).catch(() => []), [id, detail.updatedAt?.getTime()]);
@@ -76,12 +76,12 @@ export function CaseDetailPage({ id }: { id: string }) {
             <h2 id="process-title">{t('case.process')}</h2>
             <ol className="process">
               {c.steps.map((s) => (
-                <ProcessStep key={s.key} c={c} step={s} onChanged={(next) => (next ? detail.reload() : detail.reload())} />
+                <ProcessStep key={s.key} caseId={id} c={c} step={s} onChanged={detail.reload} />
               ))}
             </ol>
           </section>
           <div className="grid-2">
-            <Comments c={c} onChanged={detail.reload} />
+            <Comments caseId={id} c={c} onChanged={detail.reload} />
             <section className="card" aria-labelledby="emails-title">
               <h2 id="emails-title">{t('case.emails')}</h2>
               {c.emails?.length ? (
@@ -90,7 +90,13 @@ export function CaseDetailPage({ id }: { id: string }) {
                     <li key={m.id ?? i}>
                       <strong>{m.subject ?? m.kind}</strong>
                       <div className="muted small">
-                        {[Array.isArray(m.to) ? m.to.join(', ') : m.to, m.status, formatDate(m.sentAt ?? m.createdAt ?? null)].filter(Boolean).join(' · ')}
+                        {[
+                          Array.isArray(m.to) ? m.to.join(', ') : m.to,
+                          m.status,
+                          formatDate(m.sentAt ?? m.createdAt ?? null),
+                        ]
+                          .filter(Boolean)
+                          .join(' · ')}
                       </div>
                     </li>
                   ))}
@@ -107,11 +113,23 @@ export function CaseDetailPage({ id }: { id: string }) {
               <ol className="history">
                 {history.data.map((h) => (
                   <li key={h.seq}>
-                    <time dateTime={h.at}>{formatDate(h.at)}</time> <strong>{h.type.replace(/_/g, ' ')}</strong>
-                    {h.stepKey && <span className="muted"> · {c.steps.find((s) => s.key === h.stepKey)?.title ?? h.stepKey}</span>}
-                    {(h.actor?.name ?? h.actorName ?? h.byName) && <span> · {h.actor?.name ?? h.actorName ?? h.byName}</span>}
-                    {(h.actor?.agency ?? h.agency) && <span className="muted"> ({agencyName(h.actor?.agency ?? h.agency)})</span>}
-                    {(h.actor?.channel ?? h.channel) === 'email' && <span className="muted"> · {t('case.viaEmail')}</span>}
+                    <time dateTime={h.at}>{formatDateTime(h.at)}</time>{' '}
+                    <strong>{h.type.replace(/_/g, ' ')}</strong>
+                    {h.stepKey && (
+                      <span className="muted">
+                        {' '}
+                        · {c.steps.find((s) => s.key === h.stepKey)?.title ?? h.stepKey}
+                      </span>
+                    )}
+                    {(h.actor?.name ?? h.actorName ?? h.byName) && (
+                      <span> · {h.actor?.name ?? h.actorName ?? h.byName}</span>
+                    )}
+                    {(h.actor?.agency ?? h.agency) && (
+                      <span className="muted"> ({agencyName(h.actor?.agency ?? h.agency)})</span>
+                    )}
+                    {(h.actor?.channel ?? h.channel) === 'email' && (
+                      <span className="muted"> · {t('case.viaEmail')}</span>
+                    )}
                   </li>
                 ))}
               </ol>
@@ -126,14 +144,31 @@ export function CaseDetailPage({ id }: { id: string }) {
   );
 }
 
-function ProcessStep({ c, step, onChanged }: { c: CaseDetail; step: Step; onChanged: (next: CaseDetail | undefined) => void }) {
+// Actions and comments go to the id of the page's URL (the one GET /cases/{id} answered to), not to the snapshot's id.
+function ProcessStep({
+  caseId,
+  c,
+  step,
+  onChanged,
+}: {
+  caseId: string;
+  c: CaseDetail;
+  step: Step;
+  onChanged: () => void;
+}) {
   const { t, tx, formatDate, formatDateTime } = useI18n();
   const { me } = useAuth();
   const { agencyName } = useReference();
   const actions = allowedActions(step, me, apiActionsFor(c, step.key));
   const late = step.status === 'active' && step.dueOn && step.dueOn < todayIso();
+  // deciding is the main thing; moving a deadline or handing the step over is the coordinator's, kept apart
+  const manage = actions.filter((a) => a === 'due-date' || a === 'reassign');
+  const primary = actions.filter((a) => a !== 'due-date' && a !== 'reassign');
   return (
-    <li className={`process-step step-${step.status}${late ? ' late' : ''}`} aria-current={step.status === 'active' ? 'step' : undefined}>
+    <li
+      className={`process-step step-${step.status}${late ? ' late' : ''}`}
+      aria-current={step.status === 'active' ? 'step' : undefined}
+    >
       <div className="step-head">
         <span className="step-marker" aria-hidden="true">
           {step.status === 'done' ? '✓' : step.status === 'active' ? '●' : '○'}
@@ -145,7 +180,11 @@ function ProcessStep({ c, step, onChanged }: { c: CaseDetail; step: Step; onChan
             {step.dueOn && <> · {t('case.due', { date: formatDate(step.dueOn) })}</>}
             {late && <strong className="late-text"> · {t('health.overdue')}</strong>}
           </p>
-          {step.assignees.length > 0 && <p className="small">{t('case.assignees', { agencies: step.assignees.map(agencyName).join(', ') })}</p>}
+          {step.assignees.length > 0 && (
+            <p className="small">
+              {t('case.assignees', { agencies: step.assignees.map(agencyName).join(', ') })}
+            </p>
+          )}
         </div>
       </div>
       {step.actions.filter((a) => a.action !== 'started').length > 0 && (
@@ -155,7 +194,11 @@ function ProcessStep({ c, step, onChanged }: { c: CaseDetail; step: Step; onChan
             .map((a, i) => (
               <li key={i}>
                 <time dateTime={a.at}>{formatDateTime(a.at)}</time>{' '}
-                {t('case.actedBy', { who: a.byName ?? a.by, agency: agencyName(a.agency), action: tx('acted', a.action) })}
+                {t('case.actedBy', {
+                  who: a.byName ?? a.by,
+                  agency: agencyName(a.agency),
+                  action: tx('acted', a.action),
+                })}
                 {a.onBehalfOf && <> ({t('case.onBehalf', { who: a.onBehalfOf })})</>}
                 {a.channel === 'email' && <span className="muted"> · {t('case.viaEmail')}</span>}
                 {a.date && <> · {formatDate(a.date)}</>}
@@ -167,14 +210,22 @@ function ProcessStep({ c, step, onChanged }: { c: CaseDetail; step: Step; onChan
       {actions.length > 0 && (
         <div className="step-action-box no-print">
           <h4>{t('case.actions')}</h4>
-          <StepActions caseId={c.id} step={step} actions={actions} onDone={onChanged} />
+          {primary.length > 0 && (
+            <StepActions caseId={caseId} step={step} actions={primary} onDone={onChanged} />
+          )}
+          {manage.length > 0 && (
+            <details className="manage-step">
+              <summary>{t('case.manageStep')}</summary>
+              <StepActions caseId={caseId} step={step} actions={manage} onDone={onChanged} />
+            </details>
+          )}
         </div>
       )}
     </li>
   );
 }
 
-function Comments({ c, onChanged }: { c: CaseDetail; onChanged: () => void }) {
+function Comments({ caseId, c, onChanged }: { caseId: string; c: CaseDetail; onChanged: () => void }) {
   const { t, formatDateTime } = useI18n();
   const { me } = useAuth();
   const { agencyName } = useReference();
@@ -187,7 +238,7 @@ function Comments({ c, onChanged }: { c: CaseDetail; onChanged: () => void }) {
     setBusy(true);
     setError(undefined);
     try {
-      await endpoints.comment(c.id, text.trim());
+      await endpoints.comment(caseId, text.trim());
       setText('');
       onChanged();
     } catch (err) {
@@ -204,7 +255,8 @@ function Comments({ c, onChanged }: { c: CaseDetail; onChanged: () => void }) {
           {c.comments.map((m) => (
             <li key={m.seq}>
               <p className="muted small">
-                <strong>{m.byName ?? m.by}</strong> ({agencyName(m.agency)}) · <time dateTime={m.at}>{formatDateTime(m.at)}</time>
+                <strong>{m.byName ?? m.by}</strong> ({agencyName(m.agency)}) ·{' '}
+                <time dateTime={m.at}>{formatDateTime(m.at)}</time>
               </p>
               <p>{m.text}</p>
             </li>
@@ -216,7 +268,13 @@ function Comments({ c, onChanged }: { c: CaseDetail; onChanged: () => void }) {
       {me?.role !== 'observer' && (
         <form onSubmit={submit} className="no-print">
           <label htmlFor="comment-text">{t('case.addComment')}</label>
-          <textarea id="comment-text" rows={3} value={text} onChange={(e) => setText(e.target.value)} required />
+          <textarea
+            id="comment-text"
+            rows={3}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            required
+          />
           <button type="submit" disabled={busy || !text.trim()}>
             {t('common.submit')}
           </button>

@@ -9,8 +9,26 @@ import { useApi } from '../lib/use-api';
 import type { MessageKey } from '../i18n/en';
 import type { CaseSummary } from '../api/types';
 
-const FILTERS = ['q', 'plan', 'agency', 'kind', 'status', 'area', 'overdue', 'dueAfter', 'dueBefore'] as const;
-const KINDS = ['measure', 'draft_law', 'government_decision', 'assistance_request', 'peer_review', 'matrix_revision', 'handover'];
+const FILTERS = [
+  'q',
+  'plan',
+  'agency',
+  'kind',
+  'status',
+  'area',
+  'overdue',
+  'dueAfter',
+  'dueBefore',
+] as const;
+const KINDS = [
+  'measure',
+  'draft_law',
+  'government_decision',
+  'assistance_request',
+  'peer_review',
+  'matrix_revision',
+  'handover',
+];
 const STATUSES = ['active', 'completed', 'rejected', 'withdrawn'];
 const PAGE_SIZES = [25, 50, 100];
 
@@ -63,7 +81,11 @@ export function CasesPage() {
   const total = list.data?.total ?? 0;
   // When the API cannot sort, the rows of this page are sorted here (and the note below says so).
   const showStep = (list.data?.items ?? []).some((c) => c.currentStep || c.steps);
-  const rows = list.data ? (list.data.sortedByServer ? list.data.items : sortLocally(list.data.items, sort)) : [];
+  const rows = list.data
+    ? list.data.sortedByServer
+      ? list.data.items
+      : sortLocally(list.data.items, sort)
+    : [];
   const pages = Math.max(1, Math.ceil(total / pageSize));
 
   return (
@@ -74,30 +96,80 @@ export function CasesPage() {
           <label htmlFor="case-search" className="sr-only">
             {t('cases.search')}
           </label>
-          <input id="case-search" type="search" value={q} placeholder={t('cases.searchPlaceholder')} onChange={(e) => setQ(e.target.value)} />
+          <input
+            id="case-search"
+            type="search"
+            value={q}
+            placeholder={t('cases.searchPlaceholder')}
+            onChange={(e) => setQ(e.target.value)}
+          />
           <button type="submit">{t('cases.search')}</button>
         </form>
       </div>
       <fieldset className="filters">
         <legend>{t('cases.filters')}</legend>
-        <Select id="f-plan" label={t('cases.plan')} value={sp.get('plan')} onChange={(v) => update({ plan: v })} options={plans.map((p) => [p.code, p.code])} />
-        <Select id="f-agency" label={t('cases.agency')} value={sp.get('agency')} onChange={(v) => update({ agency: v })} options={agencies.map((a) => [a.code, agencyName(a.code)])} />
-        <Select id="f-kind" label={t('cases.kind')} value={sp.get('kind')} onChange={(v) => update({ kind: v })} options={KINDS.map((k) => [k, tx('kind', k)])} />
-        <Select id="f-status" label={t('cases.status')} value={sp.get('status')} onChange={(v) => update({ status: v })} options={STATUSES.map((s) => [s, tx('status', s)])} />
+        <Select
+          id="f-plan"
+          label={t('cases.plan')}
+          value={sp.get('plan')}
+          onChange={(v) => update({ plan: v })}
+          options={plans.map((p) => [p.code, p.code])}
+        />
+        <Select
+          id="f-agency"
+          label={t('cases.agency')}
+          value={sp.get('agency')}
+          onChange={(v) => update({ agency: v })}
+          options={agencies.map((a) => [a.code, agencyName(a.code)])}
+        />
+        <Select
+          id="f-kind"
+          label={t('cases.kind')}
+          value={sp.get('kind')}
+          onChange={(v) => update({ kind: v })}
+          options={KINDS.map((k) => [k, tx('kind', k)])}
+        />
+        <Select
+          id="f-status"
+          label={t('cases.status')}
+          value={sp.get('status')}
+          onChange={(v) => update({ status: v })}
+          options={STATUSES.map((s) => [s, tx('status', s)])}
+        />
         <div className="field">
           <label htmlFor="f-area">{t('cases.area')}</label>
-          <input id="f-area" defaultValue={sp.get('area') ?? ''} onBlur={(e) => e.target.value !== (sp.get('area') ?? '') && update({ area: e.target.value || null })} />
+          <input
+            id="f-area"
+            defaultValue={sp.get('area') ?? ''}
+            onBlur={(e) =>
+              e.target.value !== (sp.get('area') ?? '') && update({ area: e.target.value || null })
+            }
+          />
         </div>
         <div className="field">
           <label htmlFor="f-after">{t('cases.dueAfter')}</label>
-          <input id="f-after" type="date" value={sp.get('dueAfter') ?? ''} onChange={(e) => update({ dueAfter: e.target.value || null })} />
+          <input
+            id="f-after"
+            type="date"
+            value={sp.get('dueAfter') ?? ''}
+            onChange={(e) => update({ dueAfter: e.target.value || null })}
+          />
         </div>
         <div className="field">
           <label htmlFor="f-before">{t('cases.dueBefore')}</label>
-          <input id="f-before" type="date" value={sp.get('dueBefore') ?? ''} onChange={(e) => update({ dueBefore: e.target.value || null })} />
+          <input
+            id="f-before"
+            type="date"
+            value={sp.get('dueBefore') ?? ''}
+            onChange={(e) => update({ dueBefore: e.target.value || null })}
+          />
         </div>
         <label className="checkbox">
-          <input type="checkbox" checked={sp.get('overdue') === 'true'} onChange={(e) => update({ overdue: e.target.checked ? 'true' : null })} />
+          <input
+            type="checkbox"
+            checked={sp.get('overdue') === 'true'}
+            onChange={(e) => update({ overdue: e.target.checked ? 'true' : null })}
+          />
           {t('cases.overdueOnly')}
         </label>
         <button type="button" className="link-button" onClick={() => navigate('/cases', { replace: true })}>
@@ -117,11 +189,20 @@ export function CasesPage() {
               <thead>
                 <tr>
                   {COLUMNS.map((c) => {
-                    const dir = sort === c.key ? 'ascending' : sort === `-${c.key}` ? 'descending' : undefined;
+                    const dir =
+                      sort === c.key ? 'ascending' : sort === `-${c.key}` ? 'descending' : undefined;
                     return (
                       <th scope="col" key={c.key} aria-sort={dir ?? 'none'}>
-                        <button type="button" className="sort" onClick={() => toggleSort(c.key)} aria-label={t('cases.sortBy', { column: t(c.label) })}>
-                          {t(c.label)} <span aria-hidden="true">{dir === 'ascending' ? '▲' : dir === 'descending' ? '▼' : '↕'}</span>
+                        <button
+                          type="button"
+                          className="sort"
+                          onClick={() => toggleSort(c.key)}
+                          aria-label={t('cases.sortBy', { column: t(c.label) })}
+                        >
+                          {t(c.label)}{' '}
+                          <span aria-hidden="true">
+                            {dir === 'ascending' ? '▲' : dir === 'descending' ? '▼' : '↕'}
+                          </span>
                         </button>
                       </th>
                     );
@@ -143,20 +224,34 @@ export function CasesPage() {
                     <td>
                       <HealthBadge health={healthOf(c)} />
                     </td>
-                    <td className="num">{typeof c.progress === 'number' ? `${Math.round(c.progress * 100)}%` : '—'}</td>
+                    <td className="num">
+                      {typeof c.progress === 'number' ? `${Math.round(c.progress * 100)}%` : '—'}
+                    </td>
                     <td>{areaLabel(c.area)}</td>
-                    {showStep && <td>{c.currentStep?.title ?? c.steps?.find((s) => s.status === 'active')?.title ?? '—'}</td>}
+                    {showStep && (
+                      <td>
+                        {c.currentStep?.title ?? c.steps?.find((s) => s.status === 'active')?.title ?? '—'}
+                      </td>
+                    )}
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
           <nav className="pager" aria-label={t('cases.pagination')}>
-            <button type="button" disabled={page <= 1} onClick={() => update({ page: String(page - 1) }, false)}>
+            <button
+              type="button"
+              disabled={page <= 1}
+              onClick={() => update({ page: String(page - 1) }, false)}
+            >
               ‹ {t('cases.prev')}
             </button>
             <span>{t('cases.page', { page, pages })}</span>
-            <button type="button" disabled={page >= pages} onClick={() => update({ page: String(page + 1) }, false)}>
+            <button
+              type="button"
+              disabled={page >= pages}
+              onClick={() => update({ page: String(page + 1) }, false)}
+            >
               {t('cases.next')} ›
             </button>
             <label htmlFor="page-size">{t('cases.pageSize')}</label>
@@ -175,7 +270,19 @@ export function CasesPage() {
   );
 }
 
-function Select({ id, label, value, options, onChange }: { id: string; label: string; value: string | null; options: Array<[string, string]>; onChange: (v: string | null) => void }) {
+function Select({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string | null;
+  options: Array<[string, string]>;
+  onChange: (v: string | null) => void;
+}) {
   const { t } = useI18n();
   return (
     <div className="field">
@@ -203,7 +310,10 @@ function sortLocally(items: CaseSummary[], sort: string): CaseSummary[] {
   return [...items].sort((a, b) => {
     const va = value(a);
     const vb = value(b);
-    const r = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb), undefined, { numeric: true });
+    const r =
+      typeof va === 'number' && typeof vb === 'number'
+        ? va - vb
+        : String(va).localeCompare(String(vb), undefined, { numeric: true });
     return desc ? -r : r;
   });
 }

@@ -20,10 +20,14 @@ function nextDue(c: CaseSummary): string | null {
 
 export function DeadlinesPage() {
   const { t } = useI18n();
-  const data = useApi((s) => endpoints.allCases({ status: 'active', sort: 'dueOn' }, s, 2000), [], { poll: true });
+  const data = useApi((s) => endpoints.allCases({ status: 'active', sort: 'dueOn' }, s, 2000), [], {
+    poll: true,
+  });
   const today = todayIso();
   const open = useMemo(() => (data.data ?? []).filter((c) => c.status === 'active'), [data.data]);
-  const overdue = open.filter((c) => (nextDue(c) ?? '9999') < today).sort((a, b) => (nextDue(a) ?? '').localeCompare(nextDue(b) ?? ''));
+  const overdue = open
+    .filter((c) => (nextDue(c) ?? '9999') < today)
+    .sort((a, b) => (nextDue(a) ?? '').localeCompare(nextDue(b) ?? ''));
   const soonEnd = addDays(today, DUE_SOON_DAYS);
   const soon = open.filter((c) => {
     const d = nextDue(c);
@@ -60,7 +64,17 @@ export function DeadlinesPage() {
   );
 }
 
-function DueList({ id, title, cases, today }: { id: string; title: string; cases: CaseSummary[]; today: string }) {
+function DueList({
+  id,
+  title,
+  cases,
+  today,
+}: {
+  id: string;
+  title: string;
+  cases: CaseSummary[];
+  today: string;
+}) {
   const { t, formatDate } = useI18n();
   const { agencyName } = useReference();
   return (
@@ -81,12 +95,17 @@ function DueList({ id, title, cases, today }: { id: string; title: string; cases
                   <span className="code">{caseCode(c)}</span> {c.title}
                 </Link>
                 <span className="muted">
-                  {agencyName(c.leadAgency)} · {formatDate(d)} · {diff < 0 ? t('deadlines.daysLate', { days: -diff }) : t('deadlines.inDays', { days: diff })}
+                  {agencyName(c.leadAgency)} · {formatDate(d)} ·{' '}
+                  {diff < 0
+                    ? t('deadlines.daysLate', { days: -diff })
+                    : t('deadlines.inDays', { days: diff })}
                 </span>
               </li>
             );
           })}
-          {cases.length > 30 && <li className="muted">{t('deadlines.more', { count: cases.length - 30 })}</li>}
+          {cases.length > 30 && (
+            <li className="muted">{t('deadlines.more', { count: cases.length - 30 })}</li>
+          )}
         </ul>
       )}
     </section>
@@ -96,7 +115,10 @@ function DueList({ id, title, cases, today }: { id: string; title: string; cases
 /** Gantt-like: one row per open case from its start to its due date, the current step's due date as a marker. */
 function Timeline({ cases, today }: { cases: CaseSummary[]; today: string }) {
   const { t, formatDate, lang } = useI18n();
-  const rows = [...cases].filter((c) => c.dueOn || nextDue(c)).sort((a, b) => (nextDue(a) ?? '').localeCompare(nextDue(b) ?? '')).slice(0, 40);
+  const rows = [...cases]
+    .filter((c) => c.dueOn || nextDue(c))
+    .sort((a, b) => (nextDue(a) ?? '').localeCompare(nextDue(b) ?? ''))
+    .slice(0, 40);
   if (rows.length === 0) return <p className="muted">{t('common.none')}</p>;
   const from = addDays(today, -90);
   const to = addDays(today, 180);
@@ -106,14 +128,31 @@ function Timeline({ cases, today }: { cases: CaseSummary[]; today: string }) {
   const rowH = 22;
   const top = 44;
   const height = top + rows.length * rowH + 6;
-  const x = (iso: string) => labelW + ((Math.min(Math.max(dayMs(iso), dayMs(from)), dayMs(to)) - dayMs(from)) / (dayMs(to) - dayMs(from))) * plotW;
+  const x = (iso: string) =>
+    labelW +
+    ((Math.min(Math.max(dayMs(iso), dayMs(from)), dayMs(to)) - dayMs(from)) / (dayMs(to) - dayMs(from))) *
+      plotW;
   const months: string[] = [];
-  for (let d = `${from.slice(0, 7)}-01`; d <= to; d = addDays(`${d.slice(0, 7)}-28`, 5).slice(0, 7) + '-01') if (d >= from) months.push(d);
-  const monthFmt = new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { month: 'short', year: '2-digit', timeZone: 'UTC' });
+  for (let d = `${from.slice(0, 7)}-01`; d <= to; d = addDays(`${d.slice(0, 7)}-28`, 5).slice(0, 7) + '-01')
+    if (d >= from) months.push(d);
+  const monthFmt = new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', {
+    month: 'short',
+    year: '2-digit',
+    timeZone: 'UTC',
+  });
   return (
     <div className="timeline-wrap">
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby="timeline-title timeline-desc" className="timeline">
-        <desc id="timeline-desc">{rows.map((c) => `${caseCode(c)} ${c.title}: ${formatDate(nextDue(c))}`).join('; ')}</desc>
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        width="100%"
+        role="group"
+        aria-labelledby="timeline-title"
+        aria-describedby="timeline-desc"
+        className="timeline"
+      >
+        <desc id="timeline-desc">
+          {rows.map((c) => `${caseCode(c)} ${c.title}: ${formatDate(nextDue(c))}`).join('; ')}
+        </desc>
         {months.map((m) => (
           <g key={m}>
             <line x1={x(m)} x2={x(m)} y1={18} y2={height} className="grid-line" />
@@ -135,10 +174,20 @@ function Timeline({ cases, today }: { cases: CaseSummary[]; today: string }) {
                   {truncate(`${caseCode(c)} ${c.title}`, 36)}
                 </text>
               </a>
-              <rect x={x(start)} y={y + 4} width={Math.max(2, x(due) - x(start))} height={rowH - 8} rx={3} fill={HEALTH_COLOURS[h]} opacity={0.85}>
+              <rect
+                x={x(start)}
+                y={y + 4}
+                width={Math.max(2, x(due) - x(start))}
+                height={rowH - 8}
+                rx={3}
+                fill={HEALTH_COLOURS[h]}
+                opacity={0.85}
+              >
                 <title>{`${caseCode(c)} ${c.title}: ${formatDate(start)} – ${formatDate(due)}`}</title>
               </rect>
-              {step && step !== due && <circle cx={x(step)} cy={y + rowH / 2} r={4} fill="#111" stroke="#fff" />}
+              {step && step !== due && (
+                <circle cx={x(step)} cy={y + rowH / 2} r={4} fill="#111" stroke="#fff" />
+              )}
             </g>
           );
         })}
@@ -157,18 +206,29 @@ function MonthCalendar({ cases, today }: { cases: CaseSummary[]; today: string }
   const locale = lang === 'ru' ? 'ru-RU' : 'en-GB';
   const first = `${month}-01`;
   const firstDow = (new Date(`${first}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday first
-  const daysInMonth = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
+  const daysInMonth = new Date(
+    Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0),
+  ).getUTCDate();
   const byDay = new Map<string, CaseSummary[]>();
   for (const c of cases) {
     const d = nextDue(c);
     if (d && d.startsWith(month)) byDay.set(d, [...(byDay.get(d) ?? []), c]);
   }
-  const cells: Array<string | null> = [...Array<null>(firstDow).fill(null), ...Array.from({ length: daysInMonth }, (_, i) => addDays(first, i))];
+  const cells: Array<string | null> = [
+    ...Array<null>(firstDow).fill(null),
+    ...Array.from({ length: daysInMonth }, (_, i) => addDays(first, i)),
+  ];
   while (cells.length % 7) cells.push(null);
   const weeks: Array<Array<string | null>> = [];
   for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7));
-  const weekdays = Array.from({ length: 7 }, (_, i) => new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, 1 + i))));
-  const title = new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${first}T00:00:00Z`));
+  const weekdays = Array.from({ length: 7 }, (_, i) =>
+    new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone: 'UTC' }).format(
+      new Date(Date.UTC(2024, 0, 1 + i)),
+    ),
+  );
+  const title = new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${first}T00:00:00Z`),
+  );
   const shift = (n: number) => setMonth(addDays(`${month}-15`, n * 30).slice(0, 7));
   return (
     <div className="calendar">
@@ -201,8 +261,17 @@ function MonthCalendar({ cases, today }: { cases: CaseSummary[]; today: string }
                   <td key={j} className={d === today ? 'today' : d ? '' : 'empty'}>
                     {d && <span className="day">{Number(d.slice(8))}</span>}
                     {items.slice(0, 3).map((c) => (
-                      <Link key={c.id} to={`/cases/${encodeURIComponent(c.id)}`} className="cal-item" title={c.title}>
-                        <span className="dot" style={{ background: HEALTH_COLOURS[healthOf(c, today) ?? 'on_track'] }} aria-hidden="true" />
+                      <Link
+                        key={c.id}
+                        to={`/cases/${encodeURIComponent(c.id)}`}
+                        className="cal-item"
+                        title={c.title}
+                      >
+                        <span
+                          className="dot"
+                          style={{ background: HEALTH_COLOURS[healthOf(c, today) ?? 'on_track'] }}
+                          aria-hidden="true"
+                        />
                         {caseCode(c)}
                         <span className="sr-only">
                           {' '}
@@ -210,7 +279,9 @@ function MonthCalendar({ cases, today }: { cases: CaseSummary[]; today: string }
                         </span>
                       </Link>
                     ))}
-                    {items.length > 3 && <span className="muted small">{t('deadlines.more', { count: items.length - 3 })}</span>}
+                    {items.length > 3 && (
+                      <span className="muted small">{t('deadlines.more', { count: items.length - 3 })}</span>
+                    )}
                   </td>
                 );
               })}

@@ -28,11 +28,20 @@ export function InboxPage() {
         {items.map((it) => {
           const late = it.dueOn && it.dueOn < today;
           // everything in the inbox is assigned to the viewer's agency: offer what the step kind allows
-          const actions = allowedActions({ kind: it.kind, status: 'active', assignees: it.assignees ?? [me?.agency ?? me?.agencyCode ?? ''] }, me).filter(
-            (a) => a !== 'due-date' && a !== 'reassign',
-          );
+          const actions = allowedActions(
+            {
+              kind: it.kind,
+              status: 'active',
+              assignees: it.assignees ?? [me?.agency ?? me?.agencyCode ?? ''],
+            },
+            me,
+          ).filter((a) => a !== 'due-date' && a !== 'reassign');
           return (
-            <li key={`${it.caseId}:${it.stepKey}`} className={`card inbox-item${late ? ' late' : ''}`} data-step={it.stepKey}>
+            <li
+              key={`${it.caseId}:${it.stepKey}`}
+              className={`card inbox-item${late ? ' late' : ''}`}
+              data-step={it.stepKey}
+            >
               <div className="inbox-head">
                 <div>
                   <h2>
@@ -48,10 +57,17 @@ export function InboxPage() {
                 </div>
                 <p className={late ? 'late-text' : 'muted'}>
                   {it.dueOn ? t('case.due', { date: formatDate(it.dueOn) }) : t('case.noDue')}
-                  {it.dueOn && (late ? ` · ${t('deadlines.daysLate', { days: -daysBetween(today, it.dueOn) })}` : '')}
+                  {it.dueOn &&
+                    (late ? ` · ${t('deadlines.daysLate', { days: -daysBetween(today, it.dueOn) })}` : '')}
                 </p>
               </div>
-              <StepActions compact caseId={it.caseId} step={{ key: it.stepKey, title: it.stepTitle ?? it.stepKey, dueOn: it.dueOn }} actions={actions} onDone={() => inbox.reload()} />
+              <StepActions
+                compact
+                caseId={it.caseId}
+                step={{ key: it.stepKey, title: it.stepTitle ?? it.stepKey, dueOn: it.dueOn }}
+                actions={actions}
+                onDone={() => inbox.reload()}
+              />
             </li>
           );
         })}

@@ -7,7 +7,14 @@ import { ErrorBox, LiveStamp, Loading, Notice } from '../components/status';
 import { useI18n } from '../i18n/i18n';
 import { canCoordinate, useAuth } from '../lib/auth';
 import { todayIso } from '../lib/dates';
-import { areaLabel, breakdown, breakdownFromProgress, countsFromProgress, holdingUp, totals } from '../lib/health';
+import {
+  areaLabel,
+  breakdown,
+  breakdownFromProgress,
+  countsFromProgress,
+  holdingUp,
+  totals,
+} from '../lib/health';
 import { useReference } from '../lib/reference';
 import { download, toCsv, toXlsx } from '../lib/report';
 import { useRouter } from '../lib/router';
@@ -23,7 +30,10 @@ export function OverviewPage({ planCode }: { planCode?: string }) {
   const data = useApi(
     code
       ? async (signal) => {
-          const [plan, cases] = await Promise.all([endpoints.plan(code, signal), endpoints.allCases({ plan: code }, signal)]);
+          const [plan, cases] = await Promise.all([
+            endpoints.plan(code, signal),
+            endpoints.allCases({ plan: code }, signal),
+          ]);
           return { plan, cases };
         }
       : null,
@@ -38,7 +48,11 @@ export function OverviewPage({ planCode }: { planCode?: string }) {
         {plans.length > 0 && (
           <div className="field-inline">
             <label htmlFor="plan-picker">{t('overview.plan')}</label>
-            <select id="plan-picker" value={code ?? ''} onChange={(e) => navigate(`/overview/${encodeURIComponent(e.target.value)}`)}>
+            <select
+              id="plan-picker"
+              value={code ?? ''}
+              onChange={(e) => navigate(`/overview/${encodeURIComponent(e.target.value)}`)}
+            >
               {plans.map((p) => (
                 <option key={p.code} value={p.code}>
                   {p.code} — {p.title}
@@ -67,8 +81,11 @@ function PlanView({ plan, cases }: { plan: Plan; cases: CaseSummary[] }) {
   const today = todayIso();
   // The API's own figures when it computed them; otherwise the same figures from the cases.
   const counts = countsFromProgress(plan.progress) ?? totals(cases, today);
-  const byAgency = breakdownFromProgress(plan.progress?.byAgency, 'agency') ?? breakdown(cases, (c) => c.leadAgency ?? '—', today);
-  const byArea = breakdownFromProgress(plan.progress?.byArea, 'area') ?? breakdown(cases, (c) => areaLabel(c.area), today);
+  const byAgency =
+    breakdownFromProgress(plan.progress?.byAgency, 'agency') ??
+    breakdown(cases, (c) => c.leadAgency ?? '—', today);
+  const byArea =
+    breakdownFromProgress(plan.progress?.byArea, 'area') ?? breakdown(cases, (c) => areaLabel(c.area), today);
   const late = holdingUp(cases, today).slice(0, 8);
   const maxLate = Math.max(1, ...late.map((l) => l.steps));
   const [busy, setBusy] = useState(false);
@@ -79,7 +96,12 @@ function PlanView({ plan, cases }: { plan: Plan; cases: CaseSummary[] }) {
       const ctx = { plan, cases, t, tx, agencyName, today };
       const base = `${plan.code}-status-${today}`;
       if (format === 'csv') download(`${base}.csv`, toCsv(ctx), 'text/csv;charset=utf-8');
-      else download(`${base}.xlsx`, toXlsx(ctx) as BlobPart, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      else
+        download(
+          `${base}.xlsx`,
+          toXlsx(ctx) as BlobPart,
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        );
     } finally {
       setBusy(false);
     }
@@ -89,7 +111,12 @@ function PlanView({ plan, cases }: { plan: Plan; cases: CaseSummary[] }) {
     <>
       <h2 className="plan-title">
         {plan.code} — {plan.title}
-        {plan.adoptedOn && <span className="muted small"> · {t('overview.adopted', { date: formatDate(plan.adoptedOn) })}</span>}
+        {plan.adoptedOn && (
+          <span className="muted small">
+            {' '}
+            · {t('overview.adopted', { date: formatDate(plan.adoptedOn) })}
+          </span>
+        )}
       </h2>
       <section aria-labelledby="progress-title" className="card">
         <h2 id="progress-title">{t('overview.progress')}</h2>
@@ -160,14 +187,22 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
 
   const createPlan = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const f = new FormData(e.currentTarget);
+    const formEl = e.currentTarget;
+    const f = new FormData(formEl);
     setBusy(true);
     setError(undefined);
     setMessage(undefined);
     try {
       const code = String(f.get('code'));
-      await endpoints.createPlan({ code, title: String(f.get('title')), stateCode: String(f.get('stateCode')), adoptedOn: String(f.get('adoptedOn')) });
+      await endpoints.createPlan({
+        code,
+        title: String(f.get('title')),
+        stateCode: String(f.get('stateCode')),
+        adoptedOn: String(f.get('adoptedOn')),
+      });
       setMessage(t('plan.created', { code }));
+      formEl.reset();
+      formEl.closest('details')?.removeAttribute('open');
       reloadPlans();
       navigate(`/overview/${encodeURIComponent(code)}`);
     } catch (err) {
@@ -192,12 +227,20 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
       const rows = (Array.isArray(res?.rows) ? res.rows : []) as Array<Record<string, unknown>>;
       const bad = badRows(rows);
       setImportReport(bad);
-      const created = typeof res?.created === 'number' ? res.created : rows.filter((r) => r.outcome === 'create').length;
-      setMessage(dryRun ? t('import.dryResult', { ok: rows.length - bad.length, bad: bad.length }) : t('import.result', { created: Number.isFinite(created) ? created : 0 }));
+      const created =
+        typeof res?.created === 'number' ? res.created : rows.filter((r) => r.outcome === 'create').length;
+      setMessage(
+        dryRun
+          ? t('import.dryResult', { ok: rows.length - bad.length, bad: bad.length })
+          : t('import.result', { created: Number.isFinite(created) ? created : 0 }),
+      );
       if (!dryRun) onChanged();
     } catch (err) {
       // 422: nothing was imported; the report names each bad row
-      const report = err instanceof ApiError ? (err.problem.report as { rows?: Array<Record<string, unknown>> } | undefined) : undefined;
+      const report =
+        err instanceof ApiError
+          ? (err.problem.report as { rows?: Array<Record<string, unknown>> } | undefined)
+          : undefined;
       if (report?.rows) setImportReport(badRows(report.rows));
       setError(err);
     } finally {
@@ -237,7 +280,12 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
           <form className="form-grid" onSubmit={importFile} aria-label={t('overview.import')}>
             <label>
               {t('import.file')}
-              <input name="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
+              <input
+                name="file"
+                type="file"
+                accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                required
+              />
             </label>
             <label className="checkbox">
               <input name="dryRun" type="checkbox" />
@@ -269,6 +317,8 @@ function badRows(rows: Array<Record<string, unknown>>): Array<{ row: number; err
     .filter((r) => r.outcome === 'error' || (Array.isArray(r.errors) && r.errors.length > 0))
     .map((r) => ({
       row: Number(r.row ?? r.line ?? 0),
-      errors: ((r.errors as unknown[]) ?? []).map((x) => (typeof x === 'string' ? x : ((x as { message?: string }).message ?? JSON.stringify(x)))),
+      errors: ((r.errors as unknown[]) ?? []).map((x) =>
+        typeof x === 'string' ? x : ((x as { message?: string }).message ?? JSON.stringify(x)),
+      ),
     }));
 }

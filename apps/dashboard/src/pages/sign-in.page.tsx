@@ -36,9 +36,25 @@ export function SignInPage() {
         <h1>{t('signin.title')}</h1>
         <form onSubmit={submit} noValidate={false}>
           <label htmlFor="email">{t('signin.email')}</label>
-          <input id="email" name="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
           <label htmlFor="password">{t('signin.password')}</label>
-          <input id="password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
           <ErrorBox error={error} />
           <button type="submit" className="primary" disabled={busy}>
             {busy ? t('signin.busy') : t('signin.submit')}

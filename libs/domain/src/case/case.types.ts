@@ -14,6 +14,8 @@ export interface Actor {
   channel: Channel;
   /** Set when a deputy acts for an absent focal point: the person id of the one they stand in for. */
   onBehalfOf?: string;
+  /** The client address the request came from, for the audit trail (not set for timers). */
+  ip?: string;
 }
 
 export type StepKind = 'task' | 'approval' | 'milestone' | 'wait';

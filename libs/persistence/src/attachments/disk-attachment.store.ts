@@ -28,7 +28,11 @@ export class DiskAttachmentStore implements AttachmentStore {
       },
     });
     try {
-      await pipeline(Buffer.isBuffer(content) ? Readable.from([content]) : content, measure, createWriteStream(tmp));
+      await pipeline(
+        Buffer.isBuffer(content) ? Readable.from([content]) : content,
+        measure,
+        createWriteStream(tmp),
+      );
       const sha256 = hash.digest('hex');
       const key = `${sha256.slice(0, 2)}/${sha256}`;
       await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true });

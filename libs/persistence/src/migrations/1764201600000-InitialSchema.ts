@@ -73,8 +73,12 @@ export class InitialSchema1764201600000 implements MigrationInterface {
         created_at  timestamptz NOT NULL DEFAULT now(),
         CHECK ((agency_code IS NULL) <> (state_code IS NULL))
       )`);
-    await q.query(`CREATE UNIQUE INDEX plan_shares_agency_key ON plan_shares (plan_code, agency_code) WHERE agency_code IS NOT NULL`);
-    await q.query(`CREATE UNIQUE INDEX plan_shares_state_key ON plan_shares (plan_code, state_code) WHERE state_code IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX plan_shares_agency_key ON plan_shares (plan_code, agency_code) WHERE agency_code IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE UNIQUE INDEX plan_shares_state_key ON plan_shares (plan_code, state_code) WHERE state_code IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX plan_shares_agency_idx ON plan_shares (agency_code)`);
     await q.query(`CREATE INDEX plan_shares_state_idx ON plan_shares (state_code)`);
 
@@ -135,7 +139,9 @@ export class InitialSchema1764201600000 implements MigrationInterface {
         PRIMARY KEY (case_id, key)
       )`);
     // The inbox: active steps whose assignees contain the caller's agency.
-    await q.query(`CREATE INDEX case_steps_active_assignees_gin ON case_steps USING gin (assignees) WHERE status = 'active'`);
+    await q.query(
+      `CREATE INDEX case_steps_active_assignees_gin ON case_steps USING gin (assignees) WHERE status = 'active'`,
+    );
     await q.query(`CREATE INDEX case_steps_active_due_idx ON case_steps (due_at) WHERE status = 'active'`);
 
     // The audit trail: append-only, hash-chained. The chain is global and ordered by id; ids are drawn under a

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { AgencyEntity, type AgencyKind } from '../entities/agency.entity';
 import { translateWriteError } from '../persistence.errors';
@@ -14,7 +14,7 @@ export interface NewAgency {
 
 @Injectable()
 export class AgenciesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async create(input: NewAgency): Promise<AgencyEntity> {
     const repo = this.dataSource.getRepository(AgencyEntity);
@@ -46,7 +46,10 @@ export class AgenciesRepository {
 
   list(filter: { stateCode?: string; kind?: AgencyKind } = {}): Promise<AgencyEntity[]> {
     return this.dataSource.getRepository(AgencyEntity).find({
-      where: { ...(filter.stateCode ? { stateCode: filter.stateCode } : {}), ...(filter.kind ? { kind: filter.kind } : {}) },
+      where: {
+        ...(filter.stateCode ? { stateCode: filter.stateCode } : {}),
+        ...(filter.kind ? { kind: filter.kind } : {}),
+      },
       order: { code: 'ASC' },
     });
   }
@@ -55,7 +58,9 @@ export class AgenciesRepository {
   async missing(codes: string[]): Promise<string[]> {
     const unique = [...new Set(codes)];
     if (unique.length === 0) return [];
-    const found = await this.dataSource.getRepository(AgencyEntity).find({ select: { code: true }, where: { code: In(unique) } });
+    const found = await this.dataSource
+      .getRepository(AgencyEntity)
+      .find({ select: { code: true }, where: { code: In(unique) } });
     const known = new Set(found.map((a) => a.code));
     return unique.filter((c) => !known.has(c));
   }

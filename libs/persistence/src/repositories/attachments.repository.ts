@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { iso } from '../sql-params';
 
@@ -32,14 +32,23 @@ const SELECT = `SELECT id, case_id, name, content_type, size::float8 AS size, sh
 /** Attachment metadata; the bytes live in an AttachmentStore under storageKey. */
 @Injectable()
 export class AttachmentsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async create(input: Omit<AttachmentMeta, 'id' | 'at'> & { id?: string }): Promise<AttachmentMeta> {
     const rows = await this.dataSource.query<AttachmentRow[]>(
       `INSERT INTO attachments (id, case_id, name, content_type, size, sha256, storage_key, uploaded_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        RETURNING id, case_id, name, content_type, size::float8 AS size, sha256, storage_key, uploaded_by, at`,
-      [input.id ?? randomUUID(), input.caseId, input.name, input.contentType, input.size, input.sha256, input.storageKey, input.uploadedBy],
+      [
+        input.id ?? randomUUID(),
+        input.caseId,
+        input.name,
+        input.contentType,
+        input.size,
+        input.sha256,
+        input.storageKey,
+        input.uploadedBy,
+      ],
     );
     return toMeta(rows[0]);
   }
@@ -50,7 +59,10 @@ export class AttachmentsRepository {
   }
 
   async listByCase(caseId: string): Promise<AttachmentMeta[]> {
-    const rows = await this.dataSource.query<AttachmentRow[]>(`${SELECT} WHERE case_id = $1 ORDER BY at, id`, [caseId]);
+    const rows = await this.dataSource.query<AttachmentRow[]>(
+      `${SELECT} WHERE case_id = $1 ORDER BY at, id`,
+      [caseId],
+    );
     return rows.map(toMeta);
   }
 }

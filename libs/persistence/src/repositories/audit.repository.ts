@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor, CaseEvent, Channel } from '@app/domain/case/case.types';
 import { iso } from '../sql-params';
@@ -92,7 +92,11 @@ function rowValues(e: AuditEntry): unknown[] {
 }
 
 /** A workflow's CaseEvent as an audit entry. The actor's ip (if the API put one on it) is kept. */
-export function auditEntryFromCaseEvent(caseId: string | null, workflowId: string, event: CaseEvent): AuditEntry {
+export function auditEntryFromCaseEvent(
+  caseId: string | null,
+  workflowId: string,
+  event: CaseEvent,
+): AuditEntry {
   const actor = event.actor as (Actor & { ip?: string }) | undefined;
   return {
     caseId,
@@ -114,7 +118,7 @@ export function auditEntryFromCaseEvent(caseId: string | null, workflowId: strin
  */
 @Injectable()
 export class AuditRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /** Appends entries in order; workflow entries already present (same workflowId and seq) are skipped. Returns the ones written. */
   async append(entries: AuditEntry[], manager?: EntityManager): Promise<AuditRecord[]> {
@@ -140,18 +144,24 @@ export class AuditRepository {
   }
 
   async listByCase(caseId: string): Promise<AuditRecord[]> {
-    const rows = await this.dataSource.query<AuditRow[]>(`${SELECT} WHERE case_id = $1 ORDER BY id`, [caseId]);
+    const rows = await this.dataSource.query<AuditRow[]>(`${SELECT} WHERE case_id = $1 ORDER BY id`, [
+      caseId,
+    ]);
     return rows.map(toRecord);
   }
 
   async listByWorkflow(workflowId: string): Promise<AuditRecord[]> {
-    const rows = await this.dataSource.query<AuditRow[]>(`${SELECT} WHERE workflow_id = $1 ORDER BY seq`, [workflowId]);
+    const rows = await this.dataSource.query<AuditRow[]>(`${SELECT} WHERE workflow_id = $1 ORDER BY seq`, [
+      workflowId,
+    ]);
     return rows.map(toRecord);
   }
 
   /** Recomputes the whole chain: every prev_hash must be the previous row's hash and every hash must match its row. */
   async verifyChain(): Promise<ChainVerification> {
-    const rows = await this.dataSource.query<{ checked: number; first_id: number | null; reason: 'prev_hash' | 'hash' | null }[]>(
+    const rows = await this.dataSource.query<
+      { checked: number; first_id: number | null; reason: 'prev_hash' | 'hash' | null }[]
+    >(
       `WITH chain AS (
          SELECT e.id, e.prev_hash, e.hash,
                 coalesce(lag(e.hash) OVER (ORDER BY e.id), '') AS expected_prev,

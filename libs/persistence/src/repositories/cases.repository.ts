@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CaseSnapshot, CaseStatus, StepAction, StepKind, StepSnapshot, StepStatus } from '@app/domain/case/case.types';
+import type {
+  CaseSnapshot,
+  CaseStatus,
+  StepAction,
+  StepKind,
+  StepSnapshot,
+  StepStatus,
+} from '@app/domain/case/case.types';
 import { type AccessScope, scopeCondition } from '../access-scope';
 import type { Weapon } from '../entities/case.entity';
 import { AlreadyExistsError, isUniqueViolation, translateWriteError } from '../persistence.errors';
@@ -181,7 +188,7 @@ const WEAPONS = new Set(['nuclear', 'chemical', 'biological', 'all']);
 
 @Injectable()
 export class CasesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /**
    * Writes the case row before its workflow starts (seq -1), so the API can answer 409 on a second create and the
@@ -227,7 +234,10 @@ export class CasesRepository {
 
   /** Removes a reserved case whose workflow never started (seq still -1). */
   async releaseReservation(id: string): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(`DELETE FROM cases WHERE id = $1 AND seq = -1 RETURNING id`, [id]);
+    const rows = await this.dataSource.query<unknown[]>(
+      `DELETE FROM cases WHERE id = $1 AND seq = -1 RETURNING id`,
+      [id],
+    );
     return rows.length > 0;
   }
 
@@ -244,10 +254,10 @@ export class CasesRepository {
   }
 
   async findByWorkflowId(workflowId: string, now: Date = new Date()): Promise<CaseSummary | null> {
-    const rows = await this.dataSource.query<CaseRow[]>(`SELECT ${caseColumns('$2')} FROM cases c WHERE c.workflow_id = $1`, [
-      workflowId,
-      now,
-    ]);
+    const rows = await this.dataSource.query<CaseRow[]>(
+      `SELECT ${caseColumns('$2')} FROM cases c WHERE c.workflow_id = $1`,
+      [workflowId, now],
+    );
     return rows[0] ? toCaseSummary(rows[0]) : null;
   }
 
@@ -271,7 +281,12 @@ export class CasesRepository {
   }
 
   /** The dashboard list: filters and the caller's scope in WHERE, ordered by due date, 50 a page by default. */
-  async list(filters: CaseFilters, scope: AccessScope, page: PageRequest = {}, now: Date = new Date()): Promise<Page<CaseSummary>> {
+  async list(
+    filters: CaseFilters,
+    scope: AccessScope,
+    page: PageRequest = {},
+    now: Date = new Date(),
+  ): Promise<Page<CaseSummary>> {
     const { limit, offset } = pageBounds(page);
     const sql = new SqlParams();
     const nowP = sql.add(now);
@@ -285,10 +300,15 @@ export class CasesRepository {
     if (filters.kind) where.push(`c.kind = ${sql.add(filters.kind)}`);
     if (filters.status !== undefined) {
       const statuses = Array.isArray(filters.status) ? filters.status : [filters.status];
-      where.push(statuses.length === 1 ? `c.status = ${sql.add(statuses[0])}` : `c.status = ANY(${sql.add(statuses)}::text[])`);
+      where.push(
+        statuses.length === 1
+          ? `c.status = ${sql.add(statuses[0])}`
+          : `c.status = ANY(${sql.add(statuses)}::text[])`,
+      );
     }
     if (filters.overdue === true) where.push(`c.status = 'active' AND c.due_at < ${nowP}`);
-    if (filters.overdue === false) where.push(`NOT (c.status = 'active' AND c.due_at IS NOT NULL AND c.due_at < ${nowP})`);
+    if (filters.overdue === false)
+      where.push(`NOT (c.status = 'active' AND c.due_at IS NOT NULL AND c.due_at < ${nowP})`);
     if (filters.dueBefore) where.push(`c.due_on <= ${sql.add(filters.dueBefore)}::date`);
     if (filters.dueAfter) where.push(`c.due_on >= ${sql.add(filters.dueAfter)}::date`);
     if (filters.area) {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AlreadyExistsError, isUniqueViolation } from '../persistence.errors';
 import { iso } from '../sql-params';
@@ -24,21 +24,27 @@ const SELECT = `SELECT key, version, definition, published_by, published_at FROM
 /** Versioned process definitions. A published version never changes; running cases keep theirs. */
 @Injectable()
 export class DefinitionsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /**
    * Publishes a definition (validated by the caller). Without `version` it becomes the next one of its key;
    * an explicit version that exists is refused with AlreadyExistsError.
    */
-  async publish(input: { key: string; definition: unknown; publishedBy: string | null; version?: number }): Promise<StoredDefinition> {
+  async publish(input: {
+    key: string;
+    definition: unknown;
+    publishedBy: string | null;
+    version?: number;
+  }): Promise<StoredDefinition> {
     return this.dataSource.transaction(async (m) => {
       // serialise publications of one key so "next version" is never taken twice
       await m.query(`SELECT pg_advisory_xact_lock(1540, hashtext($1))`, [input.key]);
       let version = input.version;
       if (version === undefined) {
-        const rows = await m.query<{ v: number }[]>(`SELECT coalesce(max(version), 0) + 1 AS v FROM process_definitions WHERE key = $1`, [
-          input.key,
-        ]);
+        const rows = await m.query<{ v: number }[]>(
+          `SELECT coalesce(max(version), 0) + 1 AS v FROM process_definitions WHERE key = $1`,
+          [input.key],
+        );
         version = rows[0].v;
       }
       try {
@@ -49,14 +55,20 @@ export class DefinitionsRepository {
         );
         return toDefinition(rows[0]);
       } catch (err) {
-        if (isUniqueViolation(err)) throw new AlreadyExistsError('process definition', `${input.key}@${version}`);
+        if (isUniqueViolation(err))
+          throw new AlreadyExistsError('process definition', `${input.key}@${version}`);
         throw err;
       }
     });
   }
 
   /** Publishes `version` of `key` unless it exists (shipped definitions at start-up); returns whether it was inserted. */
-  async publishIfMissing(input: { key: string; version: number; definition: unknown; publishedBy: string | null }): Promise<boolean> {
+  async publishIfMissing(input: {
+    key: string;
+    version: number;
+    definition: unknown;
+    publishedBy: string | null;
+  }): Promise<boolean> {
     const rows = await this.dataSource.query<unknown[]>(
       `INSERT INTO process_definitions (key, version, definition, published_by) VALUES ($1, $2, $3::jsonb, $4)
        ON CONFLICT (key, version) DO NOTHING RETURNING key`,
@@ -66,12 +78,18 @@ export class DefinitionsRepository {
   }
 
   async get(key: string, version: number): Promise<StoredDefinition | null> {
-    const rows = await this.dataSource.query<DefinitionRow[]>(`${SELECT} WHERE key = $1 AND version = $2`, [key, version]);
+    const rows = await this.dataSource.query<DefinitionRow[]>(`${SELECT} WHERE key = $1 AND version = $2`, [
+      key,
+      version,
+    ]);
     return rows[0] ? toDefinition(rows[0]) : null;
   }
 
   async latest(key: string): Promise<StoredDefinition | null> {
-    const rows = await this.dataSource.query<DefinitionRow[]>(`${SELECT} WHERE key = $1 ORDER BY version DESC LIMIT 1`, [key]);
+    const rows = await this.dataSource.query<DefinitionRow[]>(
+      `${SELECT} WHERE key = $1 ORDER BY version DESC LIMIT 1`,
+      [key],
+    );
     return rows[0] ? toDefinition(rows[0]) : null;
   }
 
@@ -97,5 +115,11 @@ export class DefinitionsRepository {
 }
 
 function toDefinition(r: DefinitionRow): StoredDefinition {
-  return { key: r.key, version: r.version, definition: r.definition, publishedBy: r.published_by, publishedAt: iso(r.published_at) as string };
+  return {
+    key: r.key,
+    version: r.version,
+    definition: r.definition,
+    publishedBy: r.published_by,
+    publishedAt: iso(r.published_at) as string,
+  };
 }

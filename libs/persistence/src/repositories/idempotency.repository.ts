@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 export interface IdempotencyRequest {
@@ -19,7 +19,7 @@ export type IdempotencyClaim =
 /** Idempotency-Key support: the first request with a key claims it; later ones replay its answer. */
 @Injectable()
 export class IdempotencyRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /** Atomic: of concurrent identical requests exactly one gets `claimed`. */
   async claim(req: IdempotencyRequest): Promise<IdempotencyClaim> {
@@ -29,13 +29,16 @@ export class IdempotencyRepository {
       [req.personId, req.key, req.method, req.path, req.requestHash],
     );
     if (inserted.length > 0) return { outcome: 'claimed' };
-    const rows = await this.dataSource.query<{ method: string; path: string; request_hash: string; status: number | null; response: unknown }[]>(
+    const rows = await this.dataSource.query<
+      { method: string; path: string; request_hash: string; status: number | null; response: unknown }[]
+    >(
       `SELECT method, path, request_hash, status, response FROM idempotency_keys WHERE person_id = $1 AND key = $2`,
       [req.personId, req.key],
     );
     const row = rows[0];
     if (!row) return this.claim(req); // released in between
-    if (row.method !== req.method || row.path !== req.path || row.request_hash !== req.requestHash) return { outcome: 'mismatch' };
+    if (row.method !== req.method || row.path !== req.path || row.request_hash !== req.requestHash)
+      return { outcome: 'mismatch' };
     if (row.status === null) return { outcome: 'in_progress' };
     return { outcome: 'replay', status: row.status, response: row.response };
   }
@@ -50,11 +53,17 @@ export class IdempotencyRepository {
 
   /** Frees a key whose first request failed before acting, so a retry may act. */
   async release(personId: string, key: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM idempotency_keys WHERE person_id = $1 AND key = $2 AND status IS NULL`, [personId, key]);
+    await this.dataSource.query(
+      `DELETE FROM idempotency_keys WHERE person_id = $1 AND key = $2 AND status IS NULL`,
+      [personId, key],
+    );
   }
 
   async purgeOlderThan(before: Date): Promise<number> {
-    const rows = await this.dataSource.query<unknown[]>(`DELETE FROM idempotency_keys WHERE created_at < $1 RETURNING key`, [before]);
+    const rows = await this.dataSource.query<unknown[]>(
+      `DELETE FROM idempotency_keys WHERE created_at < $1 RETURNING key`,
+      [before],
+    );
     return rows.length;
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Language, Role } from '@app/domain/case/case.types';
 import { PersonEntity } from '../entities/person.entity';
@@ -72,7 +72,7 @@ export function normaliseEmail(email: string): string {
 
 @Injectable()
 export class PeopleRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async create(input: NewPerson): Promise<Person> {
     const id = input.id ?? randomUUID();
@@ -156,9 +156,21 @@ export class PeopleRepository {
    * Who receives mail for `agencies` on local date `on`: their active focal points, each replaced by their active
    * deputy while away; plus the coordinators of `coordinatorsOfStates`. Deduplicated by person.
    */
-  async recipients(input: { agencies: string[]; coordinatorsOfStates?: string[]; on: string }): Promise<Recipient[]> {
+  async recipients(input: {
+    agencies: string[];
+    coordinatorsOfStates?: string[];
+    on: string;
+  }): Promise<Recipient[]> {
     const rows = await this.dataSource.query<
-      { id: string; email: string; name: string; language: Language; agency_code: string; role: Role; deputy_for: string | null }[]
+      {
+        id: string;
+        email: string;
+        name: string;
+        language: Language;
+        agency_code: string;
+        role: Role;
+        deputy_for: string | null;
+      }[]
     >(
       `WITH focal AS (
          SELECT p.* FROM people p

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type AccessScope, scopeCondition } from '../access-scope';
 import { isUniqueViolation, translateWriteError } from '../persistence.errors';
@@ -49,7 +49,7 @@ const SELECT_PLAN = `SELECT p.code, p.state_code, p.title, p.adopted_on::text AS
 
 @Injectable()
 export class PlansRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async create(input: NewPlan): Promise<Plan> {
     try {
@@ -78,7 +78,10 @@ export class PlansRepository {
     const sql = new SqlParams();
     const where = [`p.code = ${sql.add(code)}`];
     if (scope) where.push(scopeCondition(scope, sql, 'p.code', 'p.state_code'));
-    const rows = await this.dataSource.query<PlanRow[]>(`${SELECT_PLAN} WHERE ${where.join(' AND ')}`, sql.values);
+    const rows = await this.dataSource.query<PlanRow[]>(
+      `${SELECT_PLAN} WHERE ${where.join(' AND ')}`,
+      sql.values,
+    );
     return rows[0] ? toPlan(rows[0]) : null;
   }
 
@@ -96,7 +99,16 @@ export class PlansRepository {
   /** Counts by status, overdue and due within `dueSoonDays` days of `now`. */
   async progress(code: string, now: Date = new Date(), dueSoonDays = 7): Promise<PlanProgress> {
     const rows = await this.dataSource.query<
-      { total: number; active: number; completed: number; rejected: number; withdrawn: number; overdue: number; due_soon: number; avg: number | null }[]
+      {
+        total: number;
+        active: number;
+        completed: number;
+        rejected: number;
+        withdrawn: number;
+        overdue: number;
+        due_soon: number;
+        avg: number | null;
+      }[]
     >(
       `SELECT count(*)::int AS total,
               count(*) FILTER (WHERE status = 'active')::int AS active,
@@ -149,10 +161,11 @@ export class PlansRepository {
   }
 
   async shares(planCode: string): Promise<PlanShare[]> {
-    const rows = await this.dataSource.query<{ plan_code: string; agency_code: string | null; state_code: string | null }[]>(
-      `SELECT plan_code, agency_code, state_code FROM plan_shares WHERE plan_code = $1 ORDER BY id`,
-      [planCode],
-    );
+    const rows = await this.dataSource.query<
+      { plan_code: string; agency_code: string | null; state_code: string | null }[]
+    >(`SELECT plan_code, agency_code, state_code FROM plan_shares WHERE plan_code = $1 ORDER BY id`, [
+      planCode,
+    ]);
     return rows.map((r) => ({ planCode: r.plan_code, agencyCode: r.agency_code, stateCode: r.state_code }));
   }
 
@@ -167,5 +180,11 @@ export class PlansRepository {
 }
 
 function toPlan(r: PlanRow): Plan {
-  return { code: r.code, stateCode: r.state_code, title: r.title, adoptedOn: r.adopted_on, version: r.version };
+  return {
+    code: r.code,
+    stateCode: r.state_code,
+    title: r.title,
+    adoptedOn: r.adopted_on,
+    version: r.version,
+  };
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CaseEvent, CaseSnapshot } from '@app/domain/case/case.types';
 import { AuditRepository, auditEntryFromCaseEvent } from './audit.repository';
@@ -17,7 +17,7 @@ export interface TransitionResult {
 export class ReadModelRepository {
   private readonly audit: AuditRepository;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {
     this.audit = new AuditRepository(dataSource);
   }
 
@@ -105,7 +105,22 @@ export class ReadModelRepository {
         JSON.stringify(step.actions ?? []),
         step.approval ? JSON.stringify(step.approval) : null,
       ];
-      const casts = ['', '', '', '', '', '::text[]', '::date', '::timestamptz', '::timestamptz', '::timestamptz', '', '', '::jsonb', '::jsonb'];
+      const casts = [
+        '',
+        '',
+        '',
+        '',
+        '',
+        '::text[]',
+        '::date',
+        '::timestamptz',
+        '::timestamptz',
+        '::timestamptz',
+        '',
+        '',
+        '::jsonb',
+        '::jsonb',
+      ];
       const base = params.length;
       params.push(...values);
       return `(${values.map((_, i) => `$${base + i + 1}${casts[i]}`).join(', ')})`;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StateEntity } from '../entities/state.entity';
 import { translateWriteError } from '../persistence.errors';
@@ -19,7 +19,7 @@ export interface NonWorkingDay {
 
 @Injectable()
 export class StatesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async create(input: NewState): Promise<StateEntity> {
     const repo = this.dataSource.getRepository(StateEntity);
@@ -66,7 +66,10 @@ export class StatesRepository {
   }
 
   /** Administrator-added non-working days of a state (public holidays come from libs/domain calendars). */
-  async nonWorkingDays(stateCode: string, range?: { fromYear: number; toYear: number }): Promise<NonWorkingDay[]> {
+  async nonWorkingDays(
+    stateCode: string,
+    range?: { fromYear: number; toYear: number },
+  ): Promise<NonWorkingDay[]> {
     const params: unknown[] = [stateCode];
     let where = 'state_code = $1';
     if (range) {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CaseStatus, StepKind } from '@app/domain/case/case.types';
 import { type AccessScope, scopeCondition } from '../access-scope';
@@ -48,10 +48,15 @@ interface InboxRow {
 
 @Injectable()
 export class StepsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /** Active steps whose assignees contain one of `agencies`, within the caller's scope, soonest due first. */
-  async inbox(agencies: string[], scope: AccessScope, page: PageRequest = {}, now: Date = new Date()): Promise<Page<InboxItem>> {
+  async inbox(
+    agencies: string[],
+    scope: AccessScope,
+    page: PageRequest = {},
+    now: Date = new Date(),
+  ): Promise<Page<InboxItem>> {
     const { limit, offset } = pageBounds(page);
     const sql = new SqlParams();
     const nowP = sql.add(now);

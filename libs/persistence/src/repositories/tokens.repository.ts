@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 export function hashToken(token: string): string {
@@ -9,22 +9,27 @@ export function hashToken(token: string): string {
 /** Bearer tokens: the raw token is returned once and only its sha256 is stored. */
 @Injectable()
 export class TokensRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  async issue(personId: string, ttlMs: number, now: Date = new Date()): Promise<{ token: string; expiresAt: Date }> {
+  async issue(
+    personId: string,
+    ttlMs: number,
+    now: Date = new Date(),
+  ): Promise<{ token: string; expiresAt: Date }> {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + ttlMs);
-    await this.dataSource.query(`INSERT INTO access_tokens (token_hash, person_id, expires_at, created_at) VALUES ($1, $2, $3, $4)`, [
-      hashToken(token),
-      personId,
-      expiresAt,
-      now,
-    ]);
+    await this.dataSource.query(
+      `INSERT INTO access_tokens (token_hash, person_id, expires_at, created_at) VALUES ($1, $2, $3, $4)`,
+      [hashToken(token), personId, expiresAt, now],
+    );
     return { token, expiresAt };
   }
 
   /** The person a valid (not expired, not revoked) token belongs to, or null. */
-  async resolve(token: string, now: Date = new Date()): Promise<{ personId: string; expiresAt: Date } | null> {
+  async resolve(
+    token: string,
+    now: Date = new Date(),
+  ): Promise<{ personId: string; expiresAt: Date } | null> {
     const rows = await this.dataSource.query<{ person_id: string; expires_at: Date }[]>(
       `SELECT t.person_id, t.expires_at FROM access_tokens t JOIN people p ON p.id = t.person_id
        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND p.active`,
@@ -50,7 +55,10 @@ export class TokensRepository {
   }
 
   async purgeExpired(before: Date): Promise<number> {
-    const rows = await this.dataSource.query<unknown[]>(`DELETE FROM access_tokens WHERE expires_at < $1 RETURNING token_hash`, [before]);
+    const rows = await this.dataSource.query<unknown[]>(
+      `DELETE FROM access_tokens WHERE expires_at < $1 RETURNING token_hash`,
+      [before],
+    );
     return rows.length;
   }
 }

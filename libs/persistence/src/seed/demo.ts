@@ -54,9 +54,14 @@ export interface DemoPlan {
  * the steps on the `history` dates; `escalated` lets the overdue escalation happen (due date well past);
  * `awaiting_email_decision` drives the case to its approval step so the decision email goes out.
  */
-export type DemoScenario = 'done' | 'open' | 'due_this_week' | 'overdue' | 'escalated' | 'awaiting_email_decision';
+export type DemoScenario =
+  'done' | 'open' | 'due_this_week' | 'overdue' | 'escalated' | 'awaiting_email_decision';
 
-/** A step the note dates: the caller records it (complete / milestone / approve) on `on`. */
+/**
+ * A step the note dates, in the order the process reaches it: the caller records it (complete / milestone /
+ * approve, by the agency the step waits on) with `on` as the milestone date. An approval of several agencies has one
+ * entry per agency.
+ */
 export interface DemoHistoryEntry {
   stepKey: string;
   action: 'complete' | 'milestone' | 'approve';
@@ -91,15 +96,32 @@ export interface DemoData {
   cases: DemoCase[];
 }
 
-const KG_COORDINATION = { coordinator: ['KG-MOE'], justice: ['KG-MOJ'], government: ['KG-GOV'], parliament: ['KG-PARL'] };
+const KG_COORDINATION = {
+  coordinator: ['KG-MOE'],
+  justice: ['KG-MOJ'],
+  government: ['KG-GOV'],
+  parliament: ['KG-PARL'],
+};
 
 export const DEMO: DemoData = {
   states: [
     { code: 'KG', name: 'Kyrgyzstan', nameRu: 'Кыргызстан', timeZone: 'Asia/Bishkek', holidayCalendar: 'KG' },
-    { code: 'TJ', name: 'Tajikistan', nameRu: 'Таджикистан', timeZone: 'Asia/Dushanbe', holidayCalendar: 'TJ' },
+    {
+      code: 'TJ',
+      name: 'Tajikistan',
+      nameRu: 'Таджикистан',
+      timeZone: 'Asia/Dushanbe',
+      holidayCalendar: 'TJ',
+    },
   ],
   agencies: [
-    { code: 'KG-MOE', name: 'Ministry of Economy', nameRu: 'Министерство экономики', stateCode: 'KG', kind: 'ministry' },
+    {
+      code: 'KG-MOE',
+      name: 'Ministry of Economy',
+      nameRu: 'Министерство экономики',
+      stateCode: 'KG',
+      kind: 'ministry',
+    },
     { code: 'KG-BS', name: 'Border Service', nameRu: 'Пограничная служба', stateCode: 'KG', kind: 'agency' },
     {
       code: 'KG-SEO',
@@ -115,7 +137,13 @@ export const DEMO: DemoData = {
       stateCode: 'KG',
       kind: 'agency',
     },
-    { code: 'KG-SCS', name: 'State Customs Service', nameRu: 'Государственная таможенная служба', stateCode: 'KG', kind: 'agency' },
+    {
+      code: 'KG-SCS',
+      name: 'State Customs Service',
+      nameRu: 'Государственная таможенная служба',
+      stateCode: 'KG',
+      kind: 'agency',
+    },
     {
       code: 'KG-SFS',
       name: 'State Firefighter Service',
@@ -123,11 +151,35 @@ export const DEMO: DemoData = {
       stateCode: 'KG',
       kind: 'agency',
     },
-    { code: 'KG-MOJ', name: 'Ministry of Justice', nameRu: 'Министерство юстиции', stateCode: 'KG', kind: 'ministry' },
-    { code: 'KG-GOV', name: 'Government of the Kyrgyz Republic', nameRu: 'Правительство Кыргызской Республики', stateCode: 'KG', kind: 'agency' },
-    { code: 'KG-PARL', name: 'Jogorku Kenesh (Parliament)', nameRu: 'Жогорку Кенеш', stateCode: 'KG', kind: 'agency' },
+    {
+      code: 'KG-MOJ',
+      name: 'Ministry of Justice',
+      nameRu: 'Министерство юстиции',
+      stateCode: 'KG',
+      kind: 'ministry',
+    },
+    {
+      code: 'KG-GOV',
+      name: 'Government of the Kyrgyz Republic',
+      nameRu: 'Правительство Кыргызской Республики',
+      stateCode: 'KG',
+      kind: 'agency',
+    },
+    {
+      code: 'KG-PARL',
+      name: 'Jogorku Kenesh (Parliament)',
+      nameRu: 'Жогорку Кенеш',
+      stateCode: 'KG',
+      kind: 'agency',
+    },
     // Tajik counterparts for the peer review (the note names the state, not its agencies).
-    { code: 'TJ-MFA', name: 'Ministry of Foreign Affairs', nameRu: 'Министерство иностранных дел', stateCode: 'TJ', kind: 'ministry' },
+    {
+      code: 'TJ-MFA',
+      name: 'Ministry of Foreign Affairs',
+      nameRu: 'Министерство иностранных дел',
+      stateCode: 'TJ',
+      kind: 'ministry',
+    },
     { code: 'TJ-CS', name: 'Customs Service', nameRu: 'Таможенная служба', stateCode: 'TJ', kind: 'agency' },
     { code: 'TJ-BS', name: 'Border Troops', nameRu: 'Пограничные войска', stateCode: 'TJ', kind: 'agency' },
     {
@@ -138,11 +190,41 @@ export const DEMO: DemoData = {
       kind: 'agency',
     },
     // International observers and the NGO network of the side event.
-    { code: 'OSCE-CPC', name: 'OSCE Conflict Prevention Centre (Vienna)', nameRu: 'Центр ОБСЕ по предотвращению конфликтов (Вена)', stateCode: null, kind: 'international' },
-    { code: 'OSCE-BISHKEK', name: 'OSCE Centre in Bishkek', nameRu: 'Центр ОБСЕ в Бишкеке', stateCode: null, kind: 'international' },
-    { code: 'OSCE-DUSHANBE', name: 'OSCE Office in Dushanbe', nameRu: 'Офис ОБСЕ в Душанбе', stateCode: null, kind: 'international' },
-    { code: 'UNODA', name: 'United Nations Office for Disarmament Affairs', nameRu: 'Управление ООН по вопросам разоружения', stateCode: null, kind: 'international' },
-    { code: 'UN-1540', name: '1540 Committee and its group of experts', nameRu: 'Комитет 1540 и его группа экспертов', stateCode: null, kind: 'international' },
+    {
+      code: 'OSCE-CPC',
+      name: 'OSCE Conflict Prevention Centre (Vienna)',
+      nameRu: 'Центр ОБСЕ по предотвращению конфликтов (Вена)',
+      stateCode: null,
+      kind: 'international',
+    },
+    {
+      code: 'OSCE-BISHKEK',
+      name: 'OSCE Centre in Bishkek',
+      nameRu: 'Центр ОБСЕ в Бишкеке',
+      stateCode: null,
+      kind: 'international',
+    },
+    {
+      code: 'OSCE-DUSHANBE',
+      name: 'OSCE Office in Dushanbe',
+      nameRu: 'Офис ОБСЕ в Душанбе',
+      stateCode: null,
+      kind: 'international',
+    },
+    {
+      code: 'UNODA',
+      name: 'United Nations Office for Disarmament Affairs',
+      nameRu: 'Управление ООН по вопросам разоружения',
+      stateCode: null,
+      kind: 'international',
+    },
+    {
+      code: 'UN-1540',
+      name: '1540 Committee and its group of experts',
+      nameRu: 'Комитет 1540 и его группа экспертов',
+      stateCode: null,
+      kind: 'international',
+    },
     {
       code: 'CA-NGO-NET',
       name: 'Central Asian NGO network on resolution 1540 (in formation)',
@@ -153,13 +235,55 @@ export const DEMO: DemoData = {
   ],
   // Invented people; every address is under the reserved example.org domain.
   people: [
-    { email: 'aibek.sadykov@kg-moe.example.org', name: 'Айбек Садыков', language: 'ru', agencyCode: 'KG-MOE', role: 'coordinator' },
-    { email: 'gulnara.abdieva@kg-moe.example.org', name: 'Гульнара Абдиева', language: 'ru', agencyCode: 'KG-MOE', role: 'focal_point' },
-    { email: 'nurlan.toktogulov@kg-bs.example.org', name: 'Нурлан Токтогулов', language: 'ru', agencyCode: 'KG-BS', role: 'focal_point' },
-    { email: 'elmira.kasymova@kg-seo.example.org', name: 'Эльмира Касымова', language: 'ru', agencyCode: 'KG-SEO', role: 'focal_point' },
-    { email: 'bakyt.usenov@kg-saep.example.org', name: 'Бакыт Усенов', language: 'ru', agencyCode: 'KG-SAEP', role: 'focal_point' },
-    { email: 'aizada.mamytova@kg-scs.example.org', name: 'Айзада Мамытова', language: 'ru', agencyCode: 'KG-SCS', role: 'focal_point' },
-    { email: 'talant.osmonov@kg-sfs.example.org', name: 'Талант Осмонов', language: 'ru', agencyCode: 'KG-SFS', role: 'focal_point' },
+    {
+      email: 'aibek.sadykov@kg-moe.example.org',
+      name: 'Айбек Садыков',
+      language: 'ru',
+      agencyCode: 'KG-MOE',
+      role: 'coordinator',
+    },
+    {
+      email: 'gulnara.abdieva@kg-moe.example.org',
+      name: 'Гульнара Абдиева',
+      language: 'ru',
+      agencyCode: 'KG-MOE',
+      role: 'focal_point',
+    },
+    {
+      email: 'nurlan.toktogulov@kg-bs.example.org',
+      name: 'Нурлан Токтогулов',
+      language: 'ru',
+      agencyCode: 'KG-BS',
+      role: 'focal_point',
+    },
+    {
+      email: 'elmira.kasymova@kg-seo.example.org',
+      name: 'Эльмира Касымова',
+      language: 'ru',
+      agencyCode: 'KG-SEO',
+      role: 'focal_point',
+    },
+    {
+      email: 'bakyt.usenov@kg-saep.example.org',
+      name: 'Бакыт Усенов',
+      language: 'ru',
+      agencyCode: 'KG-SAEP',
+      role: 'focal_point',
+    },
+    {
+      email: 'aizada.mamytova@kg-scs.example.org',
+      name: 'Айзада Мамытова',
+      language: 'ru',
+      agencyCode: 'KG-SCS',
+      role: 'focal_point',
+    },
+    {
+      email: 'talant.osmonov@kg-sfs.example.org',
+      name: 'Талант Осмонов',
+      language: 'ru',
+      agencyCode: 'KG-SFS',
+      role: 'focal_point',
+    },
     {
       email: 'marat.israilov@kg-moj.example.org',
       name: 'Марат Исраилов',
@@ -169,20 +293,104 @@ export const DEMO: DemoData = {
       deputyEmail: 'zhyldyz.bekova@kg-moj.example.org',
       away: { fromDays: -2, untilDays: 5 },
     },
-    { email: 'zhyldyz.bekova@kg-moj.example.org', name: 'Жылдыз Бекова', language: 'ru', agencyCode: 'KG-MOJ', role: 'focal_point' },
-    { email: 'cholpon.dzhumabaeva@kg-gov.example.org', name: 'Чолпон Джумабаева', language: 'ru', agencyCode: 'KG-GOV', role: 'focal_point' },
-    { email: 'azamat.tashiev@kg-parl.example.org', name: 'Азамат Ташиев', language: 'ru', agencyCode: 'KG-PARL', role: 'focal_point' },
-    { email: 'rustam.nazarov@tj-mfa.example.org', name: 'Рустам Назаров', language: 'ru', agencyCode: 'TJ-MFA', role: 'coordinator' },
-    { email: 'dilnoza.rahimova@tj-mfa.example.org', name: 'Дилноза Рахимова', language: 'ru', agencyCode: 'TJ-MFA', role: 'focal_point' },
-    { email: 'farrukh.karimov@tj-cs.example.org', name: 'Фаррух Каримов', language: 'ru', agencyCode: 'TJ-CS', role: 'focal_point' },
-    { email: 'jamshed.saidov@tj-bs.example.org', name: 'Джамшед Саидов', language: 'ru', agencyCode: 'TJ-BS', role: 'focal_point' },
-    { email: 'shahlo.mirzoeva@tj-nrsa.example.org', name: 'Шахло Мирзоева', language: 'ru', agencyCode: 'TJ-NRSA', role: 'focal_point' },
-    { email: 'anna.keller@osce-cpc.example.org', name: 'Anna Keller', language: 'en', agencyCode: 'OSCE-CPC', role: 'observer' },
-    { email: 'daniyar.omurov@osce-bishkek.example.org', name: 'Daniyar Omurov', language: 'ru', agencyCode: 'OSCE-BISHKEK', role: 'observer' },
-    { email: 'mira.saidova@osce-dushanbe.example.org', name: 'Mira Saidova', language: 'en', agencyCode: 'OSCE-DUSHANBE', role: 'observer' },
-    { email: 'james.porter@unoda.example.org', name: 'James Porter', language: 'en', agencyCode: 'UNODA', role: 'observer' },
-    { email: 'expert@un-1540.example.org', name: '1540 Committee expert', language: 'en', agencyCode: 'UN-1540', role: 'observer' },
-    { email: 'saltanat.ermekova@ca-ngo-net.example.org', name: 'Салтанат Эрмекова', language: 'ru', agencyCode: 'CA-NGO-NET', role: 'focal_point' },
+    {
+      email: 'zhyldyz.bekova@kg-moj.example.org',
+      name: 'Жылдыз Бекова',
+      language: 'ru',
+      agencyCode: 'KG-MOJ',
+      role: 'focal_point',
+    },
+    {
+      email: 'cholpon.dzhumabaeva@kg-gov.example.org',
+      name: 'Чолпон Джумабаева',
+      language: 'ru',
+      agencyCode: 'KG-GOV',
+      role: 'focal_point',
+    },
+    {
+      email: 'azamat.tashiev@kg-parl.example.org',
+      name: 'Азамат Ташиев',
+      language: 'ru',
+      agencyCode: 'KG-PARL',
+      role: 'focal_point',
+    },
+    {
+      email: 'rustam.nazarov@tj-mfa.example.org',
+      name: 'Рустам Назаров',
+      language: 'ru',
+      agencyCode: 'TJ-MFA',
+      role: 'coordinator',
+    },
+    {
+      email: 'dilnoza.rahimova@tj-mfa.example.org',
+      name: 'Дилноза Рахимова',
+      language: 'ru',
+      agencyCode: 'TJ-MFA',
+      role: 'focal_point',
+    },
+    {
+      email: 'farrukh.karimov@tj-cs.example.org',
+      name: 'Фаррух Каримов',
+      language: 'ru',
+      agencyCode: 'TJ-CS',
+      role: 'focal_point',
+    },
+    {
+      email: 'jamshed.saidov@tj-bs.example.org',
+      name: 'Джамшед Саидов',
+      language: 'ru',
+      agencyCode: 'TJ-BS',
+      role: 'focal_point',
+    },
+    {
+      email: 'shahlo.mirzoeva@tj-nrsa.example.org',
+      name: 'Шахло Мирзоева',
+      language: 'ru',
+      agencyCode: 'TJ-NRSA',
+      role: 'focal_point',
+    },
+    {
+      email: 'anna.keller@osce-cpc.example.org',
+      name: 'Anna Keller',
+      language: 'en',
+      agencyCode: 'OSCE-CPC',
+      role: 'observer',
+    },
+    {
+      email: 'daniyar.omurov@osce-bishkek.example.org',
+      name: 'Daniyar Omurov',
+      language: 'ru',
+      agencyCode: 'OSCE-BISHKEK',
+      role: 'observer',
+    },
+    {
+      email: 'mira.saidova@osce-dushanbe.example.org',
+      name: 'Mira Saidova',
+      language: 'en',
+      agencyCode: 'OSCE-DUSHANBE',
+      role: 'observer',
+    },
+    {
+      email: 'james.porter@unoda.example.org',
+      name: 'James Porter',
+      language: 'en',
+      agencyCode: 'UNODA',
+      role: 'observer',
+    },
+    {
+      email: 'expert@un-1540.example.org',
+      name: '1540 Committee expert',
+      language: 'en',
+      agencyCode: 'UN-1540',
+      role: 'observer',
+    },
+    {
+      email: 'saltanat.ermekova@ca-ngo-net.example.org',
+      name: 'Салтанат Эрмекова',
+      language: 'ru',
+      agencyCode: 'CA-NGO-NET',
+      role: 'focal_point',
+    },
   ],
   plans: [
     {
@@ -210,19 +418,35 @@ export const DEMO: DemoData = {
       titleEn: 'National control list harmonised with the European Union lists',
       titleRu: 'Национальный контрольный список, гармонизированный со списками Европейского союза',
       leadAgency: 'KG-MOE',
-      supportingAgencies: ['KG-SCS', 'KG-BS'],
+      supportingAgencies: [],
       participants: KG_COORDINATION,
       area: { paragraph: 'OP3(d)', weapon: 'all' },
       due: { on: '2014-04-02' },
       scenario: 'done',
-      history: [{ stepKey: 'execute', action: 'complete', on: '2014-04-02', note: 'Control list adopted on 2 April 2014' }],
+      history: [
+        {
+          stepKey: 'execute',
+          action: 'complete',
+          on: '2014-04-02',
+          note: 'Control list adopted on 2 April 2014',
+        },
+        { stepKey: 'head_approval', action: 'approve', on: '2014-04-02', note: 'Adopted on 2 April 2014' },
+        {
+          stepKey: 'coordinator_approval',
+          action: 'approve',
+          on: '2014-04-02',
+          note: 'Adopted on 2 April 2014',
+        },
+      ],
     },
     {
       planCode: 'KG-NAP-2013',
       kind: 'draft_law',
       code: 'LAW-01',
-      titleEn: 'Draft law "On the system of independent identification of goods and technologies in the interests of export control"',
-      titleRu: 'Проект закона «О системе независимой идентификации товаров и технологий в целях экспортного контроля»',
+      titleEn:
+        'Draft law "On the system of independent identification of goods and technologies in the interests of export control"',
+      titleRu:
+        'Проект закона «О системе независимой идентификации товаров и технологий в целях экспортного контроля»',
       leadAgency: 'KG-MOE',
       supportingAgencies: ['KG-SCS', 'KG-MOJ'],
       participants: KG_COORDINATION,
@@ -249,8 +473,10 @@ export const DEMO: DemoData = {
       planCode: 'KG-NAP-2013',
       kind: 'government_decision',
       code: 'GD-CPPNM',
-      titleEn: 'Draft decision of the Government on accession to the Convention on the Physical Protection of Nuclear Material',
-      titleRu: 'Проект постановления Правительства о присоединении к Конвенции о физической защите ядерного материала',
+      titleEn:
+        'Draft decision of the Government on accession to the Convention on the Physical Protection of Nuclear Material',
+      titleRu:
+        'Проект постановления Правительства о присоединении к Конвенции о физической защите ядерного материала',
       leadAgency: 'KG-SAEP',
       supportingAgencies: ['KG-BS', 'KG-MOJ'],
       participants: KG_COORDINATION,
@@ -277,8 +503,10 @@ export const DEMO: DemoData = {
       planCode: 'KG-NAP-2013',
       kind: 'handover',
       code: 'HO-RPM',
-      titleEn: 'Control over radiation portal monitors at the Customs Union crossings: State Customs Service to Border Service',
-      titleRu: 'Передача контроля над радиационными портальными мониторами на границе с Таможенным союзом от ГТС Пограничной службе',
+      titleEn:
+        'Control over radiation portal monitors at the Customs Union crossings: State Customs Service to Border Service',
+      titleRu:
+        'Передача контроля над радиационными портальными мониторами на границе с Таможенным союзом от ГТС Пограничной службе',
       leadAgency: 'KG-SCS',
       supportingAgencies: ['KG-BS'],
       participants: { ...KG_COORDINATION, handing_over: ['KG-SCS'], receiving: ['KG-BS'] },
@@ -286,13 +514,32 @@ export const DEMO: DemoData = {
       due: { on: '2015-01-01' },
       scenario: 'done',
       history: [
-        { stepKey: 'training', action: 'complete', on: '2014-12-18', note: 'Customs Service trained Border Service officers (reported at the round table)' },
-        { stepKey: 'handover', action: 'complete', on: '2015-01-01', note: 'Control handed over from 1 January 2015' },
+        {
+          stepKey: 'training',
+          action: 'complete',
+          on: '2014-12-18',
+          note: 'Customs Service trained Border Service officers (reported at the round table)',
+        },
+        {
+          stepKey: 'handover',
+          action: 'complete',
+          on: '2015-01-01',
+          note: 'Control handed over from 1 January 2015',
+        },
+        { stepKey: 'confirmation', action: 'approve', on: '2015-01-01', note: 'Handover confirmed' },
+        { stepKey: 'confirmation', action: 'approve', on: '2015-01-01', note: 'Handover confirmed' },
       ],
     },
     ...(
       [
-        ['AR-CUSTOMS', 'Training for customs officers in export control', 'Обучение сотрудников таможни экспортному контролю', 'KG-SCS', 21, 'open'],
+        [
+          'AR-CUSTOMS',
+          'Training for customs officers in export control',
+          'Обучение сотрудников таможни экспортному контролю',
+          'KG-SCS',
+          21,
+          'open',
+        ],
         [
           'AR-LAB',
           'Training for laboratory staff in identification techniques',
@@ -301,32 +548,48 @@ export const DEMO: DemoData = {
           35,
           'open',
         ],
-        ['AR-EQUIP', 'Detection and protective equipment', 'Оборудование для обнаружения и средства защиты', 'KG-SFS', -20, 'escalated'],
-      ] as const
-    ).map(
-      ([code, en, ru, lead, days, scenario]): DemoCase => ({
-        planCode: 'KG-NAP-2013',
-        kind: 'assistance_request',
-        code,
-        titleEn: `Request for assistance: ${en.charAt(0).toLowerCase()}${en.slice(1)}`,
-        titleRu: `Запрос о помощи: ${ru.charAt(0).toLowerCase()}${ru.slice(1)}`,
-        leadAgency: lead,
-        supportingAgencies: ['KG-MOE'],
-        participants: KG_COORDINATION,
-        area: { paragraph: 'OP7', weapon: null },
-        due: { daysFromNow: days },
-        scenario,
-        history: [
-          { stepKey: 'drafting', action: 'complete', on: '2015-07-20', note: 'Request prepared with the plan of action' },
-          {
-            stepKey: 'submitted_to_committee',
-            action: 'milestone',
-            on: '2015-07-25',
-            note: 'Plan of action and assistance request sent to the 1540 Committee on 25 July 2015',
-          },
+        [
+          'AR-EQUIP',
+          'Detection and protective equipment',
+          'Оборудование для обнаружения и средства защиты',
+          'KG-SFS',
+          -20,
+          'escalated',
         ],
-      }),
-    ),
+      ] as const
+    ).map(([code, en, ru, lead, days, scenario]): DemoCase => ({
+      planCode: 'KG-NAP-2013',
+      kind: 'assistance_request',
+      code,
+      titleEn: `Request for assistance: ${en.charAt(0).toLowerCase()}${en.slice(1)}`,
+      titleRu: `Запрос о помощи: ${ru.charAt(0).toLowerCase()}${ru.slice(1)}`,
+      leadAgency: lead,
+      supportingAgencies: ['KG-MOE'],
+      participants: KG_COORDINATION,
+      area: { paragraph: 'OP7', weapon: null },
+      due: { daysFromNow: days },
+      scenario,
+      history: [
+        {
+          stepKey: 'drafting',
+          action: 'complete',
+          on: '2015-07-20',
+          note: 'Request prepared with the plan of action',
+        },
+        {
+          stepKey: 'coordinator_approval',
+          action: 'approve',
+          on: '2015-07-22',
+          note: 'Approved for submission',
+        },
+        {
+          stepKey: 'submitted_to_committee',
+          action: 'milestone',
+          on: '2015-07-25',
+          note: 'Plan of action and assistance request sent to the 1540 Committee on 25 July 2015',
+        },
+      ],
+    })),
     {
       planCode: 'KG-NAP-2013',
       kind: 'peer_review',
@@ -341,7 +604,12 @@ export const DEMO: DemoData = {
       noteDue: '2015-06-30',
       scenario: 'open',
       history: [
-        { stepKey: 'launch_meeting', action: 'milestone', on: '2014-12-18', note: 'Launch meeting, Bishkek, 16–18 December 2014' },
+        {
+          stepKey: 'launch_meeting',
+          action: 'milestone',
+          on: '2014-12-18',
+          note: 'Launch meeting, Bishkek, 16–18 December 2014',
+        },
       ],
     },
     {
@@ -376,8 +644,10 @@ export const DEMO: DemoData = {
       planCode: 'KG-NAP-2013',
       kind: 'measure',
       code: 'M-NGO',
-      titleEn: 'Central Asian NGO network: concept, objectives and terms of reference, then a regional civil society event',
-      titleRu: 'Центральноазиатская сеть НПО: концепция, цели и круг ведения, затем региональное мероприятие гражданского общества',
+      titleEn:
+        'Central Asian NGO network: concept, objectives and terms of reference, then a regional civil society event',
+      titleRu:
+        'Центральноазиатская сеть НПО: концепция, цели и круг ведения, затем региональное мероприятие гражданского общества',
       leadAgency: 'CA-NGO-NET',
       supportingAgencies: ['OSCE-BISHKEK', 'UNODA'],
       participants: KG_COORDINATION,
@@ -436,7 +706,14 @@ export async function loadDemo(opts: LoadDemoOptions): Promise<LoadDemoResult> {
   const people = new PeopleRepository(ds);
   const plans = new PlansRepository(ds);
   const cases = new CasesRepository(ds);
-  const result: LoadDemoResult = { states: 0, agencies: 0, people: 0, plans: 0, casesStarted: 0, casesSkipped: 0 };
+  const result: LoadDemoResult = {
+    states: 0,
+    agencies: 0,
+    people: 0,
+    plans: 0,
+    casesStarted: 0,
+    casesSkipped: 0,
+  };
 
   result.states = await states.insertMissing(data.states);
   result.agencies = await agencies.insertMissing(data.agencies);
@@ -460,12 +737,22 @@ export async function loadDemo(opts: LoadDemoOptions): Promise<LoadDemoResult> {
   }
   // deputies after everyone exists
   for (const p of data.people.filter((x) => x.deputyEmail)) {
-    const [person, deputy] = await Promise.all([people.findByEmail(p.email), people.findByEmail(p.deputyEmail as string)]);
+    const [person, deputy] = await Promise.all([
+      people.findByEmail(p.email),
+      people.findByEmail(p.deputyEmail as string),
+    ]);
     if (person && deputy && person.deputyId === null) await people.update(person.id, { deputyId: deputy.id });
   }
 
   for (const plan of data.plans) {
-    if (await plans.insertIfMissing({ code: plan.code, stateCode: plan.stateCode, title: plan.title, adoptedOn: plan.adoptedOn })) {
+    if (
+      await plans.insertIfMissing({
+        code: plan.code,
+        stateCode: plan.stateCode,
+        title: plan.title,
+        adoptedOn: plan.adoptedOn,
+      })
+    ) {
       result.plans += 1;
     }
     for (const agencyCode of plan.sharedWithAgencies) await plans.share(plan.code, { agencyCode });

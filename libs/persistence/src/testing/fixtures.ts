@@ -22,7 +22,12 @@ export async function seedReference(ds: DataSource): Promise<void> {
     { code: 'UNODA', name: 'UNODA', stateCode: null },
   ]);
   const plans = new PlansRepository(ds);
-  await plans.insertIfMissing({ code: 'KG-NAP-2013', stateCode: 'KG', title: 'KG NAP', adoptedOn: '2013-03-22' });
+  await plans.insertIfMissing({
+    code: 'KG-NAP-2013',
+    stateCode: 'KG',
+    title: 'KG NAP',
+    adoptedOn: '2013-03-22',
+  });
   await plans.insertIfMissing({ code: 'TJ-PLAN', stateCode: 'TJ', title: 'TJ plan', adoptedOn: null });
 }
 
@@ -44,7 +49,9 @@ export function stepSnapshot(key: string, patch: Partial<StepSnapshot> = {}): St
   };
 }
 
-export function caseSnapshot(patch: Partial<CaseSnapshot> & Pick<CaseSnapshot, 'planCode' | 'caseCode'>): CaseSnapshot {
+export function caseSnapshot(
+  patch: Partial<CaseSnapshot> & Pick<CaseSnapshot, 'planCode' | 'caseCode'>,
+): CaseSnapshot {
   const stateCode = patch.stateCode ?? (patch.planCode.startsWith('TJ') ? 'TJ' : 'KG');
   return {
     workflowId: `case:${patch.planCode}:${patch.caseCode}`,

@@ -11,11 +11,17 @@ export interface TemporaryDatabase {
 
 export function requireDatabaseUrl(): string {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set: run the integration tests through jest (test/support/global-setup.ts starts PostgreSQL)');
+  if (!url)
+    throw new Error(
+      'DATABASE_URL is not set: run the integration tests through jest (test/support/global-setup.ts starts PostgreSQL)',
+    );
   return url;
 }
 
-export async function createTemporaryDatabase(serverUrl: string = requireDatabaseUrl(), prefix = 'napflow_test'): Promise<TemporaryDatabase> {
+export async function createTemporaryDatabase(
+  serverUrl: string = requireDatabaseUrl(),
+  prefix = 'napflow_test',
+): Promise<TemporaryDatabase> {
   const name = `${prefix}_${randomBytes(5).toString('hex')}`;
   await onServer(serverUrl, (ds) => ds.query(`CREATE DATABASE ${name}`));
   const url = new URL(serverUrl);
@@ -30,7 +36,13 @@ export async function createTemporaryDatabase(serverUrl: string = requireDatabas
 }
 
 async function onServer(serverUrl: string, fn: (ds: DataSource) => Promise<unknown>): Promise<void> {
-  const ds = await new DataSource({ type: 'postgres', url: serverUrl, poolSize: 1, entities: [], synchronize: false }).initialize();
+  const ds = await new DataSource({
+    type: 'postgres',
+    url: serverUrl,
+    poolSize: 1,
+    entities: [],
+    synchronize: false,
+  }).initialize();
   try {
     await fn(ds);
   } finally {

@@ -119,7 +119,7 @@ export class CommentViewDto {
 }
 
 export class CaseSummaryDto {
-  @ApiProperty({ example: 'case:KG-NAP-2013:M-01' }) id!: string;
+  @ApiProperty({ format: 'uuid', description: 'case id (derived from the workflow id)' }) id!: string;
   @ApiProperty({ example: 'case:KG-NAP-2013:M-01' }) workflowId!: string;
   @ApiProperty({ example: 'KG-NAP-2013' }) planCode!: string;
   @ApiProperty({ example: 'M-01' }) code!: string;

@@ -89,7 +89,7 @@ export class CreateCaseDto {
 }
 
 export class CaseCreatedDto {
-  @ApiProperty({ description: 'case id (the workflow id)', example: 'case:KG-NAP-2013:M-01' }) id!: string;
+  @ApiProperty({ format: 'uuid', description: 'case id, used in /cases/{id}' }) id!: string;
   @ApiProperty({ example: 'case:KG-NAP-2013:M-01' }) workflowId!: string;
   @ApiProperty({ enum: ['active', 'completed', 'rejected', 'withdrawn'] }) status!: string;
 }

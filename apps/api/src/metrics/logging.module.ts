@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { AppConfig } from '@app/config';
+
+const CASE_ROUTE = /^\/cases\/([0-9a-f-]{36})(?:\/|$)/i;
+
+/**
+ * Structured JSON logs (pino) for the API: one line per request with its id, route, status and latency, and the
+ * case id when the route names a case. Secrets (authorization, cookies, passwords) are redacted.
+ * Use with `NestFactory.create(..., { bufferLogs: true })` and `app.useLogger(app.get(Logger))` (nestjs-pino).
+ */
+@Module({})
+export class ApiLoggingModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ApiLoggingModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            base: { service: 'napflow-api' },
+            genReqId: (req: IncomingMessage, res: ServerResponse) => {
+              const given = req.headers['x-request-id'];
+              const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+              res.setHeader('x-request-id', id);
+              return id;
+            },
+            customProps: (req: IncomingMessage) => {
+              const m = CASE_ROUTE.exec((req.url ?? '').split('?')[0]);
+              return m ? { caseId: m[1] } : {};
+            },
+            customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+            autoLogging: { ignore: (req) => req.url === '/metrics' || (req.url ?? '').startsWith('/health') },
+            redact: {
+              paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'req.body.password'],
+              censor: '[redacted]',
+            },
+            serializers: {
+              req: (req: { id: unknown; method: unknown; url: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
+              res: (res: { statusCode: unknown }) => ({ statusCode: res.statusCode }),
+            },
+          },
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,244 @@
+// Role × action: every forbidden cell answers 403 and leaves the case (or the data) as it was; reads are scoped
+// (another state's plans are invisible: 404 and absent from lists). The allowed cells act.
+import { auth, buildWorld, eventually, type Harness, startHarness, type World } from './api-harness';
+
+jest.setTimeout(180_000);
+
+type Who = keyof World['tokens'];
+interface CaseView {
+  seq: number;
+  status: string;
+  steps: { key: string; status: string; dueOn: string | null; assignees: string[]; actions: unknown[] }[];
+  comments: unknown[];
+}
+
+describe('API access control', () => {
+  let h: Harness;
+  let w: World;
+  let caseId: string;
+  let tjAgency: string;
+
+  beforeAll(async () => {
+    h = await startHarness({ worker: true });
+    w = await buildWorld(h);
+    tjAgency = `TJ-${h.tag}-MOE`;
+    // the peer-review partner (Tajikistan's coordinator) may read the plan, never act on it
+    const share = await h.http().post(`/plans/${w.plan}/shares`).set(auth(h.tokens.admin)).send({ agencyCode: tjAgency });
+    expect(share.status).toBe(200);
+    caseId = await createCase('A-01');
+  }, 180_000);
+
+  afterAll(async () => {
+    await h?.close();
+  }, 60_000);
+
+  async function createCase(code: string): Promise<string> {
+    const res = await h
+      .http()
+      .post(`/plans/${w.plan}/cases`)
+      .set(auth(w.tokens.coordinator))
+      .send({ kind: 'measure', code, title: `Measure ${code}`, leadAgency: w.agencies.lead, supportingAgencies: [w.agencies.support], dueOn: '2031-12-31' });
+    expect(res.status).toBe(201);
+    const id = (res.body as { id: string }).id;
+    await eventually(async () => {
+      const r = await h.http().get(`/cases/${id}`).set(auth(w.tokens.coordinator));
+      return (r.body as CaseView).steps?.some((s) => s.key === 'execute' && s.status === 'active') ? true : undefined;
+    }, `case ${code} to start`);
+    return id;
+  }
+
+  const view = async (id: string): Promise<CaseView> => {
+    const r = await h.http().get(`/cases/${id}`).set(auth(h.tokens.admin));
+    expect(r.status).toBe(200);
+    const v = r.body as CaseView;
+    return { seq: v.seq, status: v.status, steps: v.steps, comments: v.comments };
+  };
+
+  const CASE_ACTIONS: { name: string; path: string; body: object; forbidden: Who[] }[] = [
+    { name: 'complete another agency’s step', path: 'steps/execute/complete', body: { note: 'x' }, forbidden: ['support', 'other', 'observer', 'foreignCoordinator'] },
+    { name: 'decide', path: 'steps/head_approval/decision', body: { decision: 'approve' }, forbidden: ['support', 'other', 'observer', 'foreignCoordinator'] },
+    { name: 'record a milestone', path: 'steps/execute/milestone', body: { on: '2025-01-10' }, forbidden: ['support', 'other', 'observer', 'foreignCoordinator'] },
+    { name: 'move a due date', path: 'steps/execute/due-date', body: { dueOn: '2032-01-31', reason: 'later' }, forbidden: ['lead', 'support', 'other', 'observer', 'foreignCoordinator'] },
+    { name: 'reassign', path: 'steps/execute/reassign', body: {}, forbidden: ['lead', 'support', 'other', 'observer', 'foreignCoordinator'] },
+    { name: 'comment', path: 'comments', body: { text: 'hello' }, forbidden: ['observer', 'foreignCoordinator'] },
+    { name: 'withdraw', path: 'withdraw', body: { reason: 'no longer needed' }, forbidden: ['lead', 'support', 'other', 'observer', 'foreignCoordinator'] },
+  ];
+
+  describe('case actions', () => {
+    for (const action of CASE_ACTIONS) {
+      it(`refuses to ${action.name} with 403 for ${action.forbidden.join(', ')}, state unchanged`, async () => {
+        const before = await view(caseId);
+        for (const who of action.forbidden) {
+          const body = action.path.endsWith('reassign') ? { agency: w.agencies.other, reason: 'handover' } : action.body;
+          const res = await h.http().post(`/cases/${caseId}/${action.path}`).set(auth(w.tokens[who])).send(body);
+          expect({ who, status: res.status }).toEqual({ who, status: 403 });
+          expect(res.headers['content-type']).toMatch(/problem\+json/);
+        }
+        expect(await view(caseId)).toEqual(before);
+      });
+    }
+  });
+
+  describe('creating and administering', () => {
+    it('refuses case creation to focal points, observers and another state’s coordinator', async () => {
+      for (const who of ['lead', 'other', 'observer', 'foreignCoordinator'] as Who[]) {
+        const res = await h
+          .http()
+          .post(`/plans/${w.plan}/cases`)
+          .set(auth(w.tokens[who]))
+          .send({ kind: 'measure', code: `X-${who}`, title: 'x', leadAgency: w.agencies.lead, dueOn: '2031-01-01' });
+        expect({ who, status: res.status }).toEqual({ who, status: 403 });
+      }
+      const list = await h.http().get(`/cases?plan=${w.plan}&text=X-`).set(auth(h.tokens.admin));
+      expect((list.body as { total: number }).total).toBe(0);
+    });
+
+    it('refuses plan creation in KG to focal points, observers and the TJ coordinator', async () => {
+      for (const who of ['lead', 'observer', 'foreignCoordinator'] as Who[]) {
+        const res = await h
+          .http()
+          .post('/plans')
+          .set(auth(w.tokens[who]))
+          .send({ code: `P-${who}-${h.tag}`, title: 'x', stateCode: 'KG', adoptedOn: '2020-01-01' });
+        expect({ who, status: res.status }).toEqual({ who, status: 403 });
+        expect((await h.http().get(`/plans/P-${who}-${h.tag}`).set(auth(h.tokens.admin))).status).toBe(404);
+      }
+    });
+
+    it('keeps states, agencies, people and definitions to administrators', async () => {
+      for (const who of ['coordinator', 'lead', 'observer'] as Who[]) {
+        const t = auth(w.tokens[who]);
+        const code = `KG-${h.tag}-NEW${who.length}`;
+        expect((await h.http().post('/states').set(t).send({ code: 'ZZ', name: 'x', timeZone: 'UTC' })).status).toBe(403);
+        expect((await h.http().post('/agencies').set(t).send({ code, name: 'x', stateCode: 'KG' })).status).toBe(403);
+        expect(
+          (
+            await h
+              .http()
+              .post('/people')
+              .set(t)
+              .send({ email: `x-${who}@x.example.org`, name: 'x', agencyCode: w.agencies.lead, role: 'admin', language: 'en', password: 'a-long-test-password' })
+          ).status,
+        ).toBe(403);
+        expect((await h.http().get('/people').set(t)).status).toBe(403);
+        expect((await h.http().post('/admin/definitions').set(t).send({ key: 'measure' })).status).toBe(403);
+        const agencies = await h.http().get('/agencies?stateCode=KG').set(auth(h.tokens.admin));
+        expect((agencies.body as { code: string }[]).map((a) => a.code)).not.toContain(code);
+      }
+      const states = await h.http().get('/states').set(auth(h.tokens.admin));
+      expect((states.body as { code: string }[]).map((s) => s.code)).not.toContain('ZZ');
+    });
+
+    it('keeps calendars to administrators and the state’s coordinator', async () => {
+      for (const who of ['lead', 'observer', 'foreignCoordinator'] as Who[]) {
+        const res = await h.http().post('/admin/calendars/KG/non-working-days').set(auth(w.tokens[who])).send({ date: '2031-03-20', reason: 'x' });
+        expect({ who, status: res.status }).toEqual({ who, status: 403 });
+      }
+      const cal = await h.http().get('/admin/calendars/KG?year=2031').set(auth(w.tokens.lead));
+      expect((cal.body as { nonWorkingDays: { date: string }[] }).nonWorkingDays.map((d) => d.date)).not.toContain('2031-03-20');
+      const ok = await h.http().post('/admin/calendars/KG/non-working-days').set(auth(w.tokens.coordinator)).send({ date: '2031-03-20', reason: 'Extra day off' });
+      expect(ok.status).toBe(200);
+      expect((ok.body as { nonWorkingDays: { date: string }[] }).nonWorkingDays.map((d) => d.date)).toContain('2031-03-20');
+      expect((await h.http().delete('/admin/calendars/KG/non-working-days/2031-03-20').set(auth(w.tokens.coordinator))).status).toBe(204);
+    });
+
+    it('refuses imports to focal points and observers', async () => {
+      for (const who of ['lead', 'observer'] as Who[]) {
+        const res = await h
+          .http()
+          .post(`/plans/${w.plan}/import?dryRun=true`)
+          .set(auth(w.tokens[who]))
+          .attach('file', Buffer.from('code,title,leadAgency,dueOn\nI-1,x,KG-X,2030-01-01\n'), 'm.csv');
+        expect({ who, status: res.status }).toEqual({ who, status: 403 });
+      }
+    });
+  });
+
+  describe('reads', () => {
+    it('shows another state’s unshared plan to nobody from outside it', async () => {
+      const hidden = `KG-HIDDEN-${h.tag}`;
+      const created = await h
+        .http()
+        .post('/plans')
+        .set(auth(w.tokens.coordinator))
+        .send({ code: hidden, title: 'not shared', stateCode: 'KG', adoptedOn: '2020-01-01' });
+      expect(created.status).toBe(201);
+      const c = await h
+        .http()
+        .post(`/plans/${hidden}/cases`)
+        .set(auth(w.tokens.coordinator))
+        .send({ kind: 'measure', code: 'H-1', title: 'hidden', leadAgency: w.agencies.lead, dueOn: '2031-01-01' });
+      expect(c.status).toBe(201);
+      const id = (c.body as { id: string }).id;
+      for (const who of ['observer', 'foreignCoordinator'] as Who[]) {
+        const t = auth(w.tokens[who]);
+        expect((await h.http().get(`/plans/${hidden}`).set(t)).status).toBe(404);
+        expect((await h.http().get(`/cases/${id}`).set(t)).status).toBe(404);
+        expect((await h.http().get(`/cases/${id}/history`).set(t)).status).toBe(404);
+        expect((await h.http().post(`/cases/${id}/comments`).set(t).send({ text: 'x' })).status).toBe(404);
+        const plans = await h.http().get('/plans').set(t);
+        expect((plans.body as { code: string }[]).map((p) => p.code)).not.toContain(hidden);
+        const cases = await h.http().get('/cases?text=H-1').set(t);
+        expect((cases.body as { items: { id: string }[] }).items.map((x) => x.id)).not.toContain(id);
+      }
+      // focal points read their state's cases
+      expect((await h.http().get(`/cases/${id}`).set(auth(w.tokens.other))).status).toBe(200);
+    });
+
+    it('lets observers and the partner state read a shared plan', async () => {
+      for (const who of ['observer', 'foreignCoordinator'] as Who[]) {
+        const t = auth(w.tokens[who]);
+        expect((await h.http().get(`/plans/${w.plan}`).set(t)).status).toBe(200);
+        expect((await h.http().get(`/cases/${caseId}`).set(t)).status).toBe(200);
+      }
+    });
+  });
+
+  describe('allowed actions', () => {
+    it('lets the coordinator move a due date, reassign, comment and withdraw; each returns the new state', async () => {
+      const id = await createCase('A-02');
+      const coord = auth(w.tokens.coordinator);
+      const moved = await h.http().post(`/cases/${id}/steps/execute/due-date`).set(coord).send({ dueOn: '2032-01-30', reason: 'The Government session moved' });
+      expect(moved.status).toBe(200);
+      expect((moved.body as CaseView).steps.find((s) => s.key === 'execute')?.dueOn).toBe('2032-01-30');
+      const reassigned = await h.http().post(`/cases/${id}/steps/execute/reassign`).set(coord).send({ agency: w.agencies.other, reason: 'handover' });
+      expect(reassigned.status).toBe(200);
+      expect((reassigned.body as CaseView).steps.find((s) => s.key === 'execute')?.assignees).toEqual([w.agencies.other]);
+      // the former assignee can no longer complete; the new one can see it in the inbox
+      expect((await h.http().post(`/cases/${id}/steps/execute/complete`).set(auth(w.tokens.lead)).send({})).status).toBe(403);
+      const commented = await h.http().post(`/cases/${id}/comments`).set(auth(w.tokens.support)).send({ text: 'We can help' });
+      expect(commented.status).toBe(200);
+      expect((commented.body as CaseView).comments).toHaveLength(1);
+      const withdrawn = await h.http().post(`/cases/${id}/withdraw`).set(coord).send({ reason: 'superseded' });
+      expect(withdrawn.status).toBe(200);
+      expect((withdrawn.body as CaseView).status).toBe('withdrawn');
+      // a closed case takes no more actions
+      expect((await h.http().post(`/cases/${id}/steps/execute/complete`).set(auth(w.tokens.other)).send({})).status).toBe(409);
+    });
+
+    it('answers 422 with the workflow’s reason for a valid request the process refuses', async () => {
+      const res = await h.http().post(`/cases/${caseId}/steps/head_approval/complete`).set(auth(w.tokens.coordinator)).send({});
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ code: 'process_refused', reason: 'invalid' });
+    });
+
+    it('records a deputy acting for an absent focal point (onBehalfOf)', async () => {
+      const id = await createCase('A-03');
+      const today = new Date().toISOString().slice(0, 10);
+      // the lead agency's focal point is away; the firefighter focal point stands in
+      const set = await h
+        .http()
+        .put(`/people/${w.people.lead.id}/deputy`)
+        .set(auth(h.tokens.admin))
+        .send({ deputyId: w.people.other.id, from: today, until: '2099-12-31' });
+      expect(set.status).toBe(200);
+      const res = await h.http().post(`/cases/${id}/steps/execute/complete`).set(auth(w.tokens.other)).send({ note: 'as deputy' });
+      expect(res.status).toBe(200);
+      const action = (res.body as { steps: { key: string; actions: { action: string; by: string; agency: string; onBehalfOf?: string }[] }[] }).steps
+        .find((s) => s.key === 'execute')
+        ?.actions.find((a) => a.action === 'complete');
+      expect(action).toMatchObject({ by: w.people.other.id, agency: w.agencies.lead, onBehalfOf: w.people.lead.id });
+      await h.http().put(`/people/${w.people.lead.id}/deputy`).set(auth(h.tokens.admin)).send({ deputyId: w.people.other.id, from: '2000-01-01', until: '2000-01-02' });
+    });
+  });
+});

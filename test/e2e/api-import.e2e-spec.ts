@@ -1,0 +1,124 @@
+// Import of measures: a dry run reports row by row and starts nothing; a real import with a bad row creates
+// nothing; a clean file creates every case; importing it again creates nothing new. CSV and XLSX.
+import ExcelJS from 'exceljs';
+import { auth, buildWorld, type Harness, startHarness, type World } from './api-harness';
+
+jest.setTimeout(180_000);
+
+interface Report {
+  dryRun: boolean;
+  ok: boolean;
+  created: number;
+  existing: number;
+  errors: number;
+  rows: { line: number; code: string | null; outcome: string; errors: string[]; caseId?: string }[];
+}
+
+describe('API import', () => {
+  let h: Harness;
+  let w: World;
+
+  beforeAll(async () => {
+    h = await startHarness({ worker: true });
+    w = await buildWorld(h);
+  }, 180_000);
+
+  afterAll(async () => {
+    await h?.close();
+  }, 60_000);
+
+  const upload = (file: Buffer, name: string, dryRun: boolean) =>
+    h.http().post(`/plans/${w.plan}/import?dryRun=${dryRun}`).set(auth(w.tokens.coordinator)).attach('file', file, name);
+
+  const count = async () => {
+    const r = await h.http().get(`/cases?plan=${w.plan}`).set(auth(w.tokens.coordinator));
+    return (r.body as { total: number }).total;
+  };
+
+  const goodRows = () => [
+    `I-01,National control list,${w.agencies.lead},2031-04-02,OP3(d),all`,
+    `I-02,Radiation portal monitors handover,${w.agencies.support},2031-01-01,OP3(c),nuclear`,
+  ];
+
+  it('reports each row in a dry run, creates nothing, and refuses a real import with bad rows', async () => {
+    const csv = Buffer.from(
+      [
+        'code,title,leadAgency,dueOn,areaParagraph,areaWeaponType,supportingAgencies',
+        `${goodRows()[0]},${w.agencies.support}`,
+        `I-03,Unknown lead,KG-NOBODY,2031-01-01,,,`,
+        `I-04,Impossible date,${w.agencies.lead},2015-02-30,,,`,
+        `,No code,${w.agencies.lead},2031-01-01,,,`,
+        `I-01,Repeated code,${w.agencies.lead},2031-01-01,,,`,
+      ].join('\n'),
+    );
+    const dry = await upload(csv, 'measures.csv', true);
+    expect(dry.status).toBe(200);
+    const report = dry.body as Report;
+    expect(report).toMatchObject({ dryRun: true, ok: false, created: 0, errors: 4 });
+    expect(report.rows.map((r) => [r.line, r.outcome])).toEqual([
+      [2, 'create'],
+      [3, 'error'],
+      [4, 'error'],
+      [5, 'error'],
+      [6, 'error'],
+    ]);
+    expect(report.rows[1].errors.join()).toMatch(/unknown agency KG-NOBODY/);
+    expect(report.rows[2].errors.join()).toMatch(/2015-02-30/);
+    expect(report.rows[3].errors.join()).toMatch(/code is empty/);
+    expect(report.rows[4].errors.join()).toMatch(/repeats line 2/);
+    expect(await count()).toBe(0);
+
+    const real = await upload(csv, 'measures.csv', false);
+    expect(real.status).toBe(422);
+    expect(real.body).toMatchObject({ code: 'import_rejected', report: { ok: false, created: 0 } });
+    expect(await count()).toBe(0);
+  });
+
+  it('names a missing column on every row', async () => {
+    const res = await upload(Buffer.from('code,title,dueOn\nI-09,x,2031-01-01\n'), 'm.csv', true);
+    expect(res.status).toBe(200);
+    expect((res.body as Report).rows[0].errors).toContain('missing column leadAgency');
+  });
+
+  it('imports a clean CSV all at once, and a second import creates nothing new', async () => {
+    const csv = Buffer.from(['code;title;leadAgency;dueOn;areaParagraph;areaWeaponType', ...goodRows().map((r) => r.replace(/,/g, ';'))].join('\n'));
+    const dry = await upload(csv, 'measures.csv', true);
+    expect(dry.body).toMatchObject({ ok: true, created: 0, errors: 0 });
+    expect(await count()).toBe(0);
+
+    const real = await upload(csv, 'measures.csv', false);
+    expect(real.status).toBe(200);
+    expect(real.body).toMatchObject({ dryRun: false, ok: true, created: 2, existing: 0, errors: 0 });
+    expect((real.body as Report).rows.every((r) => typeof r.caseId === 'string')).toBe(true);
+    expect(await count()).toBe(2);
+
+    const again = await upload(csv, 'measures.csv', false);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ created: 0, existing: 2, errors: 0 });
+    expect(await count()).toBe(2);
+  });
+
+  it('reads XLSX workbooks (dates as Excel dates)', async () => {
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet('Measures');
+    sheet.addRow(['Code', 'Title', 'Lead agency', 'Due date', 'Kind']);
+    sheet.addRow(['X-01', 'Draft law on identification of goods', w.agencies.lead, new Date(Date.UTC(2031, 5, 30)), 'measure']);
+    sheet.addRow(['X-02', 'Biosecurity act', w.agencies.lead, 'not a date', 'measure']);
+    const file = Buffer.from(await wb.xlsx.writeBuffer());
+    const dry = await upload(file, 'measures.xlsx', true);
+    expect(dry.status).toBe(200);
+    const report = dry.body as Report;
+    expect(report.rows.map((r) => [r.code, r.outcome])).toEqual([
+      ['X-01', 'create'],
+      ['X-02', 'error'],
+    ]);
+  });
+
+  it('refuses unreadable and missing files with 400', async () => {
+    expect((await upload(Buffer.from([0, 1, 2, 3, 0, 0]), 'x.csv', true)).status).toBe(400);
+    expect((await upload(Buffer.from('PK\u0003\u0004garbage'), 'x.xlsx', true)).status).toBe(400);
+    const none = await h.http().post(`/plans/${w.plan}/import`).set(auth(w.tokens.coordinator)).send({});
+    expect(none.status).toBe(400);
+    expect((await h.http().post(`/plans/${w.plan}/import?dryRun=perhaps`).set(auth(w.tokens.coordinator)).attach('file', Buffer.from('a'), 'a.csv')).status).toBe(400);
+  });
+});

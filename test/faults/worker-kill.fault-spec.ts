@@ -1,0 +1,95 @@
+// Drill: the worker SIGKILLed between an accepted approval and its notification (SMTP is away, so the notification
+// is still being retried), then restarted: the approval is applied once, every email goes out once.
+import { Client, Connection } from '@temporalio/client';
+import {
+  createMeasure,
+  eventually,
+  expectMailExactlyOnce,
+  type FaultStack,
+  LEADS,
+  type Seeded,
+  seedDrill,
+  spawnWorkerChild,
+  startFaultStack,
+  type WorkerChild,
+} from './support/fault-stack';
+
+describe('worker killed (SIGKILL)', () => {
+  let stack: FaultStack;
+  let s: Seeded;
+  let connection: Connection;
+  let client: Client;
+  let worker: WorkerChild | undefined;
+
+  async function startWorkerChild(): Promise<WorkerChild> {
+    const w = spawnWorkerChild(stack.env);
+    await eventually(
+      'the worker child to poll its task queue',
+      async () => {
+        const r = await client.workflowService.describeTaskQueue({
+          namespace: stack.config.temporal.namespace,
+          taskQueue: { name: stack.config.temporal.taskQueue },
+          taskQueueType: 1,
+        });
+        return (r.pollers ?? []).length > 0;
+      },
+      180_000,
+      250,
+    );
+    return w;
+  }
+
+  beforeAll(async () => {
+    stack = await startFaultStack({ worker: 'none' });
+    connection = await Connection.connect({ address: stack.config.temporal.address });
+    client = new Client({ connection, namespace: stack.config.temporal.namespace });
+    worker = await startWorkerChild();
+    s = await seedDrill(stack.baseUrl);
+  });
+
+  afterAll(async () => {
+    await worker?.kill('SIGKILL');
+    await connection?.close();
+    await stack?.stop();
+  });
+
+  it('applies the approval once and sends each email once after a kill and a restart', async () => {
+    const id = await createMeasure(s, 'KILL-1', LEADS[0], stack);
+    await expectMailExactlyOnce(stack);
+    const lead = s.focal[LEADS[0]];
+    expect((await lead.send('POST', `/cases/${id}/steps/execute/complete`, { note: 'done' })).status).toBe(200);
+    await expectMailExactlyOnce(stack);
+
+    await stack.sink.goDown();
+    const decision = await lead.send('POST', `/cases/${id}/steps/head_approval/decision`, { decision: 'approve' });
+    expect(decision.status).toBe(200);
+    const wf = `case:${s.plan}:KILL-1`;
+    await eventually('the decision notifications to be waiting for SMTP', async () => {
+      const rows = await stack.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM email_outbox WHERE workflow_id = $1 AND status = 'pending' AND attempts >= 1`,
+        [wf],
+      );
+      return rows[0].n > 0;
+    });
+
+    await worker?.kill('SIGKILL');
+    await stack.sink.comeBack();
+    worker = await startWorkerChild();
+
+    await eventually('every notification to be sent', async () => {
+      const rows = await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM email_outbox WHERE workflow_id = $1 AND status <> 'sent'`, [wf]);
+      return rows[0].n === 0;
+    }, 120_000);
+    await expectMailExactlyOnce(stack);
+
+    const decisions = await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE case_id = $1 AND type = 'decision'`, [id]);
+    expect(decisions[0].n).toBe(1);
+    const steps = await stack.query<{ key: string; status: string }>(`SELECT key, status FROM case_steps WHERE case_id = $1`, [id]);
+    expect(Object.fromEntries(steps.map((x) => [x.key, x.status]))).toEqual(
+      expect.objectContaining({ execute: 'done', head_approval: 'done', coordinator_approval: 'active' }),
+    );
+    // the same decision again is refused (already taken), not applied twice
+    const again = await lead.send('POST', `/cases/${id}/steps/head_approval/decision`, { decision: 'approve' });
+    expect(again.status).toBe(409);
+  });
+});
