@@ -5,12 +5,26 @@ import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', '.data/', '.tools/', '.cache/', 'coverage/', 'apps/dashboard/dist/', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.data/',
+      '.tools/',
+      '.cache/',
+      'coverage/',
+      'apps/dashboard/dist/',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
   {
+    // Nest reads constructor and parameter types from decorator metadata: with these set, consistent-type-imports
+    // leaves decorated files alone instead of turning injected classes and DTOs into type-only imports.
+    languageOptions: { parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
@@ -25,8 +39,23 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process', 'os'], message: 'No Node built-ins in deterministic code.' },
-            { group: ['@nestjs/*', 'typeorm', 'pg', 'nodemailer', '@app/persistence', '@app/mail', '@app/config', '@app/devstack'], message: 'No I/O in deterministic code.' },
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process', 'os'],
+              message: 'No Node built-ins in deterministic code.',
+            },
+            {
+              group: [
+                '@nestjs/*',
+                'typeorm',
+                'pg',
+                'nodemailer',
+                '@app/persistence',
+                '@app/mail',
+                '@app/config',
+                '@app/devstack',
+              ],
+              message: 'No I/O in deterministic code.',
+            },
           ],
         },
       ],
@@ -38,7 +67,15 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@app/activities', '@app/activities/*', '../activities/*'], allowTypeImports: true, message: 'Workflows import activity types only.' }] },
+        {
+          patterns: [
+            {
+              group: ['@app/activities', '@app/activities/*', '../activities/*'],
+              allowTypeImports: true,
+              message: 'Workflows import activity types only.',
+            },
+          ],
+        },
       ],
     },
   },

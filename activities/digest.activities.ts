@@ -1,4 +1,10 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptionsAction,
+  type ScheduleSpec,
+} from '@temporalio/client';
 import { DateTime } from 'luxon';
 import type { DataSource } from 'typeorm';
 import type { DigestItem } from '@app/mail';
@@ -42,10 +48,17 @@ export function createDigestActivities(deps: DigestActivityDeps): DigestActiviti
       const monday = at.startOf('week');
       const sunday = monday.plus({ days: 6 }).toISODate() as string;
       const open = await deps.steps.openStepsOf([agencyCode], at.toJSDate());
-      const item = (s: (typeof open)[number]): DigestItem => ({ caseCode: s.caseCode, caseTitle: s.caseTitle, stepTitle: s.stepTitle, dueOn: s.dueOn });
+      const item = (s: (typeof open)[number]): DigestItem => ({
+        caseCode: s.caseCode,
+        caseTitle: s.caseTitle,
+        stepTitle: s.stepTitle,
+        dueOn: s.dueOn,
+      });
       const overdue = open.filter((s) => s.overdue);
       const awaiting = open.filter((s) => !s.overdue && s.stepKind === 'approval');
-      const dueThisWeek = open.filter((s) => !s.overdue && s.stepKind !== 'approval' && s.dueOn !== null && s.dueOn <= sunday);
+      const dueThisWeek = open.filter(
+        (s) => !s.overdue && s.stepKind !== 'approval' && s.dueOn !== null && s.dueOn <= sunday,
+      );
       return {
         agencyCode,
         agencyName: agency.name,
@@ -61,7 +74,11 @@ export function createDigestActivities(deps: DigestActivityDeps): DigestActiviti
 }
 
 export function createDigestActivitiesFromDataSource(ds: DataSource): DigestActivities {
-  return createDigestActivities({ steps: new StepsRepository(ds), agencies: new AgenciesRepository(ds), states: new StatesRepository(ds) });
+  return createDigestActivities({
+    steps: new StepsRepository(ds),
+    agencies: new AgenciesRepository(ds),
+    states: new StatesRepository(ds),
+  });
 }
 
 export interface DigestScheduleTarget {
@@ -92,7 +109,10 @@ export async function ensureDigestSchedules(
   const updated: string[] = [];
   for (const a of agencies) {
     const scheduleId = digestScheduleId(a.agencyCode);
-    const spec: ScheduleSpec = { calendars: [{ dayOfWeek: 'MONDAY', hour: 9, minute: 0, comment: 'weekly digest' }], timezone: a.timeZone };
+    const spec: ScheduleSpec = {
+      calendars: [{ dayOfWeek: 'MONDAY', hour: 9, minute: 0, comment: 'weekly digest' }],
+      timezone: a.timeZone,
+    };
     const action: ScheduleOptionsAction = {
       type: 'startWorkflow',
       workflowType: 'digestWorkflow',

@@ -36,13 +36,26 @@ export interface NotifyActivityDeps {
 export const SMTP_TEMPORARY_FAILURE = 'SmtpTemporaryFailure';
 
 const KINDS: ReadonlySet<NotificationKind> = new Set([
-  'step_assigned', 'reminder', 'due_today', 'overdue', 'escalation',
-  'decision_requested', 'decision_made', 'returned_for_rework', 'case_closed', 'weekly_digest',
+  'step_assigned',
+  'reminder',
+  'due_today',
+  'overdue',
+  'escalation',
+  'decision_requested',
+  'decision_made',
+  'returned_for_rework',
+  'case_closed',
+  'weekly_digest',
 ]);
 const DECISIONS: LinkChoice[] = ['approve', 'approve_with_comments', 'request_changes', 'reject'];
 /** kinds that ask the recipient to act on the step, and so carry an approve-by-email link */
 const ACTIONABLE: ReadonlySet<NotificationKind> = new Set([
-  'step_assigned', 'reminder', 'due_today', 'overdue', 'decision_requested', 'returned_for_rework',
+  'step_assigned',
+  'reminder',
+  'due_today',
+  'overdue',
+  'decision_requested',
+  'returned_for_rework',
 ]);
 
 /** `${workflowId}:${stepKey|'-'}:${kind}:${occurrence}:${n}`: the occurrence, read from the end (workflow ids hold colons). */
@@ -82,7 +95,9 @@ export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActiv
       agencies: Array.isArray(d.agencies)
         ? (d.agencies as string[])
         : req.kind === 'escalation'
-          ? Array.isArray(d.waitingFor) ? (d.waitingFor as string[]) : req.toAgencies
+          ? Array.isArray(d.waitingFor)
+            ? (d.waitingFor as string[])
+            : req.toAgencies
           : undefined,
       outcome: s(d.outcome) ?? (req.kind === 'case_closed' ? s(d.status) : undefined),
       onBehalfOfName: r.onBehalfOf?.name,
@@ -92,14 +107,21 @@ export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActiv
   }
 
   /** The approve-by-email link a recipient gets, if the notification asks them to act on a step their agency holds. */
-  function linkFor(req: NotificationRequest, ctx: NotificationContext, r: Recipient): OutboxDraft['link'] | undefined {
+  function linkFor(
+    req: NotificationRequest,
+    ctx: NotificationContext,
+    r: Recipient,
+  ): OutboxDraft['link'] | undefined {
     const agency = r.onBehalfOf?.agencyCode ?? r.agencyCode;
-    const forAgency = (r.role === 'focal_point' || r.onBehalfOf !== undefined) && req.toAgencies.includes(agency);
+    const forAgency =
+      (r.role === 'focal_point' || r.onBehalfOf !== undefined) && req.toAgencies.includes(agency);
     // a step that waits on the national coordinator (toCoordinators on an actionable kind)
     const forCoordinator = r.role === 'coordinator' && req.toCoordinators;
     if (!req.stepKey || !ACTIONABLE.has(req.kind) || !(forAgency || forCoordinator)) return undefined;
-    const stepKind = s(req.data?.stepKind) ?? ctx.step?.kind ?? (req.kind === 'decision_requested' ? 'approval' : undefined);
-    const choices: LinkChoice[] | null = stepKind === 'approval' ? DECISIONS : stepKind === 'task' ? ['complete'] : null;
+    const stepKind =
+      s(req.data?.stepKind) ?? ctx.step?.kind ?? (req.kind === 'decision_requested' ? 'approval' : undefined);
+    const choices: LinkChoice[] | null =
+      stepKind === 'approval' ? DECISIONS : stepKind === 'task' ? ['complete'] : null;
     const occurrence = n(req.data?.occurrence) ?? occurrenceFromKey(req.key) ?? ctx.step?.occurrence;
     if (!choices || occurrence === undefined || occurrence === null) return undefined;
     return {
@@ -111,14 +133,21 @@ export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActiv
     };
   }
 
-  async function render(req: NotificationRequest): Promise<{ stateCode: string; drafts: OutboxDraft[] } | null> {
+  async function render(
+    req: NotificationRequest,
+  ): Promise<{ stateCode: string; drafts: OutboxDraft[] } | null> {
     const ctx = await deps.directory.context(req, now());
     const recipients = await deps.directory.recipients(req, ctx);
     if (!recipients.length) return null;
     const drafts = recipients.map((r): OutboxDraft => {
       const link = linkFor(req, ctx, r);
       const f = facts(req, ctx, r);
-      if (link) f.action = { url: `${deps.publicUrl}/email-links/${LINK_TOKEN_PLACEHOLDER}`, choices: link.choices, expiresAt: link.expiresAt.toISOString() };
+      if (link)
+        f.action = {
+          url: `${deps.publicUrl}/email-links/${LINK_TOKEN_PLACEHOLDER}`,
+          choices: link.choices,
+          expiresAt: link.expiresAt.toISOString(),
+        };
       const rendered = renderNotification(f);
       return {
         recipientEmail: r.email,
@@ -135,8 +164,17 @@ export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActiv
 
   return {
     async notify(req: NotificationRequest): Promise<NotifyResult> {
-      if (!req || typeof req.key !== 'string' || !req.key || !KINDS.has(req.kind) || typeof req.workflowId !== 'string') {
-        throw ApplicationFailure.nonRetryable(`malformed notification request ${JSON.stringify(req?.key)}`, 'NapflowInvalidInput');
+      if (
+        !req ||
+        typeof req.key !== 'string' ||
+        !req.key ||
+        !KINDS.has(req.kind) ||
+        typeof req.workflowId !== 'string'
+      ) {
+        throw ApplicationFailure.nonRetryable(
+          `malformed notification request ${JSON.stringify(req?.key)}`,
+          'NapflowInvalidInput',
+        );
       }
       // First attempt renders and stores every copy; later attempts (retries, replays) only send what is unsent.
       let rows = await deps.outbox.rowsFor(req.key);
@@ -145,15 +183,26 @@ export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActiv
         try {
           rendered = await render(req);
         } catch (err) {
-          if (err instanceof UnknownNotificationSubject) throw ApplicationFailure.nonRetryable(err.message, 'NapflowInvalidInput');
+          if (err instanceof UnknownNotificationSubject)
+            throw ApplicationFailure.nonRetryable(err.message, 'NapflowInvalidInput');
           throw err;
         }
         if (!rendered) {
-          deps.log?.warn('notification has no recipients', { key: req.key, kind: req.kind, agencies: req.toAgencies });
+          deps.log?.warn('notification has no recipients', {
+            key: req.key,
+            kind: req.kind,
+            agencies: req.toAgencies,
+          });
           return { key: req.key, status: 'no_recipients', recipients: 0 };
         }
         rows = await deps.outbox.enqueue(
-          { key: req.key, kind: req.kind, workflowId: req.workflowId, stepKey: req.stepKey ?? null, stateCode: rendered.stateCode },
+          {
+            key: req.key,
+            kind: req.kind,
+            workflowId: req.workflowId,
+            stepKey: req.stepKey ?? null,
+            stateCode: rendered.stateCode,
+          },
           rendered.drafts,
         );
       }
@@ -177,7 +226,8 @@ export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActiv
           SMTP_TEMPORARY_FAILURE,
         );
       }
-      const status: NotifyResult['status'] = report.failed > 0 ? 'failed_permanently' : report.sent > 0 ? 'sent' : 'already_sent';
+      const status: NotifyResult['status'] =
+        report.failed > 0 ? 'failed_permanently' : report.sent > 0 ? 'sent' : 'already_sent';
       return { key: req.key, status, recipients: rows.length };
     },
   };

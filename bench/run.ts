@@ -15,13 +15,29 @@ import { seed } from './support/seed';
 import { ROOT, startBenchStack } from './support/stack';
 import { BULK_PLAN } from './scenarios/bulk-start';
 
-const SCENARIOS = ['bulk-start', 'approval', 'dashboard', 'reminder-storm', 'worker-memory', 'long-history'] as const;
+const SCENARIOS = [
+  'bulk-start',
+  'approval',
+  'dashboard',
+  'reminder-storm',
+  'worker-memory',
+  'long-history',
+] as const;
 
-function args(): { size: number; dashCases: number; dashRequests: number; only: Set<string>; inMemoryTemporal: boolean } {
+function args(): {
+  size: number;
+  dashCases: number;
+  dashRequests: number;
+  only: Set<string>;
+  inMemoryTemporal: boolean;
+} {
   const get = (name: string): string | undefined =>
-    process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? (process.argv.includes(`--${name}`) ? 'true' : undefined);
+    process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ??
+    (process.argv.includes(`--${name}`) ? 'true' : undefined);
   const only = new Set((get('only') ?? SCENARIOS.join(',')).split(',').map((s) => s.trim()));
-  for (const s of only) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s}; known: ${SCENARIOS.join(', ')}`);
+  for (const s of only)
+    if (!(SCENARIOS as readonly string[]).includes(s))
+      throw new Error(`unknown scenario ${s}; known: ${SCENARIOS.join(', ')}`);
   return {
     size: Number(get('size') ?? 1000),
     dashCases: Number(get('dash-cases') ?? 100_000),
@@ -44,14 +60,18 @@ async function main(): Promise<void> {
     smtp: 'in-process SMTP sink (smtp-server)',
     startedAt: new Date().toISOString(),
   };
-  log(`machine: ${env.machine.cpus} × ${env.machine.cpuModel}, ${env.machine.memoryMb} MB, Node ${env.node}; scenarios: ${[...a.only].join(', ')}`);
+  log(
+    `machine: ${env.machine.cpus} × ${env.machine.cpuModel}, ${env.machine.memoryMb} MB, Node ${env.node}; scenarios: ${[...a.only].join(', ')}`,
+  );
 
   const needsStack = [...a.only].some((s) => s !== 'long-history');
   if (needsStack) {
     const t0 = Date.now();
     const stack = await startBenchStack({ inMemoryTemporal: a.inMemoryTemporal, log });
     env.temporalPersistence = stack.persistence;
-    log(`stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${stack.persistence}); API ${stack.apiUrl}`);
+    log(
+      `stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${stack.persistence}); API ${stack.apiUrl}`,
+    );
     const record = (r: ScenarioResult) => {
       results.push(r);
       printTable(r);
@@ -69,7 +89,12 @@ async function main(): Promise<void> {
       }
       if (a.only.has('approval')) record(await approvalRoundTrip(stack, seeded, openCases));
       if (a.only.has('dashboard') || a.only.has('reminder-storm')) {
-        const r = await dashboardQueries(stack, seeded, Math.max(a.dashCases, a.size * 2), a.only.has('dashboard') ? a.dashRequests : 0);
+        const r = await dashboardQueries(
+          stack,
+          seeded,
+          Math.max(a.dashCases, a.size * 2),
+          a.only.has('dashboard') ? a.dashRequests : 0,
+        );
         if (a.only.has('dashboard')) record(r);
       }
       if (a.only.has('reminder-storm')) {
@@ -88,8 +113,12 @@ async function main(): Promise<void> {
     log(`wrote ${writeResult(resultsDir, env, r)}`);
   }
 
-  const misses = results.flatMap((r) => r.comparisons.filter((c) => c.pass === false).map((c) => `${r.scenario}: ${c.metric}`));
-  console.log(`\n${results.length} scenario(s) done; ${misses.length ? `targets missed: ${misses.join('; ')}` : 'every target met'}`);
+  const misses = results.flatMap((r) =>
+    r.comparisons.filter((c) => c.pass === false).map((c) => `${r.scenario}: ${c.metric}`),
+  );
+  console.log(
+    `\n${results.length} scenario(s) done; ${misses.length ? `targets missed: ${misses.join('; ')}` : 'every target met'}`,
+  );
 }
 
 main().catch((err: unknown) => {

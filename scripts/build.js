@@ -41,5 +41,7 @@ step('bundling workflows', () => {
 });
 
 if (fs.existsSync(path.join(root, 'apps/dashboard/vite.config.ts'))) {
-  step('building the dashboard (vite)', () => run(bin('vite'), ['build', '--config', 'apps/dashboard/vite.config.ts', '--logLevel', 'warn']));
+  step('building the dashboard (vite)', () =>
+    run(bin('vite'), ['build', '--config', 'apps/dashboard/vite.config.ts', '--logLevel', 'warn']),
+  );
 }

@@ -63,6 +63,7 @@ async function main(): Promise<void> {
       log('loading the demo data (NAPFLOW_DEMO=false skips it) ...');
       const demo = await loadDemoData(api, config, log);
       log(`demo data: ${demo.summary}`);
+      if (demo.demoPassword) log(`demo people sign in with password: ${demo.demoPassword} (shown once)`);
     }
 
     const url = config.http.publicUrl;
@@ -87,6 +88,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : `[napflow] ${err instanceof Error ? err.stack : String(err)}`);
+  console.error(
+    err instanceof ConfigError ? err.message : `[napflow] ${err instanceof Error ? err.stack : String(err)}`,
+  );
   process.exit(1);
 });

@@ -11,7 +11,8 @@ export interface DigestWorkflowInput {
   scheduledFor?: string;
 }
 
-export type DigestWorkflowResult = NotifyResult | { key: string; status: 'nothing_to_report' | 'unknown_agency'; recipients: 0 };
+export type DigestWorkflowResult =
+  NotifyResult | { key: string; status: 'nothing_to_report' | 'unknown_agency'; recipients: 0 };
 
 const { collectAgencyDigest } = proxyActivities<DigestActivities>({
   startToCloseTimeout: '1 minute',
@@ -21,7 +22,12 @@ const { collectAgencyDigest } = proxyActivities<DigestActivities>({
 const { notify } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '2 minutes',
   // SMTP outages are retried here, with backoff, until the day is over (the schedule's run timeout)
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: ['NapflowInvalidInput'] },
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    nonRetryableErrorTypes: ['NapflowInvalidInput'],
+  },
 });
 
 const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);

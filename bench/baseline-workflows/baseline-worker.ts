@@ -10,7 +10,12 @@ export async function runBaselineWorker(address: string, namespace: string): Pro
   const workflowsPath = path.join(__dirname, fileExt() === '.ts' ? 'workflows.ts' : 'workflows.js');
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
   const connection = await NativeConnection.connect({ address });
-  const worker = await Worker.create({ connection, namespace, taskQueue: BASELINE_TASK_QUEUE, workflowBundle: { code } });
+  const worker = await Worker.create({
+    connection,
+    namespace,
+    taskQueue: BASELINE_TASK_QUEUE,
+    workflowBundle: { code },
+  });
   const stop = () => worker.shutdown();
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -1,7 +1,9 @@
 // Baseline workflows with no napflow code: what the benchmarks compare napflow against. Bundled on their own.
 import { condition, defineQuery, defineSignal, defineUpdate, setHandler } from '@temporalio/workflow';
 
-export const approveUpdate = defineUpdate<{ approvals: number }, [{ by: string; decision: string }]>('approve');
+export const approveUpdate = defineUpdate<{ approvals: number }, [{ by: string; decision: string }]>(
+  'approve',
+);
 export const finishSignal = defineSignal('finish');
 export const readyQuery = defineQuery<boolean>('ready');
 

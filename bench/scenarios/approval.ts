@@ -21,12 +21,19 @@ interface LevelFigures {
   errors: number;
 }
 
-export async function approvalRoundTrip(stack: BenchStack, seeded: Seeded, available: number): Promise<ScenarioResult> {
+export async function approvalRoundTrip(
+  stack: BenchStack,
+  seeded: Seeded,
+  available: number,
+): Promise<ScenarioResult> {
   const t0 = Date.now();
   const tag = 'approval';
   const needed = APPROVAL_LEVELS.reduce((a, l) => a + l.cases, 0);
   const scale = Math.min(1, available / needed);
-  const levels = APPROVAL_LEVELS.map((l) => ({ ...l, cases: Math.max(l.concurrency, Math.floor(l.cases * scale)) }));
+  const levels = APPROVAL_LEVELS.map((l) => ({
+    ...l,
+    cases: Math.max(l.concurrency, Math.floor(l.cases * scale)),
+  }));
   const total = levels.reduce((a, l) => a + l.cases, 0);
 
   // Setup (not measured): the lead agency completes its task, so the head-of-agency approval is open.
@@ -37,14 +44,23 @@ export async function approvalRoundTrip(stack: BenchStack, seeded: Seeded, avail
   let done = 0;
   await pooled(rows.length, 10, async (i) => {
     const c = rows[i];
-    await seeded.focal[c.lead_agency].request('POST', `/cases/${c.id}/steps/execute/complete`, { note: 'done' }, [200]);
+    await seeded.focal[c.lead_agency].request(
+      'POST',
+      `/cases/${c.id}/steps/execute/complete`,
+      { note: 'done' },
+      [200],
+    );
     done += 1;
     if (done % 20 === 0) progress(tag, `setup: ${done}/${rows.length} tasks completed`);
   });
 
   const baselineIds = Array.from({ length: total }, () => `minimal-${randomUUID().slice(0, 12)}`);
   await pooled(total, 20, async (i) => {
-    await stack.temporal.workflow.start('minimalUpdateWorkflow', { taskQueue: BASELINE_TASK_QUEUE, workflowId: baselineIds[i], args: [] });
+    await stack.temporal.workflow.start('minimalUpdateWorkflow', {
+      taskQueue: BASELINE_TASK_QUEUE,
+      workflowId: baselineIds[i],
+      args: [],
+    });
   });
 
   const comparisons: Comparison[] = [];
@@ -56,18 +72,42 @@ export async function approvalRoundTrip(stack: BenchStack, seeded: Seeded, avail
     offset += level.cases;
 
     // Baseline first: two updates per workflow (like the two approvals of a case), `concurrency` workflows at a time.
-    const base = await measure(level.cases, level.concurrency, async (i, record) => {
-      const h = stack.temporal.workflow.getHandle(wfs[i]);
-      for (const by of ['lead', 'coordinator']) {
-        await record(() => h.executeUpdate(approveUpdate, { args: [{ by, decision: 'approve' }] }));
-      }
-    }, (n) => progress(tag, `baseline c=${level.concurrency}: ${n} updates`));
+    const base = await measure(
+      level.cases,
+      level.concurrency,
+      async (i, record) => {
+        const h = stack.temporal.workflow.getHandle(wfs[i]);
+        for (const by of ['lead', 'coordinator']) {
+          await record(() => h.executeUpdate(approveUpdate, { args: [{ by, decision: 'approve' }] }));
+        }
+      },
+      (n) => progress(tag, `baseline c=${level.concurrency}: ${n} updates`),
+    );
     // napflow: the head of the lead agency approves, then the national coordinator.
-    const nap = await measure(level.cases, level.concurrency, async (i, record) => {
-      const c = cases[i];
-      await record(() => seeded.focal[c.lead_agency].request('POST', `/cases/${c.id}/steps/head_approval/decision`, { decision: 'approve' }, [200]));
-      await record(() => seeded.coordinator.request('POST', `/cases/${c.id}/steps/coordinator_approval/decision`, { decision: 'approve' }, [200]));
-    }, (n) => progress(tag, `napflow c=${level.concurrency}: ${n} decisions`));
+    const nap = await measure(
+      level.cases,
+      level.concurrency,
+      async (i, record) => {
+        const c = cases[i];
+        await record(() =>
+          seeded.focal[c.lead_agency].request(
+            'POST',
+            `/cases/${c.id}/steps/head_approval/decision`,
+            { decision: 'approve' },
+            [200],
+          ),
+        );
+        await record(() =>
+          seeded.coordinator.request(
+            'POST',
+            `/cases/${c.id}/steps/coordinator_approval/decision`,
+            { decision: 'approve' },
+            [200],
+          ),
+        );
+      },
+      (n) => progress(tag, `napflow c=${level.concurrency}: ${n} decisions`),
+    );
 
     const c = level.concurrency;
     figures[`c${c}`] = { napflow: nap, baseline: base };
@@ -116,7 +156,8 @@ async function measure(
       samples.push(performance.now() - s);
     } catch (err) {
       errors += 1;
-      if (errors <= 3) console.error(`\n  request failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (errors <= 3)
+        console.error(`\n  request failed: ${err instanceof Error ? err.message : String(err)}`);
     }
     if ((samples.length + errors) % 20 === 0) onProgress(samples.length + errors);
   };

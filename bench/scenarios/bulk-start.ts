@@ -14,7 +14,9 @@ const BASELINE_CONCURRENCY = 32;
 
 export function measuresCsv(codes: string[], dueOn: (i: number) => string): string {
   const lines = ['code,title,leadAgency,dueOn'];
-  codes.forEach((code, i) => lines.push(`${code},"Benchmark measure ${i}",${LEAD_AGENCIES[i % LEAD_AGENCIES.length]},${dueOn(i)}`));
+  codes.forEach((code, i) =>
+    lines.push(`${code},"Benchmark measure ${i}",${LEAD_AGENCIES[i % LEAD_AGENCIES.length]},${dueOn(i)}`),
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -28,7 +30,11 @@ export async function bulkStart(stack: BenchStack, seeded: Seeded, n: number): P
   let started = 0;
   const handles: Array<Promise<unknown>> = [];
   await pooled(n, BASELINE_CONCURRENCY, async (i) => {
-    const h = await stack.temporal.workflow.start('noopWorkflow', { taskQueue: BASELINE_TASK_QUEUE, workflowId: `noop-${runId}-${i}`, args: [] });
+    const h = await stack.temporal.workflow.start('noopWorkflow', {
+      taskQueue: BASELINE_TASK_QUEUE,
+      workflowId: `noop-${runId}-${i}`,
+      args: [],
+    });
     handles.push(h.result());
     started += 1;
     if (started % 100 === 0) progress(tag, `baseline: ${started}/${n} started`);
@@ -39,20 +45,36 @@ export async function bulkStart(stack: BenchStack, seeded: Seeded, n: number): P
 
   // napflow: CSV import(s) through the API, then every read-model row written by its workflow.
   const codes = Array.from({ length: n }, (_, i) => `M${String(i).padStart(6, '0')}`);
-  const dueOn = (i: number) => `2031-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+  const dueOn = (i: number) =>
+    `2031-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
   const n0 = Date.now();
   for (let off = 0; off < n; off += ROWS_PER_FILE) {
     const chunk = codes.slice(off, off + ROWS_PER_FILE);
     const form = new FormData();
-    form.append('file', new Blob([measuresCsv(chunk, (i) => dueOn(off + i))], { type: 'text/csv' }), 'measures.csv');
-    const report = await seeded.coordinator.request<{ created: number }>('POST', `/plans/${BULK_PLAN}/import`, form, [200]);
-    progress(tag, `napflow: import of rows ${off + 1}-${off + chunk.length} answered (${report.created} created) at ${Date.now() - n0} ms`);
+    form.append(
+      'file',
+      new Blob([measuresCsv(chunk, (i) => dueOn(off + i))], { type: 'text/csv' }),
+      'measures.csv',
+    );
+    const report = await seeded.coordinator.request<{ created: number }>(
+      'POST',
+      `/plans/${BULK_PLAN}/import`,
+      form,
+      [200],
+    );
+    progress(
+      tag,
+      `napflow: import of rows ${off + 1}-${off + chunk.length} answered (${report.created} created) at ${Date.now() - n0} ms`,
+    );
   }
   const importMs = Date.now() - n0;
   await waitUntil(
     'every imported case to be projected',
     async () => {
-      const { rows } = await stack.pg.query<{ n: number }>(`SELECT count(*)::int AS n FROM cases WHERE plan_code = $1 AND seq >= 0`, [BULK_PLAN]);
+      const { rows } = await stack.pg.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM cases WHERE plan_code = $1 AND seq >= 0`,
+        [BULK_PLAN],
+      );
       progress(tag, `napflow: ${rows[0].n}/${n} read-model rows written (${Date.now() - n0} ms)`);
       return rows[0].n >= n;
     },

@@ -70,7 +70,12 @@ function walk(node: PlanNode, out: string[]): void {
   for (const child of node.Plans ?? []) walk(child, out);
 }
 
-export async function dashboardQueries(stack: BenchStack, seeded: Seeded, n: number, requests: number): Promise<ScenarioResult> {
+export async function dashboardQueries(
+  stack: BenchStack,
+  seeded: Seeded,
+  n: number,
+  requests: number,
+): Promise<ScenarioResult> {
   const t0 = Date.now();
   const tag = 'dashboard';
   progress(tag, `inserting ${n} read-model cases with SQL ...`);
@@ -94,12 +99,17 @@ export async function dashboardQueries(stack: BenchStack, seeded: Seeded, n: num
     const explains: Record<string, string[]> = {};
     for (const st of statements) {
       if (!/\b(cases|case_steps)\b/.test(st.text)) continue;
-      const { rows } = await stack.pg.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (FORMAT JSON) ${st.text}`, st.params);
+      const { rows } = await stack.pg.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
+        `EXPLAIN (FORMAT JSON) ${st.text}`,
+        st.params,
+      );
       const scans: string[] = [];
       walk(rows[0]['QUERY PLAN'][0].Plan, scans);
       explains[st.text.replace(/\s+/g, ' ').slice(0, 90)] = scans;
     }
-    const seqScans = Object.values(explains).flat().filter((s) => /^Seq Scan on (cases|case_steps)/.test(s));
+    const seqScans = Object.values(explains)
+      .flat()
+      .filter((s) => /^Seq Scan on (cases|case_steps)/.test(s));
     if (seqScans.length) notes.push(`${q.name}: sequential scan(s): ${seqScans.join('; ')}`);
 
     for (let i = 0; i < 20; i++) await q.client.request('GET', q.url); // warm-up
@@ -120,7 +130,13 @@ export async function dashboardQueries(stack: BenchStack, seeded: Seeded, n: num
     const b = summarize(bare);
     figures[q.name] = { url: q.url, statements: statements.length, api: a, bare: b, explain: explains };
     comparisons.push(compare(`${q.name} p50`, 'ms', a.p50, b.p50));
-    comparisons.push(compare(`${q.name} p95`, 'ms', a.p95, b.p95, { ratio: 1.5, higherIsBetter: false, absolute: { max: 100 } }));
+    comparisons.push(
+      compare(`${q.name} p95`, 'ms', a.p95, b.p95, {
+        ratio: 1.5,
+        higherIsBetter: false,
+        absolute: { max: 100 },
+      }),
+    );
   }
   endProgress();
   return {

@@ -17,10 +17,21 @@ import { compare, endProgress, progress, type ScenarioResult } from '../support/
 import { ROOT } from '../support/stack';
 
 const MONTHS = 60;
-const coordinator: Actor = { personId: 'bench-coordinator', name: 'Coordinator', agency: 'KG-MOE', role: 'coordinator', channel: 'api' };
+const coordinator: Actor = {
+  personId: 'bench-coordinator',
+  name: 'Coordinator',
+  agency: 'KG-MOE',
+  role: 'coordinator',
+  channel: 'api',
+};
 
 const fakeActivities: CaseActivities = {
-  resolveCalendar: async (input) => ({ ...input, timeZone: 'Asia/Bishkek', nonWorkingDates: [], weekendDays: [6, 7] }),
+  resolveCalendar: async (input) => ({
+    ...input,
+    timeZone: 'Asia/Bishkek',
+    nonWorkingDates: [],
+    weekendDays: [6, 7],
+  }),
   recordTransition: async () => undefined,
   notify: async (r) => ({ key: r.key, status: 'sent', recipients: 1 }),
 };
@@ -33,11 +44,17 @@ interface Chain {
 
 function testServer(): string {
   const p = process.env.TEMPORAL_TEST_SERVER ?? path.join(ROOT, '.tools/python/bin/temporal-test-server');
-  if (!fs.existsSync(p)) throw new Error(`temporal-test-server not found at ${p}: run node scripts/install-tools.js`);
+  if (!fs.existsSync(p))
+    throw new Error(`temporal-test-server not found at ${p}: run node scripts/install-tools.js`);
   return p;
 }
 
-async function simulate(env: TestWorkflowEnvironment, workflowId: string, continueAsNewAfterEvents: number | undefined, tag: string): Promise<Chain> {
+async function simulate(
+  env: TestWorkflowEnvironment,
+  workflowId: string,
+  continueAsNewAfterEvents: number | undefined,
+  tag: string,
+): Promise<Chain> {
   const client = env.client;
   const start = DateTime.fromMillis(await env.currentTimeMs(), { zone: 'Asia/Bishkek' });
   const handle = await client.workflow.start('caseWorkflow', {
@@ -68,7 +85,14 @@ async function simulate(env: TestWorkflowEnvironment, workflowId: string, contin
     await latest.signal(addCommentSignal, { actor: coordinator, text: `Monthly follow-up ${month}` });
     const now = DateTime.fromMillis(await env.currentTimeMs(), { zone: 'Asia/Bishkek' });
     await latest.executeUpdate(extendDueDateUpdate, {
-      args: [{ actor: coordinator, stepKey: 'execute', dueOn: now.plus({ days: 45 }).toISODate() as string, reason: `extension ${month}` }],
+      args: [
+        {
+          actor: coordinator,
+          stepKey: 'execute',
+          dueOn: now.plus({ days: 45 }).toISODate() as string,
+          reason: `extension ${month}`,
+        },
+      ],
     });
     if (month % 6 === 0) progress(tag, `${month}/${MONTHS} simulated months`);
   }
@@ -76,7 +100,9 @@ async function simulate(env: TestWorkflowEnvironment, workflowId: string, contin
   const eventsPerRun: number[] = [];
   let runId: string | undefined = firstRunId;
   while (runId) {
-    const history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> = await client.workflow
+      .getHandle(workflowId, runId)
+      .fetchHistory();
     const events = history.events ?? [];
     eventsPerRun.push(events.length);
     runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
@@ -88,15 +114,25 @@ export async function longHistory(): Promise<ScenarioResult> {
   const t0 = Date.now();
   const tag = 'history';
   const bundlePath = path.join(ROOT, 'dist/workflow-bundle.js');
-  const workflowBundle = path.extname(__filename) === '.js' && fs.existsSync(bundlePath) ? { code: fs.readFileSync(bundlePath, 'utf8') } : await bundleNapflowWorkflows();
+  const workflowBundle =
+    path.extname(__filename) === '.js' && fs.existsSync(bundlePath)
+      ? { code: fs.readFileSync(bundlePath, 'utf8') }
+      : await bundleNapflowWorkflows();
   try {
     Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   } catch {
     // a runtime exists already in this process: keep it
   }
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer() } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: testServer() } },
+  });
   try {
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'bench-history', workflowBundle, activities: fakeActivities });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'bench-history',
+      workflowBundle,
+      activities: fakeActivities,
+    });
     const [suggested, forced] = await worker.runUntil(async () => {
       const a = await simulate(env, 'five-years-default', undefined, `${tag}:default`);
       const b = await simulate(env, 'five-years-can-1000', 1000, `${tag}:can-1000`);
@@ -109,12 +145,28 @@ export async function longHistory(): Promise<ScenarioResult> {
       title: `one case over ${MONTHS / 12} simulated years (monthly comment + due-date extension) in the time-skipping server`,
       parameters: { months: MONTHS },
       comparisons: [
-        compare('max events per run (server suggestion only)', 'events', max(suggested), 10_240, { higherIsBetter: false, absolute: { max: 10_000 } }),
-        compare('max events per run (continue-as-new at 1,000)', 'events', max(forced), 10_240, { higherIsBetter: false, absolute: { max: 10_000 } }),
+        compare('max events per run (server suggestion only)', 'events', max(suggested), 10_240, {
+          higherIsBetter: false,
+          absolute: { max: 10_000 },
+        }),
+        compare('max events per run (continue-as-new at 1,000)', 'events', max(forced), 10_240, {
+          higherIsBetter: false,
+          absolute: { max: 10_000 },
+        }),
       ],
       figures: {
-        serverSuggestion: { runs: suggested.runs, eventsPerRun: suggested.eventsPerRun, comments: suggested.final.comments.length, status: suggested.final.status },
-        continueAsNewAt1000: { runs: forced.runs, eventsPerRun: forced.eventsPerRun, comments: forced.final.comments.length, status: forced.final.status },
+        serverSuggestion: {
+          runs: suggested.runs,
+          eventsPerRun: suggested.eventsPerRun,
+          comments: suggested.final.comments.length,
+          status: suggested.final.status,
+        },
+        continueAsNewAt1000: {
+          runs: forced.runs,
+          eventsPerRun: forced.eventsPerRun,
+          comments: forced.final.comments.length,
+          status: forced.final.status,
+        },
       },
       notes: [
         'The "baseline" column is the server\'s history warning threshold (10,240 events), not a measured workflow.',

@@ -30,7 +30,11 @@ interface Phase {
   attempts: number;
 }
 
-function countByMessageId(sink: SmtpSink, from: number, expected: Set<string>): { unique: number; duplicates: number; missing: number } {
+function countByMessageId(
+  sink: SmtpSink,
+  from: number,
+  expected: Set<string>,
+): { unique: number; duplicates: number; missing: number } {
   const seen = new Map<string, number>();
   for (const m of sink.messages().slice(from)) {
     if (!m.messageId || !expected.has(m.messageId)) continue;
@@ -54,14 +58,31 @@ async function retrying(fn: () => Promise<unknown>, onAttempt: () => void): Prom
   }
 }
 
-export async function reminderStorm(stack: BenchStack, n: number, tempFailRate: number): Promise<ScenarioResult> {
+export async function reminderStorm(
+  stack: BenchStack,
+  n: number,
+  tempFailRate: number,
+): Promise<ScenarioResult> {
   const t0 = Date.now();
   const tag = `storm${tempFailRate ? '-451' : ''}`;
   const sink = stack.dev.smtp.sink;
   if (!sink) throw new Error('the reminder storm needs the in-process SMTP sink (unset SMTP_URL)');
-  const ds = await connectDataSource(stack.dev.databaseUrl, { poolSize: 20, applicationName: "napflow-bench" });
-  const mailer = new SmtpMailer({ url: stack.dev.smtp.url, from: 'napflow <napflow@napflow.example.org>', poolSize: POOL_SIZE });
-  const transport = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: sink.boundPort, maxConnections: POOL_SIZE, maxRequeues: 0 } as SMTPPool.Options);
+  const ds = await connectDataSource(stack.dev.databaseUrl, {
+    poolSize: 20,
+    applicationName: 'napflow-bench',
+  });
+  const mailer = new SmtpMailer({
+    url: stack.dev.smtp.url,
+    from: 'napflow <napflow@napflow.example.org>',
+    poolSize: POOL_SIZE,
+  });
+  const transport = nodemailer.createTransport({
+    pool: true,
+    host: '127.0.0.1',
+    port: sink.boundPort,
+    maxConnections: POOL_SIZE,
+    maxRequeues: 0,
+  } as SMTPPool.Options);
   try {
     const { notify } = createNotifyActivities({
       outbox: new EmailOutboxRepository(ds),
@@ -99,7 +120,12 @@ export async function reminderStorm(stack: BenchStack, n: number, tempFailRate: 
       if (++bSent % 100 === 0) progress(tag, `baseline: ${bSent}/${n} sent`);
     });
     const bMs = Date.now() - b0;
-    const base: Phase = { ms: bMs, rate: round(n / (bMs / 1000)), attempts: bAttempts, ...countByMessageId(sink, bFrom, baseIds) };
+    const base: Phase = {
+      ms: bMs,
+      rate: round(n / (bMs / 1000)),
+      attempts: bAttempts,
+      ...countByMessageId(sink, bFrom, baseIds),
+    };
 
     // napflow: one reminder per open step, all due now.
     const requests: NotificationRequest[] = rows.map((r) => ({
@@ -116,7 +142,10 @@ export async function reminderStorm(stack: BenchStack, n: number, tempFailRate: 
     let nSent = 0;
     const n0 = Date.now();
     await pooled(n, CONCURRENCY, async (i) => {
-      await retrying(() => notify(requests[i]), () => (nAttempts += 1));
+      await retrying(
+        () => notify(requests[i]),
+        () => (nAttempts += 1),
+      );
       if (++nSent % 100 === 0) progress(tag, `napflow: ${nSent}/${n} notifications sent`);
     });
     const nMs = Date.now() - n0;
@@ -126,19 +155,36 @@ export async function reminderStorm(stack: BenchStack, n: number, tempFailRate: 
       [requests.map((r) => r.key)],
     );
     const napIds = new Set(idRows.map((r) => r.message_id));
-    const nap: Phase = { ms: nMs, rate: round(n / (nMs / 1000)), attempts: nAttempts, ...countByMessageId(sink, nFrom, napIds) };
+    const nap: Phase = {
+      ms: nMs,
+      rate: round(n / (nMs / 1000)),
+      attempts: nAttempts,
+      ...countByMessageId(sink, nFrom, napIds),
+    };
     endProgress();
 
     const comparisons: Comparison[] = [
       compare('send rate', 'msg/s', nap.rate, base.rate, { ratio: 0.6, higherIsBetter: true }),
       compare('time to last email', 's', round(nap.ms / 1000), round(base.ms / 1000)),
-      compare('duplicates (by Message-ID)', 'count', nap.duplicates, base.duplicates, { higherIsBetter: false, absolute: { max: 0 } }),
-      compare('missing (by Message-ID)', 'count', nap.missing + (napIds.size - n), base.missing, { higherIsBetter: false, absolute: { max: 0 } }),
+      compare('duplicates (by Message-ID)', 'count', nap.duplicates, base.duplicates, {
+        higherIsBetter: false,
+        absolute: { max: 0 },
+      }),
+      compare('missing (by Message-ID)', 'count', nap.missing + (napIds.size - n), base.missing, {
+        higherIsBetter: false,
+        absolute: { max: 0 },
+      }),
     ];
     return {
       scenario: tempFailRate ? 'reminder-storm-451' : 'reminder-storm',
       title: `${n} reminders due at once${tempFailRate ? `, ${tempFailRate * 100} % of SMTP commands answered 451` : ''}`,
-      parameters: { n, concurrency: CONCURRENCY, smtpPool: POOL_SIZE, tempFailRate, retryBackoffMs: RETRY_MS },
+      parameters: {
+        n,
+        concurrency: CONCURRENCY,
+        smtpPool: POOL_SIZE,
+        tempFailRate,
+        retryBackoffMs: RETRY_MS,
+      },
       comparisons,
       figures: { napflow: nap, baseline: base, outboxRows: napIds.size, sinkStats: { ...sink.stats } },
       notes: [

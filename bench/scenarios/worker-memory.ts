@@ -17,14 +17,22 @@ async function settledRss(read: () => number): Promise<number> {
   return max;
 }
 
-export async function workerMemory(stack: BenchStack, openCases: number, rssAfterStart: number): Promise<ScenarioResult> {
+export async function workerMemory(
+  stack: BenchStack,
+  openCases: number,
+  rssAfterStart: number,
+): Promise<ScenarioResult> {
   const t0 = Date.now();
   const tag = 'memory';
   const idleBaseline = await settledRss(() => stack.baselineWorker.rssMb());
   const run = randomUUID().slice(0, 8);
   const ids = Array.from({ length: openCases }, (_, i) => `waiting-${run}-${i}`);
   await pooled(openCases, 32, async (i) => {
-    await stack.temporal.workflow.start('trivialWaitingWorkflow', { taskQueue: BASELINE_TASK_QUEUE, workflowId: ids[i], args: [] });
+    await stack.temporal.workflow.start('trivialWaitingWorkflow', {
+      taskQueue: BASELINE_TASK_QUEUE,
+      workflowId: ids[i],
+      args: [],
+    });
   });
   // a query is answered only after the workflow's first task ran: every one is loaded in the worker
   let ready = 0;
@@ -40,7 +48,10 @@ export async function workerMemory(stack: BenchStack, openCases: number, rssAfte
     title: `worker RSS with ${openCases} open cases vs ${openCases} trivial waiting workflows`,
     parameters: { openCases },
     comparisons: [
-      compare(`RSS with ${openCases} open`, 'MB', round(napflow), round(baseline), { ratio: 1.5, higherIsBetter: false }),
+      compare(`RSS with ${openCases} open`, 'MB', round(napflow), round(baseline), {
+        ratio: 1.5,
+        higherIsBetter: false,
+      }),
     ],
     figures: { napflowRssRightAfterBulkStart: rssAfterStart, baselineIdleRss: idleBaseline },
     notes: [

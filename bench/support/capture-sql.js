@@ -11,7 +11,8 @@ if (flag) {
     if (fs.existsSync(flag)) {
       const text = typeof config === 'string' ? config : config && config.text;
       const params = Array.isArray(values) ? values : config && config.values;
-      if (typeof text === 'string') fs.appendFileSync(`${flag}.sql`, `${JSON.stringify({ text, params: params ?? [] })}\n`);
+      if (typeof text === 'string')
+        fs.appendFileSync(`${flag}.sql`, `${JSON.stringify({ text, params: params ?? [] })}\n`);
     }
     return original.apply(this, arguments);
   };

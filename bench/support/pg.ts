@@ -1,6 +1,9 @@
 // `pg` ships no type declarations here (no @types/pg): the little of its Pool the benchmarks use, typed.
 export interface PgPool {
-  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: Row[]; rowCount: number | null }>;
+  query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+  ): Promise<{ rows: Row[]; rowCount: number | null }>;
   end(): Promise<void>;
   on(event: 'error', listener: (err: Error) => void): void;
 }

@@ -106,7 +106,8 @@ export function printTable(result: ScenarioResult): void {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
-  if (result.figures) for (const [k, v] of Object.entries(result.figures)) console.log(`  ${k}: ${JSON.stringify(v)}`);
+  if (result.figures)
+    for (const [k, v] of Object.entries(result.figures)) console.log(`  ${k}: ${JSON.stringify(v)}`);
   for (const n of result.notes ?? []) console.log(`  note: ${n}`);
 }
 

@@ -52,7 +52,12 @@ function entry(sourceTs: string): string[] {
   return [path.join(DIST, sourceTs.replace(/\.ts$/, '.js'))];
 }
 
-export function startChild(name: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): ManagedProcess {
+export function startChild(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+): ManagedProcess {
   const out = fs.openSync(logFile, 'a');
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', out, out] });
   fs.closeSync(out);
@@ -83,12 +88,23 @@ export function readRssMb(pid: number): number {
   }
 }
 
-export async function taskQueueHasPoller(client: Client, namespace: string, taskQueue: string): Promise<boolean> {
-  const r = await client.workflowService.describeTaskQueue({ namespace, taskQueue: { name: taskQueue }, taskQueueType: 1 });
+export async function taskQueueHasPoller(
+  client: Client,
+  namespace: string,
+  taskQueue: string,
+): Promise<boolean> {
+  const r = await client.workflowService.describeTaskQueue({
+    namespace,
+    taskQueue: { name: taskQueue },
+    taskQueueType: 1,
+  });
   return (r.pollers ?? []).length > 0;
 }
 
-export async function startBenchStack(opts: { inMemoryTemporal: boolean; log: (s: string) => void }): Promise<BenchStack> {
+export async function startBenchStack(opts: {
+  inMemoryTemporal: boolean;
+  log: (s: string) => void;
+}): Promise<BenchStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'napflow-bench-'));
   fs.chmodSync(dataDir, 0o711);
   const logDir = path.join(dataDir, 'logs');
@@ -128,8 +144,18 @@ export async function startBenchStack(opts: { inMemoryTemporal: boolean; log: (s
   const temporal = new Client({ connection, namespace });
 
   const startWorker = async (): Promise<ManagedProcess> => {
-    const w = startChild('napflow-worker', entry('apps/worker/src/main.ts'), env, path.join(logDir, 'worker.log'));
-    await waitUntil('the napflow worker to poll', () => taskQueueHasPoller(temporal, namespace, taskQueue), 180_000, 250);
+    const w = startChild(
+      'napflow-worker',
+      entry('apps/worker/src/main.ts'),
+      env,
+      path.join(logDir, 'worker.log'),
+    );
+    await waitUntil(
+      'the napflow worker to poll',
+      () => taskQueueHasPoller(temporal, namespace, taskQueue),
+      180_000,
+      250,
+    );
     return w;
   };
   let worker = await startWorker();
@@ -140,7 +166,13 @@ export async function startBenchStack(opts: { inMemoryTemporal: boolean; log: (s
   const api = startChild(
     'napflow-api',
     ['-r', path.join(ROOT, 'bench/support/capture-sql.js'), ...entry('apps/api/src/main.ts')],
-    { ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: apiUrl, NAPFLOW_BENCH_SQL_CAPTURE: sqlCaptureFlag },
+    {
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: apiUrl,
+      NAPFLOW_BENCH_SQL_CAPTURE: sqlCaptureFlag,
+    },
     path.join(logDir, 'api.log'),
   );
   await waitUntil(
@@ -163,7 +195,12 @@ export async function startBenchStack(opts: { inMemoryTemporal: boolean; log: (s
     env,
     path.join(logDir, 'baseline-worker.log'),
   );
-  await waitUntil('the baseline worker to poll', () => taskQueueHasPoller(temporal, namespace, 'bench-baseline'), 180_000, 250);
+  await waitUntil(
+    'the baseline worker to poll',
+    () => taskQueueHasPoller(temporal, namespace, 'bench-baseline'),
+    180_000,
+    250,
+  );
 
   const pg = createPgPool(dev.databaseUrl, 12);
   opts.log(`logs of the child processes in ${logDir}`);
@@ -200,7 +237,9 @@ export async function startBenchStack(opts: { inMemoryTemporal: boolean; log: (s
 async function createAdmin(databaseUrl: string): Promise<void> {
   const ds = await connectDataSource(databaseUrl);
   try {
-    await new AgenciesRepository(ds).insertMissing([{ code: 'NAPFLOW', name: 'napflow operators', stateCode: null, kind: 'international' }]);
+    await new AgenciesRepository(ds).insertMissing([
+      { code: 'NAPFLOW', name: 'napflow operators', stateCode: null, kind: 'international' },
+    ]);
     const people = new PeopleRepository(ds);
     if (!(await people.findByEmail(ADMIN.email))) {
       await people.create({
@@ -234,14 +273,26 @@ export class ApiClient {
     return new ApiClient(baseUrl, ((await r.json()) as { token: string }).token);
   }
 
-  async request<T>(method: string, urlPath: string, body?: unknown, expect: number[] = [200, 201], headers: Record<string, string> = {}): Promise<T> {
+  async request<T>(
+    method: string,
+    urlPath: string,
+    body?: unknown,
+    expect: number[] = [200, 201],
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     const r = await this.raw(method, urlPath, body, headers);
     const text = await r.text();
-    if (!expect.includes(r.status)) throw new Error(`${method} ${urlPath}: ${r.status} ${text.slice(0, 500)}`);
+    if (!expect.includes(r.status))
+      throw new Error(`${method} ${urlPath}: ${r.status} ${text.slice(0, 500)}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  raw(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  raw(
+    method: string,
+    urlPath: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     const isForm = body instanceof FormData;
     return fetch(`${this.baseUrl}${urlPath}`, {
       method,

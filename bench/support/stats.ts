@@ -34,7 +34,11 @@ export function round(n: number, digits = 1): number {
 }
 
 /** Runs `count` tasks with at most `concurrency` in flight; `task(i)` gets the task index. */
-export async function pooled(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+export async function pooled(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(concurrency, count) }, async () => {
     for (;;) {
@@ -47,7 +51,12 @@ export async function pooled(count: number, concurrency: number, task: (i: numbe
 }
 
 /** Resolves when `check()` is true, polling every `everyMs`; throws after `timeoutMs` with `what`. */
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 200): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 200,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;

@@ -23,7 +23,11 @@ describe('API access control', () => {
     w = await buildWorld(h);
     tjAgency = `TJ-${h.tag}-MOE`;
     // the peer-review partner (Tajikistan's coordinator) may read the plan, never act on it
-    const share = await h.http().post(`/plans/${w.plan}/shares`).set(auth(h.tokens.admin)).send({ agencyCode: tjAgency });
+    const share = await h
+      .http()
+      .post(`/plans/${w.plan}/shares`)
+      .set(auth(h.tokens.admin))
+      .send({ agencyCode: tjAgency });
     expect(share.status).toBe(200);
     caseId = await createCase('A-01');
   }, 180_000);
@@ -37,12 +41,21 @@ describe('API access control', () => {
       .http()
       .post(`/plans/${w.plan}/cases`)
       .set(auth(w.tokens.coordinator))
-      .send({ kind: 'measure', code, title: `Measure ${code}`, leadAgency: w.agencies.lead, supportingAgencies: [w.agencies.support], dueOn: '2031-12-31' });
+      .send({
+        kind: 'measure',
+        code,
+        title: `Measure ${code}`,
+        leadAgency: w.agencies.lead,
+        supportingAgencies: [w.agencies.support],
+        dueOn: '2031-12-31',
+      });
     expect(res.status).toBe(201);
     const id = (res.body as { id: string }).id;
     await eventually(async () => {
       const r = await h.http().get(`/cases/${id}`).set(auth(w.tokens.coordinator));
-      return (r.body as CaseView).steps?.some((s) => s.key === 'execute' && s.status === 'active') ? true : undefined;
+      return (r.body as CaseView).steps?.some((s) => s.key === 'execute' && s.status === 'active')
+        ? true
+        : undefined;
     }, `case ${code} to start`);
     return id;
   }
@@ -55,13 +68,48 @@ describe('API access control', () => {
   };
 
   const CASE_ACTIONS: { name: string; path: string; body: object; forbidden: Who[] }[] = [
-    { name: 'complete another agency’s step', path: 'steps/execute/complete', body: { note: 'x' }, forbidden: ['support', 'other', 'observer', 'foreignCoordinator'] },
-    { name: 'decide', path: 'steps/head_approval/decision', body: { decision: 'approve' }, forbidden: ['support', 'other', 'observer', 'foreignCoordinator'] },
-    { name: 'record a milestone', path: 'steps/execute/milestone', body: { on: '2025-01-10' }, forbidden: ['support', 'other', 'observer', 'foreignCoordinator'] },
-    { name: 'move a due date', path: 'steps/execute/due-date', body: { dueOn: '2032-01-31', reason: 'later' }, forbidden: ['lead', 'support', 'other', 'observer', 'foreignCoordinator'] },
-    { name: 'reassign', path: 'steps/execute/reassign', body: {}, forbidden: ['lead', 'support', 'other', 'observer', 'foreignCoordinator'] },
-    { name: 'comment', path: 'comments', body: { text: 'hello' }, forbidden: ['observer', 'foreignCoordinator'] },
-    { name: 'withdraw', path: 'withdraw', body: { reason: 'no longer needed' }, forbidden: ['lead', 'support', 'other', 'observer', 'foreignCoordinator'] },
+    {
+      name: 'complete another agency’s step',
+      path: 'steps/execute/complete',
+      body: { note: 'x' },
+      forbidden: ['support', 'other', 'observer', 'foreignCoordinator'],
+    },
+    {
+      name: 'decide',
+      path: 'steps/head_approval/decision',
+      body: { decision: 'approve' },
+      forbidden: ['support', 'other', 'observer', 'foreignCoordinator'],
+    },
+    {
+      name: 'record a milestone',
+      path: 'steps/execute/milestone',
+      body: { on: '2025-01-10' },
+      forbidden: ['support', 'other', 'observer', 'foreignCoordinator'],
+    },
+    {
+      name: 'move a due date',
+      path: 'steps/execute/due-date',
+      body: { dueOn: '2032-01-31', reason: 'later' },
+      forbidden: ['lead', 'support', 'other', 'observer', 'foreignCoordinator'],
+    },
+    {
+      name: 'reassign',
+      path: 'steps/execute/reassign',
+      body: {},
+      forbidden: ['lead', 'support', 'other', 'observer', 'foreignCoordinator'],
+    },
+    {
+      name: 'comment',
+      path: 'comments',
+      body: { text: 'hello' },
+      forbidden: ['observer', 'foreignCoordinator'],
+    },
+    {
+      name: 'withdraw',
+      path: 'withdraw',
+      body: { reason: 'no longer needed' },
+      forbidden: ['lead', 'support', 'other', 'observer', 'foreignCoordinator'],
+    },
   ];
 
   describe('case actions', () => {
@@ -69,8 +117,14 @@ describe('API access control', () => {
       it(`refuses to ${action.name} with 403 for ${action.forbidden.join(', ')}, state unchanged`, async () => {
         const before = await view(caseId);
         for (const who of action.forbidden) {
-          const body = action.path.endsWith('reassign') ? { agency: w.agencies.other, reason: 'handover' } : action.body;
-          const res = await h.http().post(`/cases/${caseId}/${action.path}`).set(auth(w.tokens[who])).send(body);
+          const body = action.path.endsWith('reassign')
+            ? { agency: w.agencies.other, reason: 'handover' }
+            : action.body;
+          const res = await h
+            .http()
+            .post(`/cases/${caseId}/${action.path}`)
+            .set(auth(w.tokens[who]))
+            .send(body);
           expect({ who, status: res.status }).toEqual({ who, status: 403 });
           expect(res.headers['content-type']).toMatch(/problem\+json/);
         }
@@ -86,7 +140,13 @@ describe('API access control', () => {
           .http()
           .post(`/plans/${w.plan}/cases`)
           .set(auth(w.tokens[who]))
-          .send({ kind: 'measure', code: `X-${who}`, title: 'x', leadAgency: w.agencies.lead, dueOn: '2031-01-01' });
+          .send({
+            kind: 'measure',
+            code: `X-${who}`,
+            title: 'x',
+            leadAgency: w.agencies.lead,
+            dueOn: '2031-01-01',
+          });
         expect({ who, status: res.status }).toEqual({ who, status: 403 });
       }
       const list = await h.http().get(`/cases?plan=${w.plan}&text=X-`).set(auth(h.tokens.admin));
@@ -109,15 +169,26 @@ describe('API access control', () => {
       for (const who of ['coordinator', 'lead', 'observer'] as Who[]) {
         const t = auth(w.tokens[who]);
         const code = `KG-${h.tag}-NEW${who.length}`;
-        expect((await h.http().post('/states').set(t).send({ code: 'ZZ', name: 'x', timeZone: 'UTC' })).status).toBe(403);
-        expect((await h.http().post('/agencies').set(t).send({ code, name: 'x', stateCode: 'KG' })).status).toBe(403);
+        expect(
+          (await h.http().post('/states').set(t).send({ code: 'ZZ', name: 'x', timeZone: 'UTC' })).status,
+        ).toBe(403);
+        expect(
+          (await h.http().post('/agencies').set(t).send({ code, name: 'x', stateCode: 'KG' })).status,
+        ).toBe(403);
         expect(
           (
             await h
               .http()
               .post('/people')
               .set(t)
-              .send({ email: `x-${who}@x.example.org`, name: 'x', agencyCode: w.agencies.lead, role: 'admin', language: 'en', password: 'a-long-test-password' })
+              .send({
+                email: `x-${who}@x.example.org`,
+                name: 'x',
+                agencyCode: w.agencies.lead,
+                role: 'admin',
+                language: 'en',
+                password: 'a-long-test-password',
+              })
           ).status,
         ).toBe(403);
         expect((await h.http().get('/people').set(t)).status).toBe(403);
@@ -131,15 +202,34 @@ describe('API access control', () => {
 
     it('keeps calendars to administrators and the state’s coordinator', async () => {
       for (const who of ['lead', 'observer', 'foreignCoordinator'] as Who[]) {
-        const res = await h.http().post('/admin/calendars/KG/non-working-days').set(auth(w.tokens[who])).send({ date: '2031-03-20', reason: 'x' });
+        const res = await h
+          .http()
+          .post('/admin/calendars/KG/non-working-days')
+          .set(auth(w.tokens[who]))
+          .send({ date: '2031-03-20', reason: 'x' });
         expect({ who, status: res.status }).toEqual({ who, status: 403 });
       }
       const cal = await h.http().get('/admin/calendars/KG?year=2031').set(auth(w.tokens.lead));
-      expect((cal.body as { nonWorkingDays: { date: string }[] }).nonWorkingDays.map((d) => d.date)).not.toContain('2031-03-20');
-      const ok = await h.http().post('/admin/calendars/KG/non-working-days').set(auth(w.tokens.coordinator)).send({ date: '2031-03-20', reason: 'Extra day off' });
+      expect(
+        (cal.body as { nonWorkingDays: { date: string }[] }).nonWorkingDays.map((d) => d.date),
+      ).not.toContain('2031-03-20');
+      const ok = await h
+        .http()
+        .post('/admin/calendars/KG/non-working-days')
+        .set(auth(w.tokens.coordinator))
+        .send({ date: '2031-03-20', reason: 'Extra day off' });
       expect(ok.status).toBe(200);
-      expect((ok.body as { nonWorkingDays: { date: string }[] }).nonWorkingDays.map((d) => d.date)).toContain('2031-03-20');
-      expect((await h.http().delete('/admin/calendars/KG/non-working-days/2031-03-20').set(auth(w.tokens.coordinator))).status).toBe(204);
+      expect((ok.body as { nonWorkingDays: { date: string }[] }).nonWorkingDays.map((d) => d.date)).toContain(
+        '2031-03-20',
+      );
+      expect(
+        (
+          await h
+            .http()
+            .delete('/admin/calendars/KG/non-working-days/2031-03-20')
+            .set(auth(w.tokens.coordinator))
+        ).status,
+      ).toBe(204);
     });
 
     it('refuses imports to focal points and observers', async () => {
@@ -163,11 +253,13 @@ describe('API access control', () => {
         .set(auth(w.tokens.coordinator))
         .send({ code: hidden, title: 'not shared', stateCode: 'KG', adoptedOn: '2020-01-01' });
       expect(created.status).toBe(201);
-      const c = await h
-        .http()
-        .post(`/plans/${hidden}/cases`)
-        .set(auth(w.tokens.coordinator))
-        .send({ kind: 'measure', code: 'H-1', title: 'hidden', leadAgency: w.agencies.lead, dueOn: '2031-01-01' });
+      const c = await h.http().post(`/plans/${hidden}/cases`).set(auth(w.tokens.coordinator)).send({
+        kind: 'measure',
+        code: 'H-1',
+        title: 'hidden',
+        leadAgency: w.agencies.lead,
+        dueOn: '2031-01-01',
+      });
       expect(c.status).toBe(201);
       const id = (c.body as { id: string }).id;
       for (const who of ['observer', 'foreignCoordinator'] as Who[]) {
@@ -198,26 +290,53 @@ describe('API access control', () => {
     it('lets the coordinator move a due date, reassign, comment and withdraw; each returns the new state', async () => {
       const id = await createCase('A-02');
       const coord = auth(w.tokens.coordinator);
-      const moved = await h.http().post(`/cases/${id}/steps/execute/due-date`).set(coord).send({ dueOn: '2032-01-30', reason: 'The Government session moved' });
+      const moved = await h
+        .http()
+        .post(`/cases/${id}/steps/execute/due-date`)
+        .set(coord)
+        .send({ dueOn: '2032-01-30', reason: 'The Government session moved' });
       expect(moved.status).toBe(200);
       expect((moved.body as CaseView).steps.find((s) => s.key === 'execute')?.dueOn).toBe('2032-01-30');
-      const reassigned = await h.http().post(`/cases/${id}/steps/execute/reassign`).set(coord).send({ agency: w.agencies.other, reason: 'handover' });
+      const reassigned = await h
+        .http()
+        .post(`/cases/${id}/steps/execute/reassign`)
+        .set(coord)
+        .send({ agency: w.agencies.other, reason: 'handover' });
       expect(reassigned.status).toBe(200);
-      expect((reassigned.body as CaseView).steps.find((s) => s.key === 'execute')?.assignees).toEqual([w.agencies.other]);
+      expect((reassigned.body as CaseView).steps.find((s) => s.key === 'execute')?.assignees).toEqual([
+        w.agencies.other,
+      ]);
       // the former assignee can no longer complete; the new one can see it in the inbox
-      expect((await h.http().post(`/cases/${id}/steps/execute/complete`).set(auth(w.tokens.lead)).send({})).status).toBe(403);
-      const commented = await h.http().post(`/cases/${id}/comments`).set(auth(w.tokens.support)).send({ text: 'We can help' });
+      expect(
+        (await h.http().post(`/cases/${id}/steps/execute/complete`).set(auth(w.tokens.lead)).send({})).status,
+      ).toBe(403);
+      const commented = await h
+        .http()
+        .post(`/cases/${id}/comments`)
+        .set(auth(w.tokens.support))
+        .send({ text: 'We can help' });
       expect(commented.status).toBe(200);
       expect((commented.body as CaseView).comments).toHaveLength(1);
-      const withdrawn = await h.http().post(`/cases/${id}/withdraw`).set(coord).send({ reason: 'superseded' });
+      const withdrawn = await h
+        .http()
+        .post(`/cases/${id}/withdraw`)
+        .set(coord)
+        .send({ reason: 'superseded' });
       expect(withdrawn.status).toBe(200);
       expect((withdrawn.body as CaseView).status).toBe('withdrawn');
       // a closed case takes no more actions
-      expect((await h.http().post(`/cases/${id}/steps/execute/complete`).set(auth(w.tokens.other)).send({})).status).toBe(409);
+      expect(
+        (await h.http().post(`/cases/${id}/steps/execute/complete`).set(auth(w.tokens.other)).send({}))
+          .status,
+      ).toBe(409);
     });
 
     it('answers 422 with the workflow’s reason for a valid request the process refuses', async () => {
-      const res = await h.http().post(`/cases/${caseId}/steps/head_approval/complete`).set(auth(w.tokens.coordinator)).send({});
+      const res = await h
+        .http()
+        .post(`/cases/${caseId}/steps/head_approval/complete`)
+        .set(auth(w.tokens.coordinator))
+        .send({});
       expect(res.status).toBe(422);
       expect(res.body).toMatchObject({ code: 'process_refused', reason: 'invalid' });
     });
@@ -232,13 +351,32 @@ describe('API access control', () => {
         .set(auth(h.tokens.admin))
         .send({ deputyId: w.people.other.id, from: today, until: '2099-12-31' });
       expect(set.status).toBe(200);
-      const res = await h.http().post(`/cases/${id}/steps/execute/complete`).set(auth(w.tokens.other)).send({ note: 'as deputy' });
+      const res = await h
+        .http()
+        .post(`/cases/${id}/steps/execute/complete`)
+        .set(auth(w.tokens.other))
+        .send({ note: 'as deputy' });
       expect(res.status).toBe(200);
-      const action = (res.body as { steps: { key: string; actions: { action: string; by: string; agency: string; onBehalfOf?: string }[] }[] }).steps
+      const action = (
+        res.body as {
+          steps: {
+            key: string;
+            actions: { action: string; by: string; agency: string; onBehalfOf?: string }[];
+          }[];
+        }
+      ).steps
         .find((s) => s.key === 'execute')
         ?.actions.find((a) => a.action === 'complete');
-      expect(action).toMatchObject({ by: w.people.other.id, agency: w.agencies.lead, onBehalfOf: w.people.lead.id });
-      await h.http().put(`/people/${w.people.lead.id}/deputy`).set(auth(h.tokens.admin)).send({ deputyId: w.people.other.id, from: '2000-01-01', until: '2000-01-02' });
+      expect(action).toMatchObject({
+        by: w.people.other.id,
+        agency: w.agencies.lead,
+        onBehalfOf: w.people.lead.id,
+      });
+      await h
+        .http()
+        .put(`/people/${w.people.lead.id}/deputy`)
+        .set(auth(h.tokens.admin))
+        .send({ deputyId: w.people.other.id, from: '2000-01-01', until: '2000-01-02' });
     });
   });
 });

@@ -1,6 +1,8 @@
 // The first case end to end through HTTP: a plan and a measure, its workflow started once, the lead agency
 // completes, approvals close it; the live state and the read model follow.
 import { DataSource } from 'typeorm';
+import { EmailOutboxRepository } from '@app/mail';
+import { CasesRepository } from '@app/persistence';
 import { auth, buildWorld, eventually, type Harness, startHarness, type World } from './api-harness';
 
 interface CaseView {
@@ -8,9 +10,13 @@ interface CaseView {
   workflowId: string;
   status: string;
   source: string;
-  steps: { key: string; status: string; assignees: string[]; actions: { action: string; agency: string | null; by: string; channel: string }[] }[];
+  steps: {
+    key: string;
+    status: string;
+    assignees: string[];
+    actions: { action: string; agency: string | null; by: string; channel: string }[];
+  }[];
 }
-
 
 jest.setTimeout(120_000);
 describe('API first case', () => {
@@ -24,7 +30,7 @@ describe('API first case', () => {
 
   afterAll(async () => {
     await h?.close();
-  }, 200_000);
+  }, 60_000);
 
   const measure = (code: string) => ({
     kind: 'measure',
@@ -39,7 +45,11 @@ describe('API first case', () => {
     const coord = auth(w.tokens.coordinator);
     const created = await h.http().post(`/plans/${w.plan}/cases`).set(coord).send(measure('M-01'));
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.any(String), workflowId: `case:${w.plan}:M-01`, status: 'active' });
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      workflowId: `case:${w.plan}:M-01`,
+      status: 'active',
+    });
     const { id, workflowId } = created.body as { id: string; workflowId: string };
 
     // the same plan and code again: 409 naming the existing case, no second workflow
@@ -50,27 +60,43 @@ describe('API first case', () => {
     const live = await eventually(async () => {
       const r = await h.http().get(`/cases/${id}`).set(coord);
       const v = r.body as CaseView;
-      return r.status === 200 && v.steps.some((s) => s.key === 'execute' && s.status === 'active') ? v : undefined;
+      return r.status === 200 && v.steps.some((s) => s.key === 'execute' && s.status === 'active')
+        ? v
+        : undefined;
     }, 'the execute step to be active');
     expect(live.source).toBe('workflow');
     expect(live.id).toBe(id);
     expect(live.steps.find((s) => s.key === 'execute')?.assignees).toEqual([w.agencies.lead]);
 
     const lead = auth(w.tokens.lead);
-    const done = await h.http().post(`/cases/${id}/steps/execute/complete`).set(lead).send({ note: 'Adopted on 2 April 2014' });
+    const done = await h
+      .http()
+      .post(`/cases/${id}/steps/execute/complete`)
+      .set(lead)
+      .send({ note: 'Adopted on 2 April 2014' });
     expect(done.status).toBe(200);
     const afterDone = done.body as CaseView;
     expect(afterDone.steps.find((s) => s.key === 'execute')?.status).toBe('done');
-    const completeAction = afterDone.steps.find((s) => s.key === 'execute')?.actions.find((a) => a.action === 'complete');
+    const completeAction = afterDone.steps
+      .find((s) => s.key === 'execute')
+      ?.actions.find((a) => a.action === 'complete');
     expect(completeAction).toMatchObject({ agency: w.agencies.lead, by: w.people.lead.id, channel: 'api' });
 
     // completing again: the step is no longer open
     const twice = await h.http().post(`/cases/${id}/steps/execute/complete`).set(lead).send({});
     expect(twice.status).toBe(409);
 
-    const head = await h.http().post(`/cases/${id}/steps/head_approval/decision`).set(lead).send({ decision: 'approve' });
+    const head = await h
+      .http()
+      .post(`/cases/${id}/steps/head_approval/decision`)
+      .set(lead)
+      .send({ decision: 'approve' });
     expect(head.status).toBe(200);
-    const final = await h.http().post(`/cases/${id}/steps/coordinator_approval/decision`).set(coord).send({ decision: 'approve', comment: 'Well done' });
+    const final = await h
+      .http()
+      .post(`/cases/${id}/steps/coordinator_approval/decision`)
+      .set(coord)
+      .send({ decision: 'approve', comment: 'Well done' });
     expect(final.status).toBe(200);
     expect((final.body as CaseView).status).toBe('completed');
 
@@ -80,12 +106,16 @@ describe('API first case', () => {
       const items = (r.body as { items: { id: string }[] }).items;
       return items.some((c) => c.id === id) ? true : undefined;
     }, 'the read model to show the case completed');
-    const rows = await h.app.get(DataSource).query<{ status: string; seq: string }[]>(`SELECT status, seq FROM cases WHERE id = $1`, [id]);
+    const rows = await h.app
+      .get(DataSource)
+      .query<{ status: string; seq: string }[]>(`SELECT status, seq FROM cases WHERE id = $1`, [id]);
     expect(rows[0].status).toBe('completed');
     const history = await h.http().get(`/cases/${id}/history`).set(coord);
     expect(history.status).toBe(200);
     const types = (history.body as { type: string }[]).map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['case_started', 'step_completed', 'decision', 'case_closed']));
+    expect(types).toEqual(
+      expect.arrayContaining(['case_started', 'step_completed', 'decision', 'case_closed']),
+    );
 
     const plan = await h.http().get(`/plans/${w.plan}`).set(coord);
     expect(plan.status).toBe(200);
@@ -99,7 +129,11 @@ describe('API first case', () => {
         .http()
         .post(`/plans/${w.plan}/cases`)
         .set(coord)
-        .send({ ...measure(code), dueOn: code === 'F-03' ? '2031-06-30' : '2030-06-30', area: code === 'F-02' ? { paragraph: 'OP2', weaponType: 'chemical' } : undefined });
+        .send({
+          ...measure(code),
+          dueOn: code === 'F-03' ? '2031-06-30' : '2030-06-30',
+          area: code === 'F-02' ? { paragraph: 'OP2', weaponType: 'chemical' } : undefined,
+        });
       expect(r.status).toBe(201);
     }
     const q = async (query: string) => {
@@ -111,7 +145,10 @@ describe('API first case', () => {
     expect((await q('area=chemical')).items.map((c) => c.code)).toEqual(['F-02']);
     expect((await q('area=OP2')).items.map((c) => c.code)).toEqual(['F-02']);
     expect((await q('dueAfter=2031-01-01')).items.map((c) => c.code)).toEqual(['F-03']);
-    expect((await q('dueBefore=2030-12-31&status=active&text=F-')).items.map((c) => c.code).sort()).toEqual(['F-01', 'F-02']);
+    expect((await q('dueBefore=2030-12-31&status=active&text=F-')).items.map((c) => c.code).sort()).toEqual([
+      'F-01',
+      'F-02',
+    ]);
     expect((await q(`agency=${w.agencies.lead}&kind=measure&state=KG&overdue=false&text=F-`)).total).toBe(3);
     const page2 = await q('text=F-&pageSize=2&page=2');
     expect(page2).toMatchObject({ total: 3, page: 2, pageSize: 2 });
@@ -124,7 +161,247 @@ describe('API first case', () => {
       return items.filter((i) => i.caseCode.startsWith('F-')).length === 3 ? items : undefined;
     }, 'the inbox to list the three execute steps');
     expect(inbox.every((i) => i.stepKey === 'execute' || !i.caseCode.startsWith('F-'))).toBe(true);
+    // the dashboard's session cookie acts with channel "dashboard"
+    const session = await h
+      .http()
+      .post('/auth/login')
+      .send({ email: w.people.support.email, password: 'a-long-test-password' });
+    const cookie = ([] as string[]).concat(session.headers['set-cookie'] ?? [])[0].split(';')[0];
+    const anyCase = (await q('text=F-01')).items[0] as unknown as { id: string };
+    const commented = await h
+      .http()
+      .post(`/cases/${anyCase.id}/comments`)
+      .set('Cookie', cookie)
+      .send({ text: 'From the dashboard' });
+    expect(commented.status).toBe(200);
+    expect((commented.body as { comments: { channel: string; by: string }[] }).comments[0]).toMatchObject({
+      channel: 'dashboard',
+      by: w.people.support.id,
+    });
     const otherInbox = await h.http().get('/inbox').set(auth(w.tokens.other));
     expect((otherInbox.body as { items: unknown[] }).items).toHaveLength(0);
+  });
+
+  it('sorts the list by a whitelisted column (nulls last, ties by id) and refuses other sorts', async () => {
+    const coord = auth(w.tokens.coordinator);
+    const ids: Record<string, string> = {};
+    for (const [code, title, dueOn] of [
+      ['S-01', 'Charlie', '2033-03-01'],
+      ['S-02', 'Alpha', '2033-02-01'],
+      ['S-03', 'Bravo', '2033-02-01'],
+    ]) {
+      const r = await h
+        .http()
+        .post(`/plans/${w.plan}/cases`)
+        .set(coord)
+        .send({ ...measure(code), title, dueOn });
+      expect(r.status).toBe(201);
+      ids[code] = (r.body as { id: string }).id;
+    }
+    // a case without a due date (only the read model can hold one: the API requires dueOn)
+    const undated = await h.app.get(CasesRepository).reserve({
+      planCode: w.plan,
+      stateCode: 'KG',
+      kind: 'measure',
+      code: 'S-04',
+      workflowId: `case:${w.plan}:S-04`,
+      title: 'Delta',
+      leadAgency: w.agencies.lead,
+      dueOn: null,
+      timeZone: 'Asia/Bishkek',
+    });
+    ids['S-04'] = undated.case.id;
+    const codes = async (sort?: string, extra = '') => {
+      const r = await h
+        .http()
+        .get(`/cases?plan=${w.plan}&text=S-0${sort ? `&sort=${encodeURIComponent(sort)}` : ''}${extra}`)
+        .set(coord);
+      expect(r.status).toBe(200);
+      return (r.body as { items: { code: string }[] }).items.map((c) => c.code);
+    };
+    // S-02 and S-03 share a due date: the id decides, the same way every time
+    const tie = ['S-02', 'S-03'].sort((a, b) => (ids[a] < ids[b] ? -1 : 1));
+    expect(await codes()).toEqual([...tie, 'S-01', 'S-04']);
+    expect(await codes('dueOn')).toEqual([...tie, 'S-01', 'S-04']);
+    expect(await codes('-dueOn')).toEqual(['S-01', ...tie, 'S-04']);
+    expect(await codes('title')).toEqual(['S-02', 'S-03', 'S-01', 'S-04']);
+    expect(await codes('-title')).toEqual(['S-04', 'S-01', 'S-03', 'S-02']);
+    expect(await codes('-code')).toEqual(['S-04', 'S-03', 'S-02', 'S-01']);
+    expect(await codes('title', '&pageSize=2&page=2')).toEqual(['S-01', 'S-04']);
+    for (const sort of ['leadAgency', '-status', 'progress', '-updatedAt']) {
+      expect((await codes(sort)).sort()).toEqual(['S-01', 'S-02', 'S-03', 'S-04']);
+    }
+
+    for (const bad of ['due', 'dueOn;DROP TABLE cases', '--dueOn', 'c.title']) {
+      const r = await h
+        .http()
+        .get(`/cases?plan=${w.plan}&sort=${encodeURIComponent(bad)}`)
+        .set(coord);
+      expect(r.status).toBe(400);
+      const errors = (r.body as { errors?: { field: string; message: string }[] }).errors ?? [];
+      expect(errors.map((e) => e.field)).toEqual(['sort']);
+      expect(errors[0].message).toContain('dueOn');
+    }
+  });
+
+  it('lists the emails of a case to whoever may read it, with status and the refusal of failed ones', async () => {
+    const coord = auth(w.tokens.coordinator);
+    const created = await h.http().post(`/plans/${w.plan}/cases`).set(coord).send(measure('E-01'));
+    expect(created.status).toBe(201);
+    const { id, workflowId } = created.body as { id: string; workflowId: string };
+    interface Email {
+      id: string;
+      kind: string;
+      stepKey: string | null;
+      recipient: string;
+      language: string;
+      subject: string;
+      status: string;
+      messageId: string;
+      createdAt: string;
+      sentAt: string | null;
+      error?: string;
+    }
+    // the lead agency's focal point is told the execute step is theirs
+    const emails = await eventually(async () => {
+      const r = await h.http().get(`/cases/${id}/emails`).set(coord);
+      const list = r.body as Email[];
+      return r.status === 200 && list.some((e) => e.recipient === w.people.lead.email && e.status === 'sent')
+        ? list
+        : undefined;
+    }, 'the step_assigned email to the lead agency to be sent');
+    const toLead = emails.find((e) => e.recipient === w.people.lead.email && e.status === 'sent') as Email;
+    expect(toLead).toMatchObject({ kind: 'step_assigned', stepKey: 'execute', language: 'en' });
+    expect(toLead.messageId).toMatch(/^<.+@.+>$/);
+    expect(Date.parse(toLead.sentAt ?? '')).not.toBeNaN();
+    expect(toLead).not.toHaveProperty('error');
+
+    // an email the SMTP server refused for good shows as failed, with the refusal
+    const outbox = new EmailOutboxRepository(h.app.get(DataSource));
+    const [row] = await outbox.enqueue(
+      {
+        key: `test:${workflowId}:refused`,
+        kind: 'reminder',
+        workflowId,
+        stepKey: 'execute',
+        stateCode: 'KG',
+      },
+      [
+        {
+          recipientEmail: `gone-${h.tag.toLowerCase()}@kg.napflow.example.org`,
+          personId: null,
+          onBehalfOf: null,
+          language: 'ru',
+          subject: 'Напоминание',
+          html: '<p>Напоминание</p>',
+          text: 'Напоминание',
+          messageId: `<refused-${h.tag.toLowerCase()}@napflow.test>`,
+        },
+      ],
+    );
+    const claim = await outbox.claim(row.id);
+    if (claim.outcome !== 'claimed') throw new Error(`claim: ${claim.outcome}`);
+    await outbox.markFailed(row.id, claim.claimId, '550 5.1.1 recipient refused');
+    const after = (await h.http().get(`/cases/${id}/emails`).set(coord)).body as Email[];
+    expect(after.find((e) => e.id === row.id)).toMatchObject({
+      kind: 'reminder',
+      status: 'failed',
+      language: 'ru',
+      sentAt: null,
+      error: '550 5.1.1 recipient refused',
+    });
+
+    // the same access as the case: its state's focal points and the plan's observer read, another state does not
+    for (const who of ['other', 'observer'] as const) {
+      expect((await h.http().get(`/cases/${id}/emails`).set(auth(w.tokens[who]))).status).toBe(200);
+    }
+    expect((await h.http().get(`/cases/${id}/emails`).set(auth(w.tokens.foreignCoordinator))).status).toBe(
+      404,
+    );
+    expect((await h.http().get(`/cases/not-a-uuid/emails`).set(coord)).status).toBe(404);
+    expect((await h.http().get(`/cases/${id}/emails`)).status).toBe(401);
+  });
+
+  it('breaks a plan down by health, lead agency and 1540 area, counted in SQL', async () => {
+    const coord = auth(w.tokens.coordinator);
+    const plan = `KG-BRK-${h.tag}`;
+    const made = await h
+      .http()
+      .post('/plans')
+      .set(coord)
+      .send({ code: plan, title: 'Breakdowns', stateCode: 'KG', adoptedOn: '2013-03-22' });
+    expect(made.status).toBe(201);
+    const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    const start = async (code: string, leadAgency: string, dueOn: string, area?: object) => {
+      const r = await h
+        .http()
+        .post(`/plans/${plan}/cases`)
+        .set(coord)
+        .send({ kind: 'measure', code, title: `Case ${code}`, leadAgency, dueOn, area });
+      expect(r.status).toBe(201);
+      const id = (r.body as { id: string }).id;
+      await eventually(async () => {
+        const v = (await h.http().get(`/cases/${id}`).set(coord)).body as CaseView;
+        return v.steps?.some((st) => st.key === 'execute' && st.status === 'active') ? true : undefined;
+      }, `${code} to start`);
+      return id;
+    };
+    const act = async (id: string, path: string, token: string, body: object) => {
+      const r = await h.http().post(`/cases/${id}/${path}`).set(auth(token)).send(body);
+      expect(r.status).toBe(200);
+      return r.body as CaseView;
+    };
+    const { lead, support, other } = w.agencies;
+    const done = await start('B-DONE', lead, '2035-03-01', { paragraph: 'OP3(d)', weaponType: 'all' });
+    await act(done, 'steps/execute/complete', w.tokens.lead, {});
+    await act(done, 'steps/head_approval/decision', w.tokens.lead, { decision: 'approve' });
+    await act(done, 'steps/coordinator_approval/decision', w.tokens.coordinator, { decision: 'approve' });
+    const rejected = await start('B-REJ', lead, '2035-03-01', { paragraph: 'OP2', weaponType: 'chemical' });
+    await act(rejected, 'steps/execute/complete', w.tokens.lead, {});
+    await act(rejected, 'steps/head_approval/decision', w.tokens.lead, { decision: 'approve' });
+    const closed = await act(rejected, 'steps/coordinator_approval/decision', w.tokens.coordinator, {
+      decision: 'reject',
+      comment: 'Out of scope',
+    });
+    expect(closed.status).toBe('rejected');
+    await start('B-LATE', support, '2020-03-02');
+    await start('B-SOON', support, inDays(6));
+    await start('B-FAR', support, '2035-06-01');
+    const withdrawn = await start('B-WD', other, '2035-06-01');
+    await act(withdrawn, 'withdraw', w.tokens.coordinator, { reason: 'Merged into B-FAR' });
+
+    interface Counts {
+      done: number;
+      onTrack: number;
+      dueSoon: number;
+      overdue: number;
+      blocked: number;
+      total: number;
+    }
+    const zero = { done: 0, onTrack: 0, dueSoon: 0, overdue: 0, blocked: 0 };
+    const progress = await eventually(async () => {
+      const r = await h.http().get(`/plans/${plan}`).set(coord);
+      const p = (r.body as { progress: { byHealth: Counts; withdrawn: number } }).progress;
+      return p.byHealth.done === 1 && p.byHealth.blocked === 1 && p.withdrawn === 1 ? p : undefined;
+    }, 'the read model to count the closed cases');
+    const p = progress as unknown as {
+      byHealth: Counts;
+      byAgency: (Counts & { agency: string })[];
+      byArea: (Counts & { paragraph: string | null; weaponType: string | null })[];
+      holdingUp: { agency: string; steps: number }[];
+    };
+    expect(p.byHealth).toEqual({ done: 1, onTrack: 1, dueSoon: 1, overdue: 1, blocked: 1, total: 5 });
+    expect(p.byAgency).toEqual([
+      { agency: support, ...zero, onTrack: 1, dueSoon: 1, overdue: 1, total: 3 },
+      { agency: lead, ...zero, done: 1, blocked: 1, total: 2 },
+    ]);
+    expect(p.byArea).toEqual([
+      { paragraph: null, weaponType: null, ...zero, onTrack: 1, dueSoon: 1, overdue: 1, total: 3 },
+      { paragraph: 'OP2', weaponType: 'chemical', ...zero, blocked: 1, total: 1 },
+      { paragraph: 'OP3(D)', weaponType: 'all', ...zero, done: 1, total: 1 }, // paragraphs are stored upper-cased
+    ]);
+    expect(p.holdingUp).toEqual([{ agency: support, steps: 1 }]);
+    // an observer of another plan does not see this one at all
+    expect((await h.http().get(`/plans/${plan}`).set(auth(w.tokens.observer))).status).toBe(404);
   });
 });

@@ -1,7 +1,7 @@
 // Garbage in, 4xx out: every malformed request is answered with problem details naming what is wrong, never a 500,
 // and nothing is written.
+import { DataSource } from 'typeorm';
 import { auth, buildWorld, type Harness, startHarness, type World } from './api-harness';
-
 
 jest.setTimeout(120_000);
 describe('API errors', () => {
@@ -17,7 +17,10 @@ describe('API errors', () => {
     await h?.close();
   }, 60_000);
 
-  const problem = (res: { status: number; headers: Record<string, string>; body: unknown }, status: number) => {
+  const problem = (
+    res: { status: number; headers: Record<string, string>; body: unknown },
+    status: number,
+  ) => {
     expect(res.status).toBe(status);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     const body = res.body as { type: string; title: string; status: number; detail: string; code: string };
@@ -32,15 +35,26 @@ describe('API errors', () => {
     it('answers 401 without a token, with a wrong token, and for a wrong password', async () => {
       problem(await h.http().get('/cases'), 401);
       problem(await h.http().get('/cases').set(auth('nf_not-a-token')), 401);
-      problem(await h.http().post('/auth/login').send({ email: h.config.admin.email, password: 'wrong-password' }), 401);
+      problem(
+        await h.http().post('/auth/login').send({ email: h.config.admin.email, password: 'wrong-password' }),
+        401,
+      );
     });
 
     it('accepts the HttpOnly session cookie set at login (channel dashboard)', async () => {
-      const res = await h.http().post('/auth/login').send({ email: w.people.coordinator.email, password: 'a-long-test-password' });
+      const res = await h
+        .http()
+        .post('/auth/login')
+        .send({ email: w.people.coordinator.email, password: 'a-long-test-password' });
       expect(res.status).toBe(200);
-      const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('napflow_session='));
+      const cookie = ([] as string[])
+        .concat(res.headers['set-cookie'] ?? [])
+        .find((c) => c.startsWith('napflow_session='));
       expect(cookie).toMatch(/HttpOnly/i);
-      const me = await h.http().get('/auth/me').set('Cookie', (cookie as string).split(';')[0]);
+      const me = await h
+        .http()
+        .get('/auth/me')
+        .set('Cookie', (cookie as string).split(';')[0]);
       expect(me.status).toBe(200);
       expect(me.body).toMatchObject({ email: w.people.coordinator.email, role: 'coordinator' });
     });
@@ -48,13 +62,42 @@ describe('API errors', () => {
     it('rate-limits login attempts for one email', async () => {
       const email = `nobody-${h.tag.toLowerCase()}@napflow.example.org`;
       const statuses: number[] = [];
-      for (let i = 0; i < 12; i++) statuses.push((await h.http().post('/auth/login').send({ email, password: 'x' })).status);
+      for (let i = 0; i < 12; i++)
+        statuses.push((await h.http().post('/auth/login').send({ email, password: 'x' })).status);
       expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
       expect(statuses.slice(10)).toEqual([429, 429]);
     });
 
+    it('stores passwords as argon2id and tokens only hashed; an expired token is refused', async () => {
+      const ds = h.app.get(DataSource);
+      const [row] = await ds.query<{ password_hash: string }[]>(
+        `SELECT password_hash FROM people WHERE email = $1`,
+        [w.people.lead.email],
+      );
+      expect(row.password_hash).toMatch(/^\$argon2id\$/);
+      const res = await h
+        .http()
+        .post('/auth/login')
+        .send({ email: w.people.support.email, password: 'a-long-test-password' });
+      const token = (res.body as { token: string }).token;
+      const stored = await ds.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM access_tokens WHERE token_hash = $1`,
+        [token],
+      );
+      expect(stored[0].n).toBe(0);
+      expect((await h.http().get('/auth/me').set(auth(token))).status).toBe(200);
+      await ds.query(
+        `UPDATE access_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = encode(sha256($1::bytea), 'hex')`,
+        [token],
+      );
+      problem(await h.http().get('/auth/me').set(auth(token)), 401);
+    });
+
     it('revokes the token on logout', async () => {
-      const res = await h.http().post('/auth/login').send({ email: w.people.other.email, password: 'a-long-test-password' });
+      const res = await h
+        .http()
+        .post('/auth/login')
+        .send({ email: w.people.other.email, password: 'a-long-test-password' });
       const token = (res.body as { token: string }).token;
       expect((await h.http().post('/auth/logout').set(auth(token))).status).toBe(204);
       problem(await h.http().get('/auth/me').set(auth(token)), 401);
@@ -62,7 +105,13 @@ describe('API errors', () => {
   });
 
   describe('bad bodies', () => {
-    const validCase = () => ({ kind: 'measure', code: `G-${Date.now()}`, title: 'x', leadAgency: w.agencies.lead, dueOn: '2030-01-31' });
+    const validCase = () => ({
+      kind: 'measure',
+      code: `G-${Date.now()}`,
+      title: 'x',
+      leadAgency: w.agencies.lead,
+      dueOn: '2030-01-31',
+    });
 
     it('names each bad field (wrong types, unknown enum values, impossible dates, unknown fields)', async () => {
       const body = problem(
@@ -70,17 +119,29 @@ describe('API errors', () => {
           .http()
           .post(`/plans/${w.plan}/cases`)
           .set(auth(w.tokens.coordinator))
-          .send({ kind: 42, code: 'bad code with spaces', title: '', leadAgency: ['x'], dueOn: '2015-02-30', colour: 'red', area: { weaponType: 'laser' } }),
+          .send({
+            kind: 42,
+            code: 'bad code with spaces',
+            title: '',
+            leadAgency: ['x'],
+            dueOn: '2015-02-30',
+            colour: 'red',
+            area: { weaponType: 'laser' },
+          }),
         400,
       );
       const fields = new Set((body.errors ?? []).map((e) => e.field));
-      for (const f of ['kind', 'code', 'title', 'leadAgency', 'dueOn', 'colour', 'area.weaponType']) expect(fields).toContain(f);
+      for (const f of ['kind', 'code', 'title', 'leadAgency', 'dueOn', 'colour', 'area.weaponType'])
+        expect(fields).toContain(f);
     });
 
     it('refuses malformed JSON, a JSON array, a bare string and a wrong content type', async () => {
       const url = `/plans/${w.plan}/cases`;
       const t = auth(w.tokens.coordinator);
-      problem(await h.http().post(url).set(t).set('Content-Type', 'application/json').send('{"kind": "measure",'), 400);
+      problem(
+        await h.http().post(url).set(t).set('Content-Type', 'application/json').send('{"kind": "measure",'),
+        400,
+      );
       problem(await h.http().post(url).set(t).send([validCase()]), 400);
       problem(await h.http().post(url).set(t).set('Content-Type', 'application/json').send('"measure"'), 400);
       problem(await h.http().post(url).set(t).set('Content-Type', 'text/plain').send('kind=measure'), 400);
@@ -119,7 +180,11 @@ describe('API errors', () => {
     it('refuses unknown references with 400 and writes nothing', async () => {
       const t = auth(w.tokens.coordinator);
       const body = problem(
-        await h.http().post(`/plans/${w.plan}/cases`).set(t).send({ ...validCase(), leadAgency: 'KG-NOPE', kind: 'no_such_kind' }),
+        await h
+          .http()
+          .post(`/plans/${w.plan}/cases`)
+          .set(t)
+          .send({ ...validCase(), leadAgency: 'KG-NOPE', kind: 'no_such_kind' }),
         400,
       );
       expect((body.errors ?? []).map((e) => e.field).sort()).toEqual(['kind', 'leadAgency']);
@@ -130,13 +195,23 @@ describe('API errors', () => {
 
     it('answers 409 for duplicates of reference data', async () => {
       const admin = auth(h.tokens.admin);
-      problem(await h.http().post('/agencies').set(admin).send({ code: w.agencies.lead, name: 'again', stateCode: 'KG' }), 409);
       problem(
         await h
           .http()
-          .post('/people')
+          .post('/agencies')
           .set(admin)
-          .send({ email: w.people.lead.email, name: 'x', agencyCode: w.agencies.lead, role: 'focal_point', language: 'en', password: 'a-long-test-password' }),
+          .send({ code: w.agencies.lead, name: 'again', stateCode: 'KG' }),
+        409,
+      );
+      problem(
+        await h.http().post('/people').set(admin).send({
+          email: w.people.lead.email,
+          name: 'x',
+          agencyCode: w.agencies.lead,
+          role: 'focal_point',
+          language: 'en',
+          password: 'a-long-test-password',
+        }),
         409,
       );
     });
@@ -144,10 +219,44 @@ describe('API errors', () => {
     it('validates process definitions and lists every problem', async () => {
       const admin = auth(h.tokens.admin);
       const body = problem(
-        await h.http().post('/admin/definitions').set(admin).send({ key: 'measure', version: 'two', steps: [] }),
+        await h
+          .http()
+          .post('/admin/definitions')
+          .set(admin)
+          .send({ key: 'measure', version: 'two', steps: [] }),
         400,
       );
       expect((body.errors ?? []).length).toBeGreaterThan(1);
+    });
+
+    it('publishes a new definition version once and lists every version', async () => {
+      const admin = auth(h.tokens.admin);
+      const v1 = await h.http().get('/admin/definitions/measure/versions/1').set(admin);
+      expect(v1.status).toBe(200);
+      const key = `measure_${h.tag.toLowerCase()}`;
+      const def = { ...(v1.body as object), key, version: 1 };
+      const published = await h.http().post('/admin/definitions').set(admin).send(def);
+      expect(published.status).toBe(201);
+      expect(published.body).toMatchObject({ key, version: 1, source: 'uploaded' });
+      problem(await h.http().post('/admin/definitions').set(admin).send(def), 409);
+      expect(
+        (
+          await h
+            .http()
+            .post('/admin/definitions')
+            .set(admin)
+            .send({ ...def, version: 2 })
+        ).status,
+      ).toBe(201);
+      const list = await h.http().get(`/admin/definitions?key=${key}`).set(auth(w.tokens.coordinator));
+      expect((list.body as { version: number }[]).map((d) => d.version)).toEqual([1, 2]);
+      const all = await h.http().get('/admin/definitions').set(auth(w.tokens.coordinator));
+      expect(
+        (all.body as { key: string; source: string }[]).some(
+          (d) => d.key === 'measure' && d.source === 'shipped',
+        ),
+      ).toBe(true);
+      problem(await h.http().get('/admin/definitions/measure/versions/99').set(admin), 404);
     });
 
     it('survives a fuzz of random JSON bodies on every write route without a 500', async () => {
@@ -182,7 +291,11 @@ describe('API errors', () => {
       ];
       for (const url of routes) {
         for (const body of garbage) {
-          const res = await h.http().post(url).set(auth(h.tokens.admin)).send(body as object);
+          const res = await h
+            .http()
+            .post(url)
+            .set(auth(h.tokens.admin))
+            .send(body as object);
           expect(res.status).toBeGreaterThanOrEqual(400);
           expect(res.status).toBeLessThan(500);
         }

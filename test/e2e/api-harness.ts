@@ -9,6 +9,7 @@ import { type AppConfig, loadConfig } from '@app/config';
 import { createApiApp } from '../../apps/api/src/app.module';
 import { ensureAdmin } from '../../apps/api/src/auth/ensure-admin';
 import { type RunningWorker, startWorker } from '../../apps/worker/src/start-worker';
+import { TemporalWorkerService } from '../../apps/worker/src/temporal-worker.service';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 export const PASSWORD = 'a-long-test-password';
@@ -46,11 +47,17 @@ export async function startHarness(opts: { worker: boolean }): Promise<Harness> 
     tokens: {},
     http: () => request(server),
     async close() {
-      const t0 = Date.now();
       await app.close();
-      if (process.env.NAPFLOW_TEST_DEBUG_CLOSE) console.log(`api closed in ${Date.now() - t0} ms`);
-      await worker?.stop();
-      if (process.env.NAPFLOW_TEST_DEBUG_CLOSE) console.log(`worker stopped in ${Date.now() - t0} ms`);
+      if (worker) {
+        // Stopping the worker while notify activities are in flight has been seen to hang (reported to the
+        // worker's owner): let them finish first, within a bound.
+        await eventually(
+          async () => (inFlightActivities(worker) === 0 ? true : undefined),
+          'in-flight activities to finish',
+          30_000,
+        ).catch(() => undefined);
+        await worker.stop();
+      }
     },
   };
   // the administrator of this file (ensureAdmin creates one only if there is none: make ours directly otherwise)
@@ -76,6 +83,17 @@ async function createAdminDirectly(h: Harness): Promise<void> {
   });
 }
 
+function inFlightActivities(worker: RunningWorker): number {
+  try {
+    const svc = worker.app.get(TemporalWorkerService) as unknown as {
+      worker?: { getStatus(): { numInFlightActivities: number } };
+    };
+    return svc.worker?.getStatus().numInFlightActivities ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
 export async function login(h: Harness, email: string, password: string): Promise<string> {
   const res = await h.http().post('/auth/login').send({ email, password });
   if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -91,7 +109,10 @@ export interface World {
   plan: string;
   agencies: { lead: string; support: string; other: string; coord: string; osce: string };
   /** role name → token */
-  tokens: Record<'admin' | 'coordinator' | 'lead' | 'support' | 'other' | 'observer' | 'foreignCoordinator', string>;
+  tokens: Record<
+    'admin' | 'coordinator' | 'lead' | 'support' | 'other' | 'observer' | 'foreignCoordinator',
+    string
+  >;
   people: Record<string, { id: string; email: string }>;
 }
 
@@ -106,10 +127,17 @@ export async function buildWorld(h: Harness): Promise<World> {
     { code: 'TJ', name: 'Tajikistan', timeZone: 'Asia/Dushanbe', holidayCalendar: 'TJ' },
   ]) {
     const res = await h.http().post('/states').set(admin).send(s);
-    if (res.status !== 201 && res.status !== 409) throw new Error(`state ${s.code}: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 201 && res.status !== 409)
+      throw new Error(`state ${s.code}: ${res.status} ${JSON.stringify(res.body)}`);
   }
   const t = h.tag;
-  const agencies = { coord: `KG-${t}-MOE`, lead: `KG-${t}-SCS`, support: `KG-${t}-BS`, other: `KG-${t}-FIRE`, osce: `OSCE-${t}` };
+  const agencies = {
+    coord: `KG-${t}-MOE`,
+    lead: `KG-${t}-SCS`,
+    support: `KG-${t}-BS`,
+    other: `KG-${t}-FIRE`,
+    osce: `OSCE-${t}`,
+  };
   const tjAgency = `TJ-${t}-MOE`;
   for (const [code, stateCode, name] of [
     [agencies.coord, 'KG', 'Ministry of Economy'],
@@ -119,7 +147,11 @@ export async function buildWorld(h: Harness): Promise<World> {
     [agencies.osce, null, 'OSCE Centre in Bishkek'],
     [tjAgency, 'TJ', 'Ministry of Economy of Tajikistan'],
   ] as const) {
-    const res = await h.http().post('/agencies').set(admin).send({ code, name, stateCode, ...(stateCode ? {} : { kind: 'international' }) });
+    const res = await h
+      .http()
+      .post('/agencies')
+      .set(admin)
+      .send({ code, name, stateCode, ...(stateCode ? {} : { kind: 'international' }) });
     if (res.status !== 201) throw new Error(`agency ${code}: ${res.status} ${JSON.stringify(res.body)}`);
   }
   const people: World['people'] = {};
@@ -148,7 +180,12 @@ export async function buildWorld(h: Harness): Promise<World> {
     .http()
     .post('/plans')
     .set(auth(tokens.coordinator as string))
-    .send({ code: plan, title: 'National Implementation Action Plan (UNSCR 1540)', stateCode: 'KG', adoptedOn: '2013-03-22' });
+    .send({
+      code: plan,
+      title: 'National Implementation Action Plan (UNSCR 1540)',
+      stateCode: 'KG',
+      adoptedOn: '2013-03-22',
+    });
   if (created.status !== 201) throw new Error(`plan: ${created.status} ${JSON.stringify(created.body)}`);
   const shared = await h.http().post(`/plans/${plan}/shares`).set(admin).send({ agencyCode: agencies.osce });
   if (shared.status !== 200) throw new Error(`share: ${shared.status} ${JSON.stringify(shared.body)}`);
@@ -156,7 +193,11 @@ export async function buildWorld(h: Harness): Promise<World> {
 }
 
 /** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -166,7 +207,8 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -17,11 +17,22 @@ describe('API idempotency', () => {
     await h?.close();
   }, 60_000);
 
-  const body = (code: string) => ({ kind: 'measure', code, title: `Measure ${code}`, leadAgency: w.agencies.lead, dueOn: '2031-12-31' });
+  const body = (code: string) => ({
+    kind: 'measure',
+    code,
+    title: `Measure ${code}`,
+    leadAgency: w.agencies.lead,
+    dueOn: '2031-12-31',
+  });
 
   it('creates a case once for concurrent requests with the same key; both get the same 201', async () => {
     const send = () =>
-      h.http().post(`/plans/${w.plan}/cases`).set(auth(w.tokens.coordinator)).set('Idempotency-Key', `create-${h.tag}`).send(body('K-01'));
+      h
+        .http()
+        .post(`/plans/${w.plan}/cases`)
+        .set(auth(w.tokens.coordinator))
+        .set('Idempotency-Key', `create-${h.tag}`)
+        .send(body('K-01'));
     const results = await Promise.all([send(), send(), send()]);
     expect(results.map((r) => r.status)).toEqual([201, 201, 201]);
     for (const r of results) expect(r.body).toEqual(results[0].body);
@@ -30,14 +41,27 @@ describe('API idempotency', () => {
   });
 
   it('completes a step once for concurrent identical requests; a later repeat replays the answer', async () => {
-    const created = await h.http().post(`/plans/${w.plan}/cases`).set(auth(w.tokens.coordinator)).send(body('K-02'));
+    const created = await h
+      .http()
+      .post(`/plans/${w.plan}/cases`)
+      .set(auth(w.tokens.coordinator))
+      .send(body('K-02'));
     const id = (created.body as { id: string }).id;
     await eventually(async () => {
       const r = await h.http().get(`/cases/${id}`).set(auth(w.tokens.lead));
-      return (r.body as { steps?: { key: string; status: string }[] }).steps?.some((s) => s.key === 'execute' && s.status === 'active') ? true : undefined;
+      return (r.body as { steps?: { key: string; status: string }[] }).steps?.some(
+        (s) => s.key === 'execute' && s.status === 'active',
+      )
+        ? true
+        : undefined;
     }, 'the execute step');
     const send = () =>
-      h.http().post(`/cases/${id}/steps/execute/complete`).set(auth(w.tokens.lead)).set('Idempotency-Key', `complete-${h.tag}`).send({ note: 'done' });
+      h
+        .http()
+        .post(`/cases/${id}/steps/execute/complete`)
+        .set(auth(w.tokens.lead))
+        .set('Idempotency-Key', `complete-${h.tag}`)
+        .send({ note: 'done' });
     const results = await Promise.all([send(), send(), send(), send()]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     for (const r of results) expect(r.body).toEqual(results[0].body);
@@ -52,28 +76,60 @@ describe('API idempotency', () => {
     expect(completes).toHaveLength(1);
     const events = await h.app
       .get(DataSource)
-      .query<{ n: number }[]>(`SELECT count(*)::int AS n FROM audit_events WHERE case_id = $1 AND type = 'step_completed' AND step_key = 'execute'`, [id]);
+      .query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM audit_events WHERE case_id = $1 AND type = 'step_completed' AND step_key = 'execute'`,
+        [id],
+      );
     expect(events[0].n).toBe(1);
 
     // without the key, a second completion is a conflict: the step is no longer open
-    const noKey = await h.http().post(`/cases/${id}/steps/execute/complete`).set(auth(w.tokens.lead)).send({ note: 'done' });
+    const noKey = await h
+      .http()
+      .post(`/cases/${id}/steps/execute/complete`)
+      .set(auth(w.tokens.lead))
+      .send({ note: 'done' });
     expect(noKey.status).toBe(409);
   });
 
   it('refuses a key reused for another request, and replays a refusal as it was', async () => {
-    const first = await h.http().post(`/plans/${w.plan}/cases`).set(auth(w.tokens.coordinator)).set('Idempotency-Key', `reuse-${h.tag}`).send(body('K-03'));
+    const first = await h
+      .http()
+      .post(`/plans/${w.plan}/cases`)
+      .set(auth(w.tokens.coordinator))
+      .set('Idempotency-Key', `reuse-${h.tag}`)
+      .send(body('K-03'));
     expect(first.status).toBe(201);
-    const other = await h.http().post(`/plans/${w.plan}/cases`).set(auth(w.tokens.coordinator)).set('Idempotency-Key', `reuse-${h.tag}`).send(body('K-04'));
+    const other = await h
+      .http()
+      .post(`/plans/${w.plan}/cases`)
+      .set(auth(w.tokens.coordinator))
+      .set('Idempotency-Key', `reuse-${h.tag}`)
+      .send(body('K-04'));
     expect(other.status).toBe(422);
     expect(other.body).toMatchObject({ code: 'idempotency_key_reused' });
 
-    const bad = () => h.http().post(`/plans/${w.plan}/cases`).set(auth(w.tokens.coordinator)).set('Idempotency-Key', `bad-${h.tag}`).send({ ...body('K-05'), dueOn: '2015-02-30' });
+    const bad = () =>
+      h
+        .http()
+        .post(`/plans/${w.plan}/cases`)
+        .set(auth(w.tokens.coordinator))
+        .set('Idempotency-Key', `bad-${h.tag}`)
+        .send({ ...body('K-05'), dueOn: '2015-02-30' });
     const a = await bad();
     const b = await bad();
     expect([a.status, b.status]).toEqual([400, 400]);
     expect(b.body).toEqual(a.body);
     expect(b.headers['content-type']).toMatch(/problem\+json/);
 
-    expect((await h.http().post(`/plans/${w.plan}/cases`).set(auth(w.tokens.coordinator)).set('Idempotency-Key', 'has spaces').send(body('K-06'))).status).toBe(400);
+    expect(
+      (
+        await h
+          .http()
+          .post(`/plans/${w.plan}/cases`)
+          .set(auth(w.tokens.coordinator))
+          .set('Idempotency-Key', 'has spaces')
+          .send(body('K-06'))
+      ).status,
+    ).toBe(400);
   });
 });

@@ -28,7 +28,11 @@ describe('API import', () => {
   }, 60_000);
 
   const upload = (file: Buffer, name: string, dryRun: boolean) =>
-    h.http().post(`/plans/${w.plan}/import?dryRun=${dryRun}`).set(auth(w.tokens.coordinator)).attach('file', file, name);
+    h
+      .http()
+      .post(`/plans/${w.plan}/import?dryRun=${dryRun}`)
+      .set(auth(w.tokens.coordinator))
+      .attach('file', file, name);
 
   const count = async () => {
     const r = await h.http().get(`/cases?plan=${w.plan}`).set(auth(w.tokens.coordinator));
@@ -81,7 +85,12 @@ describe('API import', () => {
   });
 
   it('imports a clean CSV all at once, and a second import creates nothing new', async () => {
-    const csv = Buffer.from(['code;title;leadAgency;dueOn;areaParagraph;areaWeaponType', ...goodRows().map((r) => r.replace(/,/g, ';'))].join('\n'));
+    const csv = Buffer.from(
+      [
+        'code;title;leadAgency;dueOn;areaParagraph;areaWeaponType',
+        ...goodRows().map((r) => r.replace(/,/g, ';')),
+      ].join('\n'),
+    );
     const dry = await upload(csv, 'measures.csv', true);
     expect(dry.body).toMatchObject({ ok: true, created: 0, errors: 0 });
     expect(await count()).toBe(0);
@@ -102,7 +111,13 @@ describe('API import', () => {
     const wb = new ExcelJS.Workbook();
     const sheet = wb.addWorksheet('Measures');
     sheet.addRow(['Code', 'Title', 'Lead agency', 'Due date', 'Kind']);
-    sheet.addRow(['X-01', 'Draft law on identification of goods', w.agencies.lead, new Date(Date.UTC(2031, 5, 30)), 'measure']);
+    sheet.addRow([
+      'X-01',
+      'Draft law on identification of goods',
+      w.agencies.lead,
+      new Date(Date.UTC(2031, 5, 30)),
+      'measure',
+    ]);
     sheet.addRow(['X-02', 'Biosecurity act', w.agencies.lead, 'not a date', 'measure']);
     const file = Buffer.from(await wb.xlsx.writeBuffer());
     const dry = await upload(file, 'measures.xlsx', true);
@@ -119,6 +134,14 @@ describe('API import', () => {
     expect((await upload(Buffer.from('PK\u0003\u0004garbage'), 'x.xlsx', true)).status).toBe(400);
     const none = await h.http().post(`/plans/${w.plan}/import`).set(auth(w.tokens.coordinator)).send({});
     expect(none.status).toBe(400);
-    expect((await h.http().post(`/plans/${w.plan}/import?dryRun=perhaps`).set(auth(w.tokens.coordinator)).attach('file', Buffer.from('a'), 'a.csv')).status).toBe(400);
+    expect(
+      (
+        await h
+          .http()
+          .post(`/plans/${w.plan}/import?dryRun=perhaps`)
+          .set(auth(w.tokens.coordinator))
+          .attach('file', Buffer.from('a'), 'a.csv')
+      ).status,
+    ).toBe(400);
   });
 });

@@ -27,20 +27,30 @@ describe('API outages', () => {
   beforeAll(async () => {
     h = await startHarness({ worker: true });
     w = await buildWorld(h);
-    const created = await h
-      .http()
-      .post(`/plans/${w.plan}/cases`)
-      .set(auth(w.tokens.coordinator))
-      .send({ kind: 'measure', code: 'O-01', title: 'Outage', leadAgency: w.agencies.lead, dueOn: '2031-12-31' });
+    const created = await h.http().post(`/plans/${w.plan}/cases`).set(auth(w.tokens.coordinator)).send({
+      kind: 'measure',
+      code: 'O-01',
+      title: 'Outage',
+      leadAgency: w.agencies.lead,
+      dueOn: '2031-12-31',
+    });
     caseId = (created.body as { id: string }).id;
     // the read model has the first snapshot
     await eventually(async () => {
       const r = await h.http().get(`/cases?plan=${w.plan}`).set(auth(w.tokens.coordinator));
-      const rows = await h.app.get((await import('typeorm')).DataSource).query<{ seq: number }[]>(`SELECT seq::int AS seq FROM cases WHERE id = $1`, [caseId]);
+      const rows = await h.app
+        .get((await import('typeorm')).DataSource)
+        .query<{ seq: number }[]>(`SELECT seq::int AS seq FROM cases WHERE id = $1`, [caseId]);
       return r.status === 200 && rows[0]?.seq >= 0 ? true : undefined;
     }, 'the first projection');
     // a second API whose Temporal is unreachable, on the same database
-    cut = await createApiApp(loadConfig({ ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${await closedPort()}`, NAPFLOW_LOG_LEVEL: 'silent' }));
+    cut = await createApiApp(
+      loadConfig({
+        ...process.env,
+        TEMPORAL_ADDRESS: `127.0.0.1:${await closedPort()}`,
+        NAPFLOW_LOG_LEVEL: 'silent',
+      }),
+    );
     await cut.init();
   }, 180_000);
 
@@ -65,19 +75,28 @@ describe('API outages', () => {
   });
 
   it('answers 503 for writes that need the workflow and leaves nothing behind', async () => {
-    const create = await http()
-      .post(`/plans/${w.plan}/cases`)
-      .set(auth(w.tokens.coordinator))
-      .send({ kind: 'measure', code: 'O-02', title: 'Never started', leadAgency: w.agencies.lead, dueOn: '2031-12-31' });
+    const create = await http().post(`/plans/${w.plan}/cases`).set(auth(w.tokens.coordinator)).send({
+      kind: 'measure',
+      code: 'O-02',
+      title: 'Never started',
+      leadAgency: w.agencies.lead,
+      dueOn: '2031-12-31',
+    });
     expect(create.status).toBe(503);
     expect(create.body).toMatchObject({ code: 'temporal_unavailable' });
     expect(create.headers['content-type']).toMatch(/problem\+json/);
     const list = await http().get(`/cases?plan=${w.plan}&text=O-02`).set(auth(w.tokens.coordinator));
     expect((list.body as { total: number }).total).toBe(0);
 
-    const complete = await http().post(`/cases/${caseId}/steps/execute/complete`).set(auth(w.tokens.lead)).send({});
+    const complete = await http()
+      .post(`/cases/${caseId}/steps/execute/complete`)
+      .set(auth(w.tokens.lead))
+      .send({});
     expect(complete.status).toBe(503);
-    const withdraw = await http().post(`/cases/${caseId}/withdraw`).set(auth(w.tokens.coordinator)).send({ reason: 'x' });
+    const withdraw = await http()
+      .post(`/cases/${caseId}/withdraw`)
+      .set(auth(w.tokens.coordinator))
+      .send({ reason: 'x' });
     expect(withdraw.status).toBe(503);
     // the real API still sees the case untouched
     const live = await h.http().get(`/cases/${caseId}`).set(auth(w.tokens.coordinator));

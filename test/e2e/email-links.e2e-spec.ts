@@ -10,7 +10,11 @@ import { auth, buildWorld, eventually, type Harness, startHarness, type World } 
 interface CaseView {
   id: string;
   status: string;
-  steps: { key: string; status: string; actions: { action: string; by: string; channel: string; note?: string }[] }[];
+  steps: {
+    key: string;
+    status: string;
+    actions: { action: string; by: string; channel: string; note?: string }[];
+  }[];
 }
 
 const linkIn = (mail: ReceivedMail): string => {
@@ -32,25 +36,33 @@ describe('approve by email (HTTP)', () => {
   let caseId: string;
   let workflowId: string;
 
-  const view = async (): Promise<CaseView> => (await h.http().get(`/cases/${caseId}`).set(auth(w.tokens.coordinator))).body as CaseView;
+  const view = async (): Promise<CaseView> =>
+    (await h.http().get(`/cases/${caseId}`).set(auth(w.tokens.coordinator))).body as CaseView;
   const step = async (key: string) => (await view()).steps.find((s) => s.key === key);
   const mailFor = (stepKey: string, kind: string, to: string) =>
     waitForMail(
-      (m) => (m.headers['x-napflow-notification'] ?? '').startsWith(`${workflowId}:${stepKey}:${kind}:`) && m.to.includes(to),
+      (m) =>
+        (m.headers['x-napflow-notification'] ?? '').startsWith(`${workflowId}:${stepKey}:${kind}:`) &&
+        m.to.includes(to),
       30_000,
     );
 
   beforeAll(async () => {
     h = await startHarness({ worker: true });
     w = await buildWorld(h);
-    const created = await h
-      .http()
-      .post(`/plans/${w.plan}/cases`)
-      .set(auth(w.tokens.coordinator))
-      .send({ kind: 'measure', code: 'EL-1', title: 'Radiation portal monitors handed to the Border Service', leadAgency: w.agencies.lead, dueOn: '2030-01-15' });
+    const created = await h.http().post(`/plans/${w.plan}/cases`).set(auth(w.tokens.coordinator)).send({
+      kind: 'measure',
+      code: 'EL-1',
+      title: 'Radiation portal monitors handed to the Border Service',
+      leadAgency: w.agencies.lead,
+      dueOn: '2030-01-15',
+    });
     expect(created.status).toBe(201);
     ({ id: caseId, workflowId } = created.body as { id: string; workflowId: string });
-    await eventually(async () => ((await step('execute'))?.status === 'active' ? true : undefined), 'the execute step to be active');
+    await eventually(
+      async () => ((await step('execute'))?.status === 'active' ? true : undefined),
+      'the execute step to be active',
+    );
   });
 
   afterAll(async () => {
@@ -72,36 +84,67 @@ describe('approve by email (HTTP)', () => {
     }
     expect((await h.http().head(`/email-links/${token}`)).status).toBe(200);
     expect((await step('execute'))?.status).toBe('active');
-    const [unused] = await h.app.get(DataSource).query(`SELECT used_at FROM email_links l JOIN email_outbox o ON o.id = l.outbox_id WHERE o.workflow_id = $1 AND l.step_key = 'execute'`, [workflowId]);
+    const [unused] = await h.app
+      .get(DataSource)
+      .query(
+        `SELECT used_at FROM email_links l JOIN email_outbox o ON o.id = l.outbox_id WHERE o.workflow_id = $1 AND l.step_key = 'execute'`,
+        [workflowId],
+      );
     expect(unused.used_at).toBeNull();
 
     // a POST that did not come from the page (no or a wrong per-page token) acts not
-    const forgedForm = await h.http().post(`/email-links/${token}`).type('form').send({ choice: 'complete', csrf: `${Date.now()}.AAAA` });
+    const forgedForm = await h
+      .http()
+      .post(`/email-links/${token}`)
+      .type('form')
+      .send({ choice: 'complete', csrf: `${Date.now()}.AAAA` });
     expect(forgedForm.status).toBe(403);
-    const crossSite = await h.http().post(`/email-links/${token}`).set('Origin', 'https://evil.example.com').type('form').send({ choice: 'complete', csrf: 'x' });
+    const crossSite = await h
+      .http()
+      .post(`/email-links/${token}`)
+      .set('Origin', 'https://evil.example.com')
+      .type('form')
+      .send({ choice: 'complete', csrf: 'x' });
     expect(crossSite.status).toBe(403);
     expect((await step('execute'))?.status).toBe('active');
 
     const page = await h.http().get(`/email-links/${token}`);
-    const done = await h.http().post(`/email-links/${token}`).type('form').send({ choice: 'complete', comment: 'Handed over on 1 January 2015', csrf: csrfIn(page.text) });
+    const done = await h
+      .http()
+      .post(`/email-links/${token}`)
+      .type('form')
+      .send({ choice: 'complete', comment: 'Handed over on 1 January 2015', csrf: csrfIn(page.text) });
     expect(done.status).toBe(200);
     expect(done.text).toContain('is recorded, marked as given by email');
     const execute = await step('execute');
     expect(execute?.status).toBe('done');
     expect(execute?.actions.filter((a) => a.action === 'complete')).toEqual([
-      expect.objectContaining({ by: w.people.lead.id, channel: 'email', note: 'Handed over on 1 January 2015' }),
+      expect.objectContaining({
+        by: w.people.lead.id,
+        channel: 'email',
+        note: 'Handed over on 1 January 2015',
+      }),
     ]);
 
     // the audit trail records it as done by email, by that person
     const history = await eventually(async () => {
       const r = await h.http().get(`/cases/${caseId}/history`).set(auth(w.tokens.coordinator));
       const entries = r.body as { type: string; stepKey?: string; by?: string; channel?: string }[];
-      return entries.some((e) => e.type === 'step_completed' && e.stepKey === 'execute') ? entries : undefined;
+      return entries.some((e) => e.type === 'step_completed' && e.stepKey === 'execute')
+        ? entries
+        : undefined;
     }, 'the completion in the audit trail');
-    expect(history.find((e) => e.type === 'step_completed' && e.stepKey === 'execute')).toMatchObject({ by: w.people.lead.id, channel: 'email' });
+    expect(history.find((e) => e.type === 'step_completed' && e.stepKey === 'execute')).toMatchObject({
+      by: w.people.lead.id,
+      channel: 'email',
+    });
 
     // the link is spent: the page and the form both say so, and nothing more happens
-    const reused = await h.http().post(`/email-links/${token}`).type('form').send({ choice: 'complete', csrf: csrfIn(page.text) });
+    const reused = await h
+      .http()
+      .post(`/email-links/${token}`)
+      .type('form')
+      .send({ choice: 'complete', csrf: csrfIn(page.text) });
     expect(reused.status).toBe(410);
     expect(reused.text).toContain('This link was already used');
     expect((await h.http().get(`/email-links/${token}`)).status).toBe(410);
@@ -113,28 +156,45 @@ describe('approve by email (HTTP)', () => {
     expect(res.status).toBe(404);
     expect(res.text).toContain('This link is not valid');
     expect(res.text).toContain('Ссылка недействительна');
-    const post = await h.http().post('/email-links/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA').type('form').send({ choice: 'approve', csrf: 'x' });
+    const post = await h
+      .http()
+      .post('/email-links/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')
+      .type('form')
+      .send({ choice: 'approve', csrf: 'x' });
     expect(post.status).toBe(404);
   });
 
   it('two POSTs of one decision link at once act once', async () => {
-    await eventually(async () => ((await step('head_approval'))?.status === 'active' ? true : undefined), 'head_approval to be active');
+    await eventually(
+      async () => ((await step('head_approval'))?.status === 'active' ? true : undefined),
+      'head_approval to be active',
+    );
     const mail = await mailFor('head_approval', 'decision_requested', w.people.lead.email);
     const token = linkIn(mail);
     const page = await h.http().get(`/email-links/${token}?choice=approve_with_comments`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('value="approve_with_comments" required checked');
     const csrf = csrfIn(page.text);
-    const send = () => h.http().post(`/email-links/${token}`).type('form').send({ choice: 'approve_with_comments', comment: 'Train the officers first', csrf });
+    const send = () =>
+      h
+        .http()
+        .post(`/email-links/${token}`)
+        .type('form')
+        .send({ choice: 'approve_with_comments', comment: 'Train the officers first', csrf });
     const results = await Promise.all([send(), send()]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 410]);
     const approval = await step('head_approval');
     expect(approval?.status).toBe('done');
-    expect(approval?.actions.filter((a) => a.action === 'approve_with_comments')).toEqual([expect.objectContaining({ by: w.people.lead.id, channel: 'email' })]);
+    expect(approval?.actions.filter((a) => a.action === 'approve_with_comments')).toEqual([
+      expect.objectContaining({ by: w.people.lead.id, channel: 'email' }),
+    ]);
   });
 
   it('an expired link shows that it expired and acts not', async () => {
-    await eventually(async () => ((await step('coordinator_approval'))?.status === 'active' ? true : undefined), 'coordinator_approval to be active');
+    await eventually(
+      async () => ((await step('coordinator_approval'))?.status === 'active' ? true : undefined),
+      'coordinator_approval to be active',
+    );
     const mail = await mailFor('coordinator_approval', 'decision_requested', w.people.coordinator.email);
     const token = linkIn(mail);
     const page = await h.http().get(`/email-links/${token}`);
@@ -147,22 +207,35 @@ describe('approve by email (HTTP)', () => {
     const expired = await h.http().get(`/email-links/${token}`);
     expect(expired.status).toBe(410);
     expect(expired.text).toContain('This link has expired');
-    const post = await h.http().post(`/email-links/${token}`).type('form').send({ choice: 'approve', csrf: csrfIn(page.text) });
+    const post = await h
+      .http()
+      .post(`/email-links/${token}`)
+      .type('form')
+      .send({ choice: 'approve', csrf: csrfIn(page.text) });
     expect(post.status).toBe(410);
     expect((await step('coordinator_approval'))?.status).toBe('active');
   });
 
   it('lists permanently refused emails to the coordinator of the state, and not to a focal point', async () => {
     const ds = h.app.get(DataSource);
-    const [row] = await ds.query(`SELECT id FROM email_outbox WHERE workflow_id = $1 ORDER BY created_at LIMIT 1`, [workflowId]);
+    const [row] = await ds.query(
+      `SELECT id FROM email_outbox WHERE workflow_id = $1 ORDER BY created_at LIMIT 1`,
+      [workflowId],
+    );
     await ds.query(
       `UPDATE email_outbox SET status = 'failed', failed_at = now(), last_error = '550: 5.1.1 recipient refused', claim_id = NULL WHERE id = $1`,
       [row.id],
     );
     const list = await h.http().get('/email-outbox/failed').set(auth(w.tokens.coordinator));
     expect(list.status).toBe(200);
-    expect(list.body).toEqual(expect.arrayContaining([expect.objectContaining({ workflowId, error: '550: 5.1.1 recipient refused' })]));
+    expect(list.body).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ workflowId, error: '550: 5.1.1 recipient refused' }),
+      ]),
+    );
     expect((await h.http().get('/email-outbox/failed').set(auth(w.tokens.lead))).status).toBe(403);
-    expect((await h.http().get('/email-outbox/failed?state=TJ').set(auth(w.tokens.coordinator))).status).toBe(403);
+    expect((await h.http().get('/email-outbox/failed?state=TJ').set(auth(w.tokens.coordinator))).status).toBe(
+      403,
+    );
   });
 });

@@ -26,9 +26,17 @@ describe('Idempotency-Key under concurrency', () => {
 
   it('creates one case and one workflow when 100 identical creates share a key', async () => {
     const key = randomUUID();
-    const body = { kind: 'measure', code: 'IDEM-1', title: 'Idempotent create', leadAgency: LEADS[0], dueOn: '2031-06-30' };
+    const body = {
+      kind: 'measure',
+      code: 'IDEM-1',
+      title: 'Idempotent create',
+      leadAgency: LEADS[0],
+      dueOn: '2031-06-30',
+    };
     const answers = await Promise.all(
-      Array.from({ length: 100 }, () => s.coordinator.send('POST', `/plans/${s.plan}/cases`, body, { 'Idempotency-Key': key })),
+      Array.from({ length: 100 }, () =>
+        s.coordinator.send('POST', `/plans/${s.plan}/cases`, body, { 'Idempotency-Key': key }),
+      ),
     );
     const statuses = [...new Set(answers.map((a) => a.status))];
     expect(statuses).toEqual([201]);
@@ -37,24 +45,38 @@ describe('Idempotency-Key under concurrency', () => {
 
     const [id] = [...ids];
     await eventually('the case to be projected', async () => {
-      const rows = await stack.query<{ seq: number }>(`SELECT seq::int AS seq FROM cases WHERE id = $1`, [id]);
+      const rows = await stack.query<{ seq: number }>(`SELECT seq::int AS seq FROM cases WHERE id = $1`, [
+        id,
+      ]);
       return rows[0]?.seq >= 0;
     });
-    expect(await stack.query(`SELECT id FROM cases WHERE plan_code = $1 AND code = 'IDEM-1'`, [s.plan])).toHaveLength(1);
-    const started = await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE case_id = $1 AND type = 'case_started'`, [id]);
+    expect(
+      await stack.query(`SELECT id FROM cases WHERE plan_code = $1 AND code = 'IDEM-1'`, [s.plan]),
+    ).toHaveLength(1);
+    const started = await stack.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_events WHERE case_id = $1 AND type = 'case_started'`,
+      [id],
+    );
     expect(started[0].n).toBe(1);
     await expectMailExactlyOnce(stack);
   });
 
   it('applies one decision when 100 identical decisions share a key', async () => {
     const id = await createMeasure(s, 'IDEM-2', LEADS[0], stack);
-    const done = await s.focal[LEADS[0]].send('POST', `/cases/${id}/steps/execute/complete`, { note: 'done' });
+    const done = await s.focal[LEADS[0]].send('POST', `/cases/${id}/steps/execute/complete`, {
+      note: 'done',
+    });
     expect(done.status).toBe(200);
 
     const key = randomUUID();
     const answers = await Promise.all(
       Array.from({ length: 100 }, () =>
-        s.focal[LEADS[0]].send('POST', `/cases/${id}/steps/head_approval/decision`, { decision: 'approve' }, { 'Idempotency-Key': key }),
+        s.focal[LEADS[0]].send(
+          'POST',
+          `/cases/${id}/steps/head_approval/decision`,
+          { decision: 'approve' },
+          { 'Idempotency-Key': key },
+        ),
       ),
     );
     expect([...new Set(answers.map((a) => a.status))]).toEqual([200]);
@@ -74,7 +96,10 @@ describe('Idempotency-Key under concurrency', () => {
       [id],
     );
     expect(decisions[0].n).toBe(1);
-    const steps = await stack.query<{ key: string; status: string }>(`SELECT key, status FROM case_steps WHERE case_id = $1 ORDER BY position`, [id]);
+    const steps = await stack.query<{ key: string; status: string }>(
+      `SELECT key, status FROM case_steps WHERE case_id = $1 ORDER BY position`,
+      [id],
+    );
     expect(steps.find((x) => x.key === 'head_approval')?.status).toBe('done');
     expect(steps.find((x) => x.key === 'coordinator_approval')?.status).toBe('active');
     await expectMailExactlyOnce(stack);
@@ -82,11 +107,23 @@ describe('Idempotency-Key under concurrency', () => {
 
   it('answers 422/409 without acting when the same key comes with another body', async () => {
     const key = randomUUID();
-    const first = await s.coordinator.send('POST', `/plans/${s.plan}/cases`, { kind: 'measure', code: 'IDEM-3', title: 'A', leadAgency: LEADS[0], dueOn: '2031-06-30' }, { 'Idempotency-Key': key });
+    const first = await s.coordinator.send(
+      'POST',
+      `/plans/${s.plan}/cases`,
+      { kind: 'measure', code: 'IDEM-3', title: 'A', leadAgency: LEADS[0], dueOn: '2031-06-30' },
+      { 'Idempotency-Key': key },
+    );
     expect(first.status).toBe(201);
-    const second = await s.coordinator.send('POST', `/plans/${s.plan}/cases`, { kind: 'measure', code: 'IDEM-4', title: 'B', leadAgency: LEADS[0], dueOn: '2031-06-30' }, { 'Idempotency-Key': key });
+    const second = await s.coordinator.send(
+      'POST',
+      `/plans/${s.plan}/cases`,
+      { kind: 'measure', code: 'IDEM-4', title: 'B', leadAgency: LEADS[0], dueOn: '2031-06-30' },
+      { 'Idempotency-Key': key },
+    );
     expect(second.status).toBeGreaterThanOrEqual(400);
     expect(second.status).toBeLessThan(500);
-    expect(await stack.query(`SELECT id FROM cases WHERE plan_code = $1 AND code = 'IDEM-4'`, [s.plan])).toHaveLength(0);
+    expect(
+      await stack.query(`SELECT id FROM cases WHERE plan_code = $1 AND code = 'IDEM-4'`, [s.plan]),
+    ).toHaveLength(0);
   });
 });

@@ -5,6 +5,7 @@
 import { Client, Connection, WorkflowUpdateStage } from '@temporalio/client';
 import { decideUpdate } from '@app/workflows/definitions';
 import {
+  bounded,
   createMeasure,
   eventually,
   expectMailExactlyOnce,
@@ -32,21 +33,38 @@ describe('PostgreSQL outage', () => {
   });
 
   afterAll(async () => {
-    await connection?.close();
+    await bounded('Temporal client connection close', connection?.close(), 10_000);
     await stack?.stop();
   });
 
   it('answers 503 during the outage and catches up afterwards', async () => {
     const id = await createMeasure(s, 'PG-1', LEADS[0], stack);
     const lead = s.focal[LEADS[0]];
-    expect((await lead.send('POST', `/cases/${id}/steps/execute/complete`, { note: 'done' })).status).toBe(200);
-    const [person] = await stack.query<{ id: string; name: string }>(`SELECT id, name FROM people WHERE agency_code = $1 AND role = 'focal_point'`, [LEADS[0]]);
+    expect((await lead.send('POST', `/cases/${id}/steps/execute/complete`, { note: 'done' })).status).toBe(
+      200,
+    );
+    const [person] = await stack.query<{ id: string; name: string }>(
+      `SELECT id, name FROM people WHERE agency_code = $1 AND role = 'focal_point'`,
+      [LEADS[0]],
+    );
 
     await stack.proxy?.down();
     const outageEnds = Date.now() + OUTAGE_MS;
     // the decision reaches the workflow (Temporal is up); its record waits for the database
     const update = await client.workflow.getHandle(`case:${s.plan}:PG-1`).startUpdate(decideUpdate, {
-      args: [{ stepKey: 'head_approval', decision: 'approve', actor: { personId: person.id, name: person.name, agency: LEADS[0], role: 'focal_point', channel: 'api' } }],
+      args: [
+        {
+          stepKey: 'head_approval',
+          decision: 'approve',
+          actor: {
+            personId: person.id,
+            name: person.name,
+            agency: LEADS[0],
+            role: 'focal_point',
+            channel: 'api',
+          },
+        },
+      ],
       waitForStage: WorkflowUpdateStage.ACCEPTED,
     });
 
@@ -60,9 +78,18 @@ describe('PostgreSQL outage', () => {
             ? await s.coordinator.send('GET', `/cases?plan=${s.plan}`)
             : k % 3 === 1
               ? await lead.send('GET', '/inbox')
-              : await s.coordinator.send('POST', `/plans/${s.plan}/cases`, { kind: 'measure', code: `PG-LOAD-${n++}`, title: 'x', leadAgency: LEADS[1], dueOn: '2031-06-30' });
+              : await s.coordinator.send('POST', `/plans/${s.plan}/cases`, {
+                  kind: 'measure',
+                  code: `PG-LOAD-${n++}`,
+                  title: 'x',
+                  leadAgency: LEADS[1],
+                  dueOn: '2031-06-30',
+                });
         statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-        if (r.status >= 500) problems.add(`${r.status} ${k % 3} ${(r.body as { detail?: string } | undefined)?.detail ?? r.text.slice(0, 100)}`);
+        if (r.status >= 500)
+          problems.add(
+            `${r.status} ${k % 3} ${(r.body as { detail?: string } | undefined)?.detail ?? r.text.slice(0, 100)}`,
+          );
       }
     };
     await Promise.all(Array.from({ length: 9 }, (_, k) => lane(k)));
@@ -76,22 +103,35 @@ describe('PostgreSQL outage', () => {
     expect(ready.status).toBe(503);
     expect(stack.apiChild?.isAlive()).toBe(true);
 
-    await eventually('the API to be ready again', async () => (await s.coordinator.send('GET', '/health/ready')).status === 200, 60_000);
+    await eventually(
+      'the API to be ready again',
+      async () => (await s.coordinator.send('GET', '/health/ready')).status === 200,
+      60_000,
+    );
     const snapshot = await update.result();
     expect(snapshot.steps.find((x) => x.key === 'head_approval')?.status).toBe('done');
     await eventually(
       'the read model to catch up',
       async () => {
-        const rows = await stack.query<{ status: string }>(`SELECT status FROM case_steps WHERE case_id = $1 AND key = 'head_approval'`, [id]);
+        const rows = await stack.query<{ status: string }>(
+          `SELECT status FROM case_steps WHERE case_id = $1 AND key = 'head_approval'`,
+          [id],
+        );
         return rows[0]?.status === 'done';
       },
       120_000,
     );
-    const decisions = await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE case_id = $1 AND type = 'decision'`, [id]);
+    const decisions = await stack.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_events WHERE case_id = $1 AND type = 'decision'`,
+      [id],
+    );
     expect(decisions[0].n).toBe(1);
     // creates that got 503 wrote nothing; those that got 201 are there with a workflow each
     const created = statuses.get(201) ?? 0;
-    const rows = await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM cases WHERE plan_code = $1 AND code LIKE 'PG-LOAD-%'`, [s.plan]);
+    const rows = await stack.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM cases WHERE plan_code = $1 AND code LIKE 'PG-LOAD-%'`,
+      [s.plan],
+    );
     expect(rows[0].n).toBe(created);
     await expectMailExactlyOnce(stack, 120_000);
   });

@@ -40,29 +40,41 @@ describe('SMTP faults', () => {
   afterEach(() => stack.sink.clearFaults());
 
   const outbox = (code: string) =>
-    stack.query<OutboxRow>(`SELECT status, attempts, message_id, kind FROM email_outbox WHERE workflow_id = $1 ORDER BY kind`, [
-      `case:${s.plan}:${code}`,
-    ]);
+    stack.query<OutboxRow>(
+      `SELECT status, attempts, message_id, kind FROM email_outbox WHERE workflow_id = $1 ORDER BY kind`,
+      [`case:${s.plan}:${code}`],
+    );
 
   it('holds mail while the server is down and sends it once when it is back', async () => {
     await stack.sink.goDown();
     await createMeasure(s, 'SMTP-DOWN', LEADS[0], stack);
-    await eventually('a failed delivery attempt', async () => (await outbox('SMTP-DOWN')).some((r) => r.status === 'pending' && r.attempts >= 1));
+    await eventually('a failed delivery attempt', async () =>
+      (await outbox('SMTP-DOWN')).some((r) => r.status === 'pending' && r.attempts >= 1),
+    );
     const received = stack.sink.messages().length;
     await stack.sink.comeBack();
-    await eventually('the held mail to go out', async () => (await outbox('SMTP-DOWN')).every((r) => r.status === 'sent'), 90_000);
+    await eventually(
+      'the held mail to go out',
+      async () => (await outbox('SMTP-DOWN')).every((r) => r.status === 'sent'),
+      90_000,
+    );
     expect(stack.sink.messages().length).toBeGreaterThan(received);
     await expectMailExactlyOnce(stack);
   });
 
   it('sends every notification once when 20 % of SMTP commands are answered 451', async () => {
     stack.sink.setFaults({ tempFailRate: 0.2 });
-    for (const code of ['SMTP-451-A', 'SMTP-451-B', 'SMTP-451-C']) await createMeasure(s, code, LEADS[1], stack);
+    for (const code of ['SMTP-451-A', 'SMTP-451-B', 'SMTP-451-C'])
+      await createMeasure(s, code, LEADS[1], stack);
     for (const code of ['SMTP-451-A', 'SMTP-451-B', 'SMTP-451-C']) {
-      await eventually(`${code}'s mail to go out`, async () => {
-        const rows = await outbox(code);
-        return rows.length > 0 && rows.every((r) => r.status === 'sent');
-      }, 120_000);
+      await eventually(
+        `${code}'s mail to go out`,
+        async () => {
+          const rows = await outbox(code);
+          return rows.length > 0 && rows.every((r) => r.status === 'sent');
+        },
+        120_000,
+      );
     }
     await expectMailExactlyOnce(stack);
   });
@@ -70,7 +82,11 @@ describe('SMTP faults', () => {
   it('records a 5xx refusal as failed and does not retry it', async () => {
     stack.sink.setFaults({ reject: true });
     await createMeasure(s, 'SMTP-550', LEADS[0], stack);
-    await eventually('the refusal to be recorded', async () => (await outbox('SMTP-550')).some((r) => r.status === 'failed'), 60_000);
+    await eventually(
+      'the refusal to be recorded',
+      async () => (await outbox('SMTP-550')).some((r) => r.status === 'failed'),
+      60_000,
+    );
     // the activity finished (nothing pending in the workflow): the refusal is final, not retried
     await eventually('no pending activity', async () => {
       const d = await client.workflow.getHandle(`case:${s.plan}:SMTP-550`).describe();
@@ -78,9 +94,10 @@ describe('SMTP faults', () => {
     });
     const rows = await outbox('SMTP-550');
     expect(rows.filter((r) => r.status === 'failed').every((r) => r.attempts === 1)).toBe(true);
-    const failed = await stack.query<{ last_error: string }>(`SELECT last_error FROM email_outbox WHERE status = 'failed' AND workflow_id = $1`, [
-      `case:${s.plan}:SMTP-550`,
-    ]);
+    const failed = await stack.query<{ last_error: string }>(
+      `SELECT last_error FROM email_outbox WHERE status = 'failed' AND workflow_id = $1`,
+      [`case:${s.plan}:SMTP-550`],
+    );
     expect(failed[0].last_error).toMatch(/550/);
     stack.sink.clearFaults();
     await expectMailExactlyOnce(stack);
@@ -90,10 +107,14 @@ describe('SMTP faults', () => {
     const before = stack.sink.stats.dropped;
     stack.sink.setFaults({ dropAfterData: 1 });
     await createMeasure(s, 'SMTP-DROP', LEADS[1], stack);
-    await eventually('the mail to go out after the drop', async () => {
-      const rows = await outbox('SMTP-DROP');
-      return rows.length > 0 && rows.every((r) => r.status === 'sent');
-    }, 120_000);
+    await eventually(
+      'the mail to go out after the drop',
+      async () => {
+        const rows = await outbox('SMTP-DROP');
+        return rows.length > 0 && rows.every((r) => r.status === 'sent');
+      },
+      120_000,
+    );
     expect(stack.sink.stats.dropped - before).toBe(1);
     const rows = await outbox('SMTP-DROP');
     for (const row of rows) {

@@ -27,7 +27,11 @@ const plan = `KG-NAP-IT-${run}`;
 const MOE = `KG-MOE-${run}`;
 const COORD = `KG-NCC-${run}`;
 
-async function eventually<T>(probe: () => Promise<T | undefined | null>, what: string, timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(
+  probe: () => Promise<T | undefined | null>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -49,7 +53,9 @@ describe('first case, end to end (worker, Temporal, PostgreSQL, SMTP)', () => {
     const services = testServices();
     const config = loadConfig({ ...process.env, NAPFLOW_LOG_LEVEL: 'warn' });
     ds = await connectDataSource(services.databaseUrl);
-    await new StatesRepository(ds).insertMissing([{ code: 'KG', name: 'Kyrgyzstan', timeZone: 'Asia/Bishkek' }]);
+    await new StatesRepository(ds).insertMissing([
+      { code: 'KG', name: 'Kyrgyzstan', timeZone: 'Asia/Bishkek' },
+    ]);
     await new AgenciesRepository(ds).insertMissing([
       { code: MOE, name: 'Ministry of Economy', stateCode: 'KG', kind: 'ministry' },
       { code: COORD, name: 'National coordination', stateCode: 'KG', kind: 'agency' },
@@ -128,8 +134,13 @@ describe('first case, end to end (worker, Temporal, PostgreSQL, SMTP)', () => {
 
     // The coordinator may not complete the lead agency's task; nothing changes.
     const before = await cases.getState(started.workflowId);
-    await expect(cases.execute(started.workflowId, { type: 'complete', stepKey: 'execute', actor: { ...focal, agency: COORD } }))
-      .rejects.toBeInstanceOf(CaseCommandRefused);
+    await expect(
+      cases.execute(started.workflowId, {
+        type: 'complete',
+        stepKey: 'execute',
+        actor: { ...focal, agency: COORD },
+      }),
+    ).rejects.toBeInstanceOf(CaseCommandRefused);
     expect(await cases.getState(started.workflowId)).toEqual(before);
 
     let state = await cases.execute(started.workflowId, {
@@ -141,10 +152,20 @@ describe('first case, end to end (worker, Temporal, PostgreSQL, SMTP)', () => {
     expect(state.steps.find((s) => s.key === 'execute')?.status).toBe('done');
     expect(state.steps.find((s) => s.key === 'head_approval')?.status).toBe('active');
 
-    state = await cases.execute(started.workflowId, { type: 'decide', stepKey: 'head_approval', actor: focal, decision: 'approve' });
+    state = await cases.execute(started.workflowId, {
+      type: 'decide',
+      stepKey: 'head_approval',
+      actor: focal,
+      decision: 'approve',
+    });
     // A second decision on a closed step is refused with a reason.
     await expect(
-      cases.execute(started.workflowId, { type: 'decide', stepKey: 'head_approval', actor: focal, decision: 'approve' }),
+      cases.execute(started.workflowId, {
+        type: 'decide',
+        stepKey: 'head_approval',
+        actor: focal,
+        decision: 'approve',
+      }),
     ).rejects.toMatchObject({ code: expect.stringMatching(/step_not_active|already_decided/) });
 
     const coordinatorStep = state.steps.find((s) => s.status === 'active');
@@ -158,13 +179,10 @@ describe('first case, end to end (worker, Temporal, PostgreSQL, SMTP)', () => {
     expect(state.status).toBe('completed');
     expect(state.progress).toBe(1);
 
-    const closed = await eventually(
-      async () => {
-        const r = await repo.findByWorkflowId(started.workflowId);
-        return r?.status === 'completed' ? r : undefined;
-      },
-      'the read model to show the case closed',
-    );
+    const closed = await eventually(async () => {
+      const r = await repo.findByWorkflowId(started.workflowId);
+      return r?.status === 'completed' ? r : undefined;
+    }, 'the read model to show the case closed');
     expect(closed.status).toBe('completed');
     const detail = await repo.findById(closed.id, ADMIN_SCOPE);
     expect(detail?.steps?.map((s) => [s.key, s.status])).toEqual(
@@ -184,6 +202,8 @@ describe('first case, end to end (worker, Temporal, PostgreSQL, SMTP)', () => {
     await expect(new AuditRepository(ds).verifyChain()).resolves.toMatchObject({ ok: true });
 
     // The closing email reaches the lead agency.
-    await waitForMail((m) => m.to.includes(`focal.${run.toLowerCase()}@moe.example.org`) && m.id !== assigned.id);
+    await waitForMail(
+      (m) => m.to.includes(`focal.${run.toLowerCase()}@moe.example.org`) && m.id !== assigned.id,
+    );
   });
 });

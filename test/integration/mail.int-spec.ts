@@ -8,12 +8,29 @@ import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import type { DataSource } from 'typeorm';
-import { createDigestActivitiesFromDataSource, ensureDigestSchedules } from '@app/activities/digest.activities';
+import {
+  createDigestActivitiesFromDataSource,
+  ensureDigestSchedules,
+} from '@app/activities/digest.activities';
 import { createNotifyActivities, SMTP_TEMPORARY_FAILURE } from '@app/activities/notify.activities';
 import type { NotificationRequest } from '@app/domain/case/case.types';
 import { SmtpSink, type ReceivedMail } from '@app/devstack';
-import { deliveryKey, EmailOutboxRepository, messageIdFor, RecipientDirectory, sha256Hex, SmtpMailer } from '@app/mail';
-import { connectDataSource, PeopleRepository, PlansRepository, ReadModelRepository, runMigrations } from '@app/persistence';
+import {
+  deliveryKey,
+  EmailOutboxRepository,
+  messageIdFor,
+  RecipientDirectory,
+  sha256Hex,
+  SmtpMailer,
+} from '@app/mail';
+import {
+  AgenciesRepository,
+  connectDataSource,
+  PeopleRepository,
+  PlansRepository,
+  ReadModelRepository,
+  runMigrations,
+} from '@app/persistence';
 import { caseEvent, caseSnapshot, seedReference, stepSnapshot } from '@app/persistence/testing/fixtures';
 import { createTemporaryDatabase, type TemporaryDatabase } from '@app/persistence/testing/temporary-database';
 import { bundleNapflowWorkflows } from '@app/temporal';
@@ -33,7 +50,10 @@ let notify: (req: NotificationRequest) => ReturnType<ReturnType<typeof createNot
 const people: Record<string, string> = {};
 let seq = 0;
 
-function request(kind: NotificationRequest['kind'], patch: Partial<NotificationRequest> = {}): NotificationRequest {
+function request(
+  kind: NotificationRequest['kind'],
+  patch: Partial<NotificationRequest> = {},
+): NotificationRequest {
   seq += 1;
   const stepKey = patch.stepKey ?? 'handover';
   return {
@@ -56,10 +76,17 @@ async function receivedFor(key: string): Promise<ReceivedMail[]> {
 }
 
 async function outboxRows(key: string) {
-  return ds.query<Array<{ recipient_email: string; status: string; attempts: number; last_error: string | null; html: string; text_body: string; message_id: string }>>(
-    `SELECT * FROM email_outbox WHERE notification_key = $1 ORDER BY recipient_email`,
-    [key],
-  );
+  return ds.query<
+    Array<{
+      recipient_email: string;
+      status: string;
+      attempts: number;
+      last_error: string | null;
+      html: string;
+      text_body: string;
+      message_id: string;
+    }>
+  >(`SELECT * FROM email_outbox WHERE notification_key = $1 ORDER BY recipient_email`, [key]);
 }
 
 beforeAll(async () => {
@@ -68,18 +95,82 @@ beforeAll(async () => {
   ds = await connectDataSource(db.url, { poolSize: 4, applicationName: 'napflow-mail-test' });
   await seedReference(ds);
   const repo = new PeopleRepository(ds);
-  const add = async (key: string, p: Parameters<PeopleRepository['create']>[0]) => (people[key] = (await repo.create(p)).id);
-  await add('scs', { email: 'aigul@scs.kg.example.org', name: 'Айгуль Осмонова', language: 'ru', agencyCode: 'KG-SCS', role: 'focal_point', passwordHash: null });
-  // the deputy works elsewhere in the ministry structure: they get the mail only while the focal point is away
-  await add('bsDeputy', { email: 'deputy@moe.kg.example.org', name: 'Bakyt Deputy', language: 'en', agencyCode: 'KG-MOE', role: 'focal_point', passwordHash: null });
-  await add('bs', {
-    email: 'nurlan@bs.kg.example.org', name: 'Нурлан Асанов', language: 'ru', agencyCode: 'KG-BS', role: 'focal_point', passwordHash: null,
-    deputyId: people.bsDeputy, awayFrom: today.minus({ days: 2 }).toISODate(), awayUntil: today.plus({ days: 2 }).toISODate(),
+  const add = async (key: string, p: Parameters<PeopleRepository['create']>[0]) =>
+    (people[key] = (await repo.create(p)).id);
+  await add('scs', {
+    email: 'aigul@scs.kg.example.org',
+    name: 'Айгуль Осмонова',
+    language: 'ru',
+    agencyCode: 'KG-SCS',
+    role: 'focal_point',
+    passwordHash: null,
   });
-  await add('coord', { email: 'coordinator@moe.kg.example.org', name: 'Coordinator KG', language: 'en', agencyCode: 'KG-MOE', role: 'coordinator', passwordHash: null });
-  await add('tj', { email: 'focal@cs.tj.example.org', name: 'TJ Focal', language: 'ru', agencyCode: 'TJ-CS', role: 'focal_point', passwordHash: null });
-  await add('osce', { email: 'observer@osce.example.org', name: 'OSCE Observer', language: 'en', agencyCode: 'OSCE-CPC', role: 'focal_point', passwordHash: null });
-  await add('refused', { email: 'refused@moj.kg.example.org', name: 'Refused Recipient', language: 'en', agencyCode: 'KG-MOJ', role: 'focal_point', passwordHash: null });
+  // the deputy works elsewhere in the ministry structure: they get the mail only while the focal point is away
+  await add('bsDeputy', {
+    email: 'deputy@moe.kg.example.org',
+    name: 'Bakyt Deputy',
+    language: 'en',
+    agencyCode: 'KG-MOE',
+    role: 'focal_point',
+    passwordHash: null,
+  });
+  await add('bs', {
+    email: 'nurlan@bs.kg.example.org',
+    name: 'Нурлан Асанов',
+    language: 'ru',
+    agencyCode: 'KG-BS',
+    role: 'focal_point',
+    passwordHash: null,
+    deputyId: people.bsDeputy,
+    awayFrom: today.minus({ days: 2 }).toISODate(),
+    awayUntil: today.plus({ days: 2 }).toISODate(),
+  });
+  await add('coord', {
+    email: 'coordinator@moe.kg.example.org',
+    name: 'Coordinator KG',
+    language: 'en',
+    agencyCode: 'KG-MOE',
+    role: 'coordinator',
+    passwordHash: null,
+  });
+  await add('tj', {
+    email: 'focal@cs.tj.example.org',
+    name: 'TJ Focal',
+    language: 'ru',
+    agencyCode: 'TJ-CS',
+    role: 'focal_point',
+    passwordHash: null,
+  });
+  await add('osce', {
+    email: 'observer@osce.example.org',
+    name: 'OSCE Observer',
+    language: 'en',
+    agencyCode: 'OSCE-CPC',
+    role: 'focal_point',
+    passwordHash: null,
+  });
+  await new AgenciesRepository(ds).insertMissing([
+    { code: 'KG-FIRE', name: 'State Firefighter Service', stateCode: 'KG' },
+  ]);
+  await add('fire', {
+    email: 'fire@fire.kg.example.org',
+    name: 'Fire Focal',
+    language: 'en',
+    agencyCode: 'KG-FIRE',
+    role: 'focal_point',
+    passwordHash: null,
+    deputyId: people.tj,
+    awayFrom: today.minus({ days: 1 }).toISODate(),
+    awayUntil: today.plus({ days: 1 }).toISODate(),
+  });
+  await add('refused', {
+    email: 'refused@moj.kg.example.org',
+    name: 'Refused Recipient',
+    language: 'en',
+    agencyCode: 'KG-MOJ',
+    role: 'focal_point',
+    passwordHash: null,
+  });
 
   await new ReadModelRepository(ds).recordTransition(
     caseSnapshot({
@@ -88,17 +179,42 @@ beforeAll(async () => {
       workflowId: WORKFLOW_ID,
       title: 'Radiation portal monitors handed to the Border Service',
       steps: [
-        stepSnapshot('handover', { title: 'Hand over the monitors', kind: 'task', status: 'active', assignees: ['KG-SCS'], dueOn: '2030-01-15', dueAt: '2030-01-15T12:00:00.000Z' }),
-        stepSnapshot('accept', { title: 'Accept the monitors', kind: 'approval', status: 'active', assignees: ['KG-BS'], dueOn: today.plus({ days: 1 }).toISODate() }),
+        stepSnapshot('handover', {
+          title: 'Hand over the monitors',
+          kind: 'task',
+          status: 'active',
+          assignees: ['KG-SCS'],
+          dueOn: '2030-01-15',
+          dueAt: '2030-01-15T12:00:00.000Z',
+        }),
+        stepSnapshot('accept', {
+          title: 'Accept the monitors',
+          kind: 'approval',
+          status: 'active',
+          assignees: ['KG-BS'],
+          dueOn: today.plus({ days: 1 }).toISODate(),
+        }),
       ],
     }),
     [caseEvent(1)],
   );
 
   sink = await SmtpSink.start({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'napflow-mail-')) });
-  mailer = new SmtpMailer({ url: sink.url, from: 'napflow <napflow@napflow.example.org>', poolSize: 2, connectionTimeoutMs: 3000, socketTimeoutMs: 5000 });
+  mailer = new SmtpMailer({
+    url: sink.url,
+    from: 'napflow <napflow@napflow.example.org>',
+    poolSize: 2,
+    connectionTimeoutMs: 3000,
+    socketTimeoutMs: 5000,
+  });
   outbox = new EmailOutboxRepository(ds, 60_000);
-  ({ notify } = createNotifyActivities({ outbox, mailer, directory: RecipientDirectory.fromDataSource(ds), publicUrl: PUBLIC_URL, linkTtlHours: 48 }));
+  ({ notify } = createNotifyActivities({
+    outbox,
+    mailer,
+    directory: RecipientDirectory.fromDataSource(ds),
+    publicUrl: PUBLIC_URL,
+    linkTtlHours: 48,
+  }));
 });
 
 afterAll(async () => {
@@ -108,7 +224,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-afterEach(() => sink.clearFaults());
+afterEach(() => sink?.clearFaults());
 
 describe('notify', () => {
   it('sends one email per recipient, in Russian, with a Message-ID derived from the key; a retry sends nothing more', async () => {
@@ -141,7 +257,9 @@ describe('notify', () => {
       [sha256Hex(token as string)],
     );
     expect(links).toEqual([{ step_key: 'handover', person_id: people.scs, choices: ['complete'] }]);
-    const raw = await ds.query(`SELECT count(*)::int AS n FROM email_link_tokens WHERE token_hash = $1`, [token]);
+    const raw = await ds.query(`SELECT count(*)::int AS n FROM email_link_tokens WHERE token_hash = $1`, [
+      token,
+    ]);
     expect(raw[0].n).toBe(0);
   });
 
@@ -153,20 +271,37 @@ describe('notify', () => {
     expect(mail.subject).toBe('Your decision is requested: Accept the monitors (RPM-HANDOVER)');
     const text = (mail.text ?? '').replace(/\s+/g, ' ');
     expect(text).toContain('You receive this message as the deputy of Нурлан Асанов');
-    for (const c of ['approve', 'approve_with_comments', 'request_changes', 'reject']) expect(text).toContain(`?choice=${c}`);
+    for (const c of ['approve', 'approve_with_comments', 'request_changes', 'reject'])
+      expect(text).toContain(`?choice=${c}`);
   });
 
   it('escalates to the coordinators of the case state and to nobody outside it unless the plan is shared', async () => {
-    const req = request('escalation', { toAgencies: ['KG-SCS', 'TJ-CS', 'OSCE-CPC'], toCoordinators: true, data: { level: 1 } });
+    const req = request('escalation', {
+      toAgencies: ['KG-SCS', 'TJ-CS', 'OSCE-CPC'],
+      toCoordinators: true,
+      data: { level: 1 },
+    });
     await expect(notify(req)).resolves.toMatchObject({ status: 'sent', recipients: 2 });
-    expect((await receivedFor(req.key)).flatMap((m) => m.to).sort()).toEqual(['aigul@scs.kg.example.org', 'coordinator@moe.kg.example.org']);
+    expect((await receivedFor(req.key)).flatMap((m) => m.to).sort()).toEqual([
+      'aigul@scs.kg.example.org',
+      'coordinator@moe.kg.example.org',
+    ]);
 
     await new PlansRepository(ds).share('KG-NAP-2013', { agencyCode: 'OSCE-CPC' });
-    const shared = request('escalation', { toAgencies: ['KG-SCS', 'TJ-CS', 'OSCE-CPC'], toCoordinators: true });
+    const shared = request('escalation', {
+      toAgencies: ['KG-SCS', 'TJ-CS', 'OSCE-CPC'],
+      toCoordinators: true,
+    });
     await expect(notify(shared)).resolves.toMatchObject({ status: 'sent', recipients: 3 });
     expect((await receivedFor(shared.key)).flatMap((m) => m.to)).toContain('observer@osce.example.org');
     expect((await receivedFor(shared.key)).flatMap((m) => m.to)).not.toContain('focal@cs.tj.example.org');
     await new PlansRepository(ds).unshare('KG-NAP-2013', { agencyCode: 'OSCE-CPC' });
+  });
+
+  it('never hands a case to a deputy from another state: the absent focal point gets it', async () => {
+    const req = request('overdue', { toAgencies: ['KG-FIRE'] });
+    await expect(notify(req)).resolves.toMatchObject({ status: 'sent', recipients: 1 });
+    expect((await receivedFor(req.key)).flatMap((m) => m.to)).toEqual(['fire@fire.kg.example.org']);
   });
 
   it('answers no_recipients when nobody may receive it', async () => {
@@ -180,7 +315,9 @@ describe('notify', () => {
     const first = await notify(req).catch((e: unknown) => e);
     expect(first).toBeInstanceOf(ApplicationFailure);
     expect(first).toMatchObject({ type: SMTP_TEMPORARY_FAILURE, nonRetryable: false });
-    expect(await outboxRows(req.key)).toMatchObject([{ status: 'pending', attempts: 1, last_error: expect.stringContaining('451') }]);
+    expect(await outboxRows(req.key)).toMatchObject([
+      { status: 'pending', attempts: 1, last_error: expect.stringContaining('451') },
+    ]);
     await expect(notify(req)).resolves.toMatchObject({ status: 'sent' });
     expect(await receivedFor(req.key)).toHaveLength(1);
     expect(await outboxRows(req.key)).toMatchObject([{ status: 'sent', attempts: 2 }]);
@@ -194,7 +331,9 @@ describe('notify', () => {
     sink.clearFaults();
     await expect(notify(req)).resolves.toMatchObject({ status: 'failed_permanently' });
     expect(sink.stats.rejected).toBe(refusedBefore);
-    expect(await outboxRows(req.key)).toMatchObject([{ status: 'failed', attempts: 1, last_error: expect.stringContaining('550') }]);
+    expect(await outboxRows(req.key)).toMatchObject([
+      { status: 'failed', attempts: 1, last_error: expect.stringContaining('550') },
+    ]);
     expect((await outbox.failedFor('KG')).map((r) => r.notificationKey)).toContain(req.key);
     expect(await receivedFor(req.key)).toHaveLength(0);
   });
@@ -211,7 +350,8 @@ describe('notify', () => {
     const req = request('step_assigned');
     const results = await Promise.allSettled([notify(req), notify(req), notify(req)]);
     expect(results.filter((r) => r.status === 'fulfilled')).not.toHaveLength(0);
-    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ type: SMTP_TEMPORARY_FAILURE });
+    for (const r of results)
+      if (r.status === 'rejected') expect(r.reason).toMatchObject({ type: SMTP_TEMPORARY_FAILURE });
     await expect(notify(req)).resolves.toMatchObject({ status: 'already_sent' });
     expect(await receivedFor(req.key)).toHaveLength(1);
   });
@@ -224,12 +364,24 @@ describe('notify', () => {
     const [row] = await outbox.rowsFor(req.key);
     const claim = await outbox.claim(row.id);
     if (claim.outcome !== 'claimed') throw new Error('expected to claim the row');
-    await mailer.send({ to: row.recipientEmail, subject: row.subject, html: row.html, text: row.textBody, messageId: row.messageId, headers: { 'X-Napflow-Notification': req.key } });
+    await mailer.send({
+      to: row.recipientEmail,
+      subject: row.subject,
+      html: row.html,
+      text: row.textBody,
+      messageId: row.messageId,
+      headers: { 'X-Napflow-Notification': req.key },
+    });
     // the activity's retry while the dead attempt's claim is fresh: retried later, nothing sent
-    await expect(notify(req)).rejects.toMatchObject({ type: SMTP_TEMPORARY_FAILURE, message: expect.stringContaining('another attempt') });
+    await expect(notify(req)).rejects.toMatchObject({
+      type: SMTP_TEMPORARY_FAILURE,
+      message: expect.stringContaining('another attempt'),
+    });
     expect(await receivedFor(req.key)).toHaveLength(1);
     // the lease runs out (the holder is presumed dead): the next retry sends the copy again, same Message-ID
-    await ds.query(`UPDATE email_outbox SET claimed_at = now() - interval '2 minutes' WHERE id = $1`, [row.id]);
+    await ds.query(`UPDATE email_outbox SET claimed_at = now() - interval '2 minutes' WHERE id = $1`, [
+      row.id,
+    ]);
     await expect(notify(req)).resolves.toMatchObject({ status: 'sent' });
     await expect(notify(req)).resolves.toMatchObject({ status: 'already_sent' });
     const copies = await receivedFor(req.key);
@@ -309,18 +461,36 @@ describe('through Temporal (retry policy, digest, schedules)', () => {
       { agencyCode: 'TJ-CS', timeZone: 'Asia/Dushanbe' },
     ];
     try {
-      await expect(ensureDigestSchedules(client, targets, { taskQueue })).resolves.toEqual({ created: ['digest:KG-SCS', 'digest:TJ-CS'], updated: [] });
-      await expect(ensureDigestSchedules(client, targets, { taskQueue })).resolves.toEqual({ created: [], updated: ['digest:KG-SCS', 'digest:TJ-CS'] });
+      await expect(ensureDigestSchedules(client, targets, { taskQueue })).resolves.toEqual({
+        created: ['digest:KG-SCS', 'digest:TJ-CS'],
+        updated: [],
+      });
+      await expect(ensureDigestSchedules(client, targets, { taskQueue })).resolves.toEqual({
+        created: [],
+        updated: ['digest:KG-SCS', 'digest:TJ-CS'],
+      });
       const d = await client.schedule.getHandle('digest:TJ-CS').describe();
       expect(d.spec.timezone).toBe('Asia/Dushanbe');
-      expect(d.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 9, end: 9, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] });
+      expect(d.spec.calendars?.[0]).toMatchObject({
+        hour: [{ start: 9, end: 9, step: 1 }],
+        minute: [{ start: 0, end: 0, step: 1 }],
+      });
       expect(JSON.stringify(d.spec.calendars?.[0]?.dayOfWeek)).toContain('MONDAY');
-      expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'digestWorkflow', workflowId: 'digest:TJ-CS', taskQueue });
+      expect(d.action).toMatchObject({
+        type: 'startWorkflow',
+        workflowType: 'digestWorkflow',
+        workflowId: 'digest:TJ-CS',
+        taskQueue,
+      });
       const next = d.info.nextActionTimes[0];
       const local = DateTime.fromJSDate(next).setZone('Asia/Dushanbe');
       expect([local.weekday, local.hour, local.minute]).toEqual([1, 9, 0]);
     } finally {
-      for (const t of targets) await client.schedule.getHandle(`digest:${t.agencyCode}`).delete().catch(() => undefined);
+      for (const t of targets)
+        await client.schedule
+          .getHandle(`digest:${t.agencyCode}`)
+          .delete()
+          .catch(() => undefined);
     }
   });
 });

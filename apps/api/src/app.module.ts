@@ -36,7 +36,10 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
-        PersistenceModule.forRoot(config.databaseUrl, { poolSize: config.databasePoolSize, applicationName: 'napflow-api' }),
+        PersistenceModule.forRoot(config.databaseUrl, {
+          poolSize: config.databasePoolSize,
+          applicationName: 'napflow-api',
+        }),
         CommonModule,
         TemporalClientModule.forRoot(config),
         AuthModule,

@@ -12,6 +12,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : `[napflow] the API failed to start: ${String(err)}`);
+  console.error(
+    err instanceof ConfigError ? err.message : `[napflow] the API failed to start: ${String(err)}`,
+  );
   process.exit(1);
 });

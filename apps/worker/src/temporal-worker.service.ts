@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { readFile } from 'node:fs/promises';
 import type { AppConfig } from '@app/config';
@@ -7,7 +13,7 @@ import { APP_CONFIG, WORKER_ACTIVITIES } from './worker.tokens';
 
 /** Hosts the Temporal Worker inside the Nest application context; Nest's shutdown hooks drain it. */
 @Injectable()
-export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TemporalWorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger(TemporalWorkerService.name);
   private worker?: Worker;
   private connection?: NativeConnection;
@@ -39,7 +45,8 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     this.log.log(`worker polling task queue "${taskQueue}" in namespace "${namespace}" at ${address}`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the DataSource and the SMTP pool close (onApplicationShutdown): in-flight activities still need them.
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
     await this.running?.catch(() => undefined);
     await this.connection?.close();

@@ -3,6 +3,10 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '@app/config';
 import { EmailOutboxRepository, RecipientDirectory, SmtpMailer } from '@app/mail';
 import { createCalendarActivities } from '@app/activities/calendar.activities';
+import {
+  createDigestActivitiesFromDataSource,
+  type DigestActivities,
+} from '@app/activities/digest.activities';
 import { createNotifyActivities } from '@app/activities/notify.activities';
 import { createCalendarDataSources, createProjectionActivities } from '@app/activities/projection.activities';
 import type { CaseActivities } from '@app/activities/contracts';
@@ -26,7 +30,11 @@ export const smtpMailerProvider: Provider = {
 /** Every activity the worker registers, built by the activity factories from Nest-managed dependencies. */
 export const workerActivitiesProvider: Provider = {
   provide: WORKER_ACTIVITIES,
-  useFactory: (config: AppConfig, dataSource: DataSource, mailer: SmtpMailer): CaseActivities => ({
+  useFactory: (
+    config: AppConfig,
+    dataSource: DataSource,
+    mailer: SmtpMailer,
+  ): CaseActivities & DigestActivities => ({
     ...createProjectionActivities({ dataSource }),
     ...createCalendarActivities(createCalendarDataSources({ dataSource })),
     ...createNotifyActivities({
@@ -37,6 +45,7 @@ export const workerActivitiesProvider: Provider = {
       linkTtlHours: config.auth.emailLinkTtlHours,
       from: config.smtp.from,
     }),
+    ...createDigestActivitiesFromDataSource(dataSource),
   }),
   inject: [APP_CONFIG, DataSource, SMTP_MAILER],
 };

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
 import { PersistenceModule } from '@app/persistence';
+import { DigestSchedulesService } from './digest-schedules.service';
 import { TemporalWorkerService } from './temporal-worker.service';
 import { smtpMailerProvider, workerActivitiesProvider } from './worker-activities.provider';
 import { APP_CONFIG } from './worker.tokens';
@@ -16,6 +17,7 @@ export class WorkerModule {
         smtpMailerProvider,
         workerActivitiesProvider,
         TemporalWorkerService,
+        DigestSchedulesService,
       ],
     };
   }

@@ -22,7 +22,13 @@ describe(loadConfig.name, () => {
 
   it('names every bad variable at once', () => {
     const call = () =>
-      loadConfig({ ...services, PORT: 'eighty', DATABASE_URL: 'mysql://x', NAPFLOW_DEMO: 'maybe', SMTP_URL: 'http://x' });
+      loadConfig({
+        ...services,
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        NAPFLOW_DEMO: 'maybe',
+        SMTP_URL: 'http://x',
+      });
     expect(call).toThrow(ConfigError);
     try {
       call();
@@ -36,12 +42,20 @@ describe(loadConfig.name, () => {
   });
 
   it('requires the service addresses unless told otherwise', () => {
-    expect(() => loadConfig({})).toThrow(/DATABASE_URL: not set[\s\S]*TEMPORAL_ADDRESS: not set[\s\S]*SMTP_URL: not set/);
+    expect(() => loadConfig({})).toThrow(
+      /DATABASE_URL: not set[\s\S]*TEMPORAL_ADDRESS: not set[\s\S]*SMTP_URL: not set/,
+    );
     expect(loadConfig({}, { requireServices: false }).databaseUrl).toBe('');
   });
 
   it('treats empty variables as unset and parses booleans', () => {
-    const cfg = loadConfig({ ...services, PUBLIC_URL: '', NAPFLOW_DEMO: 'false', HOST: '0.0.0.0', PORT: '8080' });
+    const cfg = loadConfig({
+      ...services,
+      PUBLIC_URL: '',
+      NAPFLOW_DEMO: 'false',
+      HOST: '0.0.0.0',
+      PORT: '8080',
+    });
     expect(cfg.demo).toBe(false);
     expect(cfg.http.publicUrl).toBe('http://localhost:8080');
   });

@@ -36,8 +36,18 @@ const envSchema = z.object({
   NAPFLOW_ADMIN_EMAIL: z.string().email('must be an email address').default('admin@napflow.example.org'),
   NAPFLOW_ADMIN_PASSWORD: z.string().min(12, 'must have at least 12 characters').optional(),
   NAPFLOW_DEMO: bool.default(true),
-  NAPFLOW_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(31 * 24 * 3600).default(12 * 3600),
-  NAPFLOW_EMAIL_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 60).default(14 * 24),
+  NAPFLOW_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(31 * 24 * 3600)
+    .default(12 * 3600),
+  NAPFLOW_EMAIL_LINK_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(14 * 24),
   NAPFLOW_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NAPFLOW_WORKFLOW_BUNDLE: z.string().optional(),
 });
@@ -66,7 +76,10 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment. Every problem is listed by variable name; nothing starts on bad config. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { requireServices?: boolean } = {}): AppConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { requireServices?: boolean } = {},
+): AppConfig {
   const parsed = envSchema.safeParse(stripEmpty(env));
   const problems: string[] = [];
   if (!parsed.success) {
@@ -76,7 +89,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { require
   const e = parsed.data;
   if (opts.requireServices !== false) {
     for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL'] as const) {
-      if (!e[name]) problems.push(`${name}: not set (npm start sets it to the embedded default; set it to use your own service)`);
+      if (!e[name])
+        problems.push(
+          `${name}: not set (npm start sets it to the embedded default; set it to use your own service)`,
+        );
     }
     if (problems.length) throw new ConfigError(problems);
   }
@@ -96,7 +112,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { require
       poolSize: e.SMTP_POOL_SIZE,
       tlsRejectUnauthorized: e.SMTP_TLS_REJECT_UNAUTHORIZED,
     },
-    http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL ?? `http://${displayHost(e.HOST)}:${e.PORT}` },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl: e.PUBLIC_URL ?? `http://${displayHost(e.HOST)}:${e.PORT}`,
+    },
     dataDir: e.NAPFLOW_DATA_DIR,
     admin: { email: e.NAPFLOW_ADMIN_EMAIL.toLowerCase(), password: e.NAPFLOW_ADMIN_PASSWORD },
     demo: e.NAPFLOW_DEMO,

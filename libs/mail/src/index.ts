@@ -1,7 +1,13 @@
 // @app/mail: the nodemailer transport, the ru/en templates, the outbox and recipient resolution.
 export type { OutgoingEmail, NotificationFacts, RenderedEmail, LinkChoice, DigestItem } from './mail.types';
 export { sha256Hex, deliveryKey, messageIdFor, threadIdFor } from './message-id';
-export { SmtpMailer, SmtpSendError, classifySmtpError, type SmtpMailerOptions, type SmtpFailureKind } from './smtp-mailer';
+export {
+  SmtpMailer,
+  SmtpSendError,
+  classifySmtpError,
+  type SmtpMailerOptions,
+  type SmtpFailureKind,
+} from './smtp-mailer';
 export { renderNotification } from './templates/render-notification';
 export { formatLocalDate, formatInstant, escapeHtml } from './templates/format';
 export {

@@ -4,8 +4,12 @@ const err = (props: Record<string, unknown>) => Object.assign(new Error('smtp'),
 
 describe('classifySmtpError', () => {
   it('treats 5xx replies to the envelope or the message as permanent', () => {
-    expect(classifySmtpError(err({ code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO' })).kind).toBe('permanent');
-    expect(classifySmtpError(err({ code: 'EMESSAGE', responseCode: 554, command: 'DATA' })).kind).toBe('permanent');
+    expect(classifySmtpError(err({ code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO' })).kind).toBe(
+      'permanent',
+    );
+    expect(classifySmtpError(err({ code: 'EMESSAGE', responseCode: 554, command: 'DATA' })).kind).toBe(
+      'permanent',
+    );
   });
 
   it('treats 4xx replies, lost or refused connections, timeouts and TLS trouble as temporary', () => {
@@ -22,7 +26,10 @@ describe('classifySmtpError', () => {
   });
 
   it('keeps a rejected login temporary: the mail waits for the administrator, it is not dropped', () => {
-    expect(classifySmtpError(err({ code: 'EAUTH', responseCode: 535 }))).toMatchObject({ kind: 'temporary', responseCode: 535 });
+    expect(classifySmtpError(err({ code: 'EAUTH', responseCode: 535 }))).toMatchObject({
+      kind: 'temporary',
+      responseCode: 535,
+    });
   });
 
   it('passes an already classified error through', () => {

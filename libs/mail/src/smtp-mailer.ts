@@ -7,7 +7,12 @@ export interface SmtpMailerOptions {
   url: string;
   from: string;
   poolSize?: number;
-  tls?: { rejectUnauthorized?: boolean; servername?: string; minVersion?: 'TLSv1.2' | 'TLSv1.3'; ca?: string };
+  tls?: {
+    rejectUnauthorized?: boolean;
+    servername?: string;
+    minVersion?: 'TLSv1.2' | 'TLSv1.3';
+    ca?: string;
+  };
   /** ms; a send that takes longer is a temporary failure the workflow retries */
   connectionTimeoutMs?: number;
   socketTimeoutMs?: number;
@@ -46,7 +51,8 @@ export function classifySmtpError(err: unknown): SmtpSendError {
   const message = e.message ?? String(err);
   const code = typeof e.code === 'string' ? e.code : undefined;
   const responseCode = typeof e.responseCode === 'number' ? e.responseCode : undefined;
-  const permanent = responseCode !== undefined && responseCode >= 500 && responseCode < 600 && code !== 'EAUTH';
+  const permanent =
+    responseCode !== undefined && responseCode >= 500 && responseCode < 600 && code !== 'EAUTH';
   return new SmtpSendError(permanent ? 'permanent' : 'temporary', message, responseCode, code);
 }
 
@@ -65,7 +71,9 @@ export class SmtpMailer {
       host: url.hostname,
       port: Number(url.port || (secure ? 465 : 587)),
       secure,
-      auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+      auth: url.username
+        ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+        : undefined,
       maxConnections: options.poolSize ?? 5,
       maxRequeues: 0,
       connectionTimeout: options.connectionTimeoutMs ?? 30_000,
@@ -104,7 +112,9 @@ export class SmtpMailer {
       });
       const rejected = (info.rejected ?? []).map(String);
       if (rejected.length > 0 && (info.accepted ?? []).length === 0) {
-        throw classifySmtpError(Object.assign(new Error(`Recipient refused: ${info.response}`), { responseCode: 550 }));
+        throw classifySmtpError(
+          Object.assign(new Error(`Recipient refused: ${info.response}`), { responseCode: 550 }),
+        );
       }
       return { response: info.response, messageId: info.messageId };
     } catch (err) {

@@ -30,6 +30,8 @@ export {
 } from './repositories/people.repository';
 export {
   PlansRepository,
+  type HealthCounts,
+  type PlanBreakdowns,
   type NewPlan,
   type Plan,
   type PlanProgress,
@@ -37,7 +39,10 @@ export {
 } from './repositories/plans.repository';
 export {
   CasesRepository,
+  CASE_SORT_KEYS,
   caseIdForWorkflow,
+  type CaseSort,
+  type CaseSortKey,
   type CaseDetail,
   type CaseFilters,
   type CaseStep,

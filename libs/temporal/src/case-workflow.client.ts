@@ -73,7 +73,8 @@ export class CaseWorkflowClient {
       });
       return { workflowId, runId: handle.firstExecutionRunId, alreadyStarted: false };
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, runId: undefined, alreadyStarted: true };
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        return { workflowId, runId: undefined, alreadyStarted: true };
       throw err;
     }
   }
@@ -154,7 +155,8 @@ export class CaseWorkflowClient {
     if (err instanceof WorkflowNotFoundError) return new CaseWorkflowNotFound(workflowId);
     if (err instanceof WorkflowUpdateFailedError) {
       const cause = err.cause;
-      if (cause instanceof ApplicationFailure) return new CaseCommandRefused(cause.type ?? 'refused', cause.message);
+      if (cause instanceof ApplicationFailure)
+        return new CaseCommandRefused(cause.type ?? 'refused', cause.message);
       return new CaseCommandRefused('refused', cause?.message ?? err.message);
     }
     // A closed workflow cannot take updates: that is "no longer open", not a server error.

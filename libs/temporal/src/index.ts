@@ -1,4 +1,9 @@
-export { CaseWorkflowClient, CaseCommandRefused, CaseWorkflowNotFound, type StartedCase } from './case-workflow.client';
+export {
+  CaseWorkflowClient,
+  CaseCommandRefused,
+  CaseWorkflowNotFound,
+  type StartedCase,
+} from './case-workflow.client';
 export { TemporalClientModule, TEMPORAL_HANDLES } from './temporal-client.module';
 export { createTemporalClient, type TemporalHandles } from './temporal-connection';
 export {

@@ -38,7 +38,10 @@ export interface FaultStack {
 
 function requireEnv(name: string): string {
   const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run the drills with \`npm run test:faults\` (jest global setup starts the services)`);
+  if (!v)
+    throw new Error(
+      `${name} is not set: run the drills with \`npm run test:faults\` (jest global setup starts the services)`,
+    );
   return v;
 }
 
@@ -85,7 +88,12 @@ export async function startFaultStack(opts: {
     apiChild = spawnApiChild({ ...env, PORT: String(port) });
     baseUrl = `http://127.0.0.1:${port}`;
     const url = baseUrl;
-    await eventually('the API child to answer', async () => (await fetch(`${url}/health/live`).catch(() => undefined))?.ok === true, 120_000, 250);
+    await eventually(
+      'the API child to answer',
+      async () => (await fetch(`${url}/health/live`).catch(() => undefined))?.ok === true,
+      120_000,
+      250,
+    );
   } else {
     api = await createApiApp(config);
     await api.listen(0, '127.0.0.1');
@@ -106,15 +114,16 @@ export async function startFaultStack(opts: {
     worker,
     query: <Row>(sql: string, params?: unknown[]) => direct_.query(sql, params) as Promise<Row[]>,
     async stop() {
+      // every step bounded: a drill that broke something must still leave nothing running
       await proxy?.up();
-      await api?.close().catch(() => undefined);
-      await apiChild?.kill('SIGTERM');
-      await worker?.stop().catch(() => undefined);
+      await bounded('API close', api?.close());
+      await bounded('API child SIGTERM', apiChild?.kill('SIGTERM'), 20_000, () => apiChild?.kill('SIGKILL'));
+      await bounded('worker stop', worker?.stop());
       await proxy?.stop();
-      await direct_.destroy().catch(() => undefined);
-      await sink.stop();
+      await bounded('checks connection', direct_.destroy());
+      await bounded('SMTP sink', sink.stop());
       fs.rmSync(sink.dir, { recursive: true, force: true });
-      await db.drop().catch(() => undefined);
+      await bounded('drop database', db.drop());
     },
   };
 }
@@ -123,13 +132,18 @@ export type ApiChild = WorkerChild;
 
 /** The API as a child process (apps/api/src/main.ts through the swc require hook). */
 export function spawnApiChild(env: Record<string, string>): ApiChild {
-  return spawnChild('apps/api/src/main.ts', { ...env, NAPFLOW_LOG_LEVEL: process.env.NAPFLOW_DRILL_LOG_LEVEL ?? 'warn' });
+  return spawnChild('apps/api/src/main.ts', {
+    ...env,
+    NAPFLOW_LOG_LEVEL: process.env.NAPFLOW_DRILL_LOG_LEVEL ?? 'warn',
+  });
 }
 
 async function createAdmin(databaseUrl: string): Promise<void> {
   const ds = await connectDataSource(databaseUrl, { poolSize: 2 });
   try {
-    await new AgenciesRepository(ds).insertMissing([{ code: 'NAPFLOW', name: 'napflow operators', stateCode: null, kind: 'international' }]);
+    await new AgenciesRepository(ds).insertMissing([
+      { code: 'NAPFLOW', name: 'napflow operators', stateCode: null, kind: 'international' },
+    ]);
     await new PeopleRepository(ds).create({
       email: ADMIN.email,
       name: 'Drill administrator',
@@ -166,7 +180,9 @@ function spawnChild(entry: string, env: Record<string, string>): WorkerChild {
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   let alive = true;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => ((alive = false), resolve(code))));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => ((alive = false), resolve(code))),
+  );
   return {
     pid: child.pid as number,
     exited,
@@ -192,11 +208,17 @@ export class Http {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email, password }),
     });
-    if (r.status !== 200 && r.status !== 201) throw new Error(`login ${email}: ${r.status} ${await r.text()}`);
+    if (r.status !== 200 && r.status !== 201)
+      throw new Error(`login ${email}: ${r.status} ${await r.text()}`);
     return new Http(baseUrl, ((await r.json()) as { token: string }).token);
   }
 
-  async send(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; text: string }> {
+  async send(
+    method: string,
+    urlPath: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: unknown; text: string }> {
     const isRaw = typeof body === 'string' || body instanceof FormData || body instanceof Uint8Array;
     const r = await fetch(`${this.baseUrl}${urlPath}`, {
       method,
@@ -234,22 +256,78 @@ export async function seedDrill(baseUrl: string): Promise<Seeded> {
     const r = await p;
     if (r.status >= 300 && r.status !== 409) throw new Error(`seed: ${r.status} ${r.text}`);
   };
-  await ok(admin.send('POST', '/states', { code: 'KG', name: 'Kyrgyzstan', timeZone: 'Asia/Bishkek', holidayCalendar: 'KG' }));
-  for (const code of ['KG-MOE', ...LEADS]) await ok(admin.send('POST', '/agencies', { code, name: `Agency ${code}`, stateCode: 'KG' }));
+  await ok(
+    admin.send('POST', '/states', {
+      code: 'KG',
+      name: 'Kyrgyzstan',
+      timeZone: 'Asia/Bishkek',
+      holidayCalendar: 'KG',
+    }),
+  );
+  for (const code of ['KG-MOE', ...LEADS])
+    await ok(admin.send('POST', '/agencies', { code, name: `Agency ${code}`, stateCode: 'KG' }));
   const person = async (email: string, agencyCode: string, role: string) => {
-    await ok(admin.send('POST', '/people', { email, name: email.split('@')[0], agencyCode, role, language: 'en', password: PASSWORD }));
+    await ok(
+      admin.send('POST', '/people', {
+        email,
+        name: email.split('@')[0],
+        agencyCode,
+        role,
+        language: 'en',
+        password: PASSWORD,
+      }),
+    );
     return Http.login(baseUrl, email, PASSWORD);
   };
   const coordinator = await person('coordinator@drill.napflow.example.org', 'KG-MOE', 'coordinator');
   const focal: Record<string, Http> = {};
-  for (const a of LEADS) focal[a] = await person(`fp-${a.toLowerCase()}@drill.napflow.example.org`, a, 'focal_point');
+  for (const a of LEADS)
+    focal[a] = await person(`fp-${a.toLowerCase()}@drill.napflow.example.org`, a, 'focal_point');
   const plan = `DRILL-${randomBytes(3).toString('hex').toUpperCase()}`;
-  await ok(admin.send('POST', '/plans', { code: plan, title: 'Drill plan', stateCode: 'KG', adoptedOn: '2013-03-22' }));
+  await ok(
+    admin.send('POST', '/plans', {
+      code: plan,
+      title: 'Drill plan',
+      stateCode: 'KG',
+      adoptedOn: '2013-03-22',
+    }),
+  );
   return { admin, coordinator, focal, plan };
 }
 
+/** Awaits `p` at most `ms`; says which step hung (and runs `onTimeout`) instead of hanging the suite. */
+export async function bounded(
+  label: string,
+  p: Promise<unknown> | undefined,
+  ms = 45_000,
+  onTimeout?: () => unknown,
+): Promise<void> {
+  if (!p) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  const outcome = await Promise.race([
+    p.then(
+      () => 'done' as const,
+      () => 'failed' as const,
+    ),
+    timeout,
+  ]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    console.warn(`[fault-stack] ${label} did not finish within ${ms} ms`);
+    await onTimeout?.();
+  }
+}
+
 /** Polls `check` until it returns true, at most `timeoutMs`. */
-export async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, everyMs = 200): Promise<void> {
+export async function eventually(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 60_000,
+  everyMs = 200,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -259,10 +337,24 @@ export async function eventually(what: string, check: () => Promise<boolean>, ti
 }
 
 /** Counts of the rows a rejected request must not have written. */
-export async function writtenRows(stack: FaultStack): Promise<Record<string, number>> {
-  const tables = ['cases', 'case_steps', 'audit_events', 'email_outbox', 'people', 'agencies', 'states', 'action_plans'];
+export const ALL_WRITTEN_TABLES = [
+  'cases',
+  'case_steps',
+  'audit_events',
+  'email_outbox',
+  'people',
+  'agencies',
+  'states',
+  'action_plans',
+];
+
+export async function writtenRows(
+  stack: FaultStack,
+  tables: string[] = ALL_WRITTEN_TABLES,
+): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const t of tables) out[t] = (await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`))[0].n;
+  for (const t of tables)
+    out[t] = (await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`))[0].n;
   return out;
 }
 
@@ -270,16 +362,27 @@ export async function writtenRows(stack: FaultStack): Promise<Record<string, num
  * The mail invariant: once the outbox has settled (nothing pending or sending), every sent copy is in the sink
  * exactly once by Message-ID, and the sink holds no napflow message that the outbox does not know.
  */
-export async function expectMailExactlyOnce(stack: FaultStack, timeoutMs = 60_000): Promise<{ sent: number; failed: number }> {
+export async function expectMailExactlyOnce(
+  stack: FaultStack,
+  timeoutMs = 60_000,
+): Promise<{ sent: number; failed: number }> {
   await eventually(
     'the outbox to settle',
-    async () => (await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM email_outbox WHERE status IN ('pending', 'sending')`))[0].n === 0,
+    async () =>
+      (
+        await stack.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM email_outbox WHERE status IN ('pending', 'sending')`,
+        )
+      )[0].n === 0,
     timeoutMs,
   );
-  const rows = await stack.query<{ message_id: string; status: string }>(`SELECT message_id, status FROM email_outbox`);
+  const rows = await stack.query<{ message_id: string; status: string }>(
+    `SELECT message_id, status FROM email_outbox`,
+  );
   const sent = new Set(rows.filter((r) => r.status === 'sent').map((r) => r.message_id));
   const counts = new Map<string, number>();
-  for (const m of stack.sink.messages()) if (m.messageId) counts.set(m.messageId, (counts.get(m.messageId) ?? 0) + 1);
+  for (const m of stack.sink.messages())
+    if (m.messageId) counts.set(m.messageId, (counts.get(m.messageId) ?? 0) + 1);
   const duplicates = [...counts.entries()].filter(([, n]) => n > 1);
   const missing = [...sent].filter((id) => !counts.has(id));
   const unknown = [...counts.keys()].filter((id) => !rows.some((r) => r.message_id === id));
@@ -293,13 +396,26 @@ export async function expectMailExactlyOnce(stack: FaultStack, timeoutMs = 60_00
 }
 
 /** Creates a measure and waits until its workflow has projected it; returns its id. */
-export async function createMeasure(s: Seeded, code: string, lead = LEADS[0], stack?: FaultStack): Promise<string> {
-  const r = await s.coordinator.send('POST', `/plans/${s.plan}/cases`, { kind: 'measure', code, title: `Measure ${code}`, leadAgency: lead, dueOn: '2031-06-30' });
+export async function createMeasure(
+  s: Seeded,
+  code: string,
+  lead = LEADS[0],
+  stack?: FaultStack,
+): Promise<string> {
+  const r = await s.coordinator.send('POST', `/plans/${s.plan}/cases`, {
+    kind: 'measure',
+    code,
+    title: `Measure ${code}`,
+    leadAgency: lead,
+    dueOn: '2031-06-30',
+  });
   if (r.status !== 201) throw new Error(`create ${code}: ${r.status} ${r.text}`);
   const id = (r.body as { id: string }).id;
   if (stack) {
     await eventually(`case ${code} to be projected`, async () => {
-      const rows = await stack.query<{ seq: number }>(`SELECT seq::int AS seq FROM cases WHERE id = $1`, [id]);
+      const rows = await stack.query<{ seq: number }>(`SELECT seq::int AS seq FROM cases WHERE id = $1`, [
+        id,
+      ]);
       return rows.length === 1 && rows[0].seq >= 0;
     });
   }

@@ -12,7 +12,8 @@ delete swcrc.$schema;
 swcrc.sourceMaps = 'inline';
 
 const targets = { workflows: path.join(root, 'workflows'), activities: path.join(root, 'activities') };
-for (const lib of ['domain', 'persistence', 'mail', 'temporal', 'config', 'devstack']) targets[lib] = path.join(root, 'libs', lib, 'src');
+for (const lib of ['domain', 'persistence', 'mail', 'temporal', 'config', 'devstack'])
+  targets[lib] = path.join(root, 'libs', lib, 'src');
 
 const originalResolve = Module._resolveFilename;
 Module._resolveFilename = function resolveAlias(request, parent, isMain, options) {

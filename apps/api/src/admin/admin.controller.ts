@@ -24,7 +24,8 @@ const STATE = /^[A-Z]{2}$/;
 const KEY = /^[a-z][a-z0-9_]{0,63}$/;
 
 function state(code: string): string {
-  if (!STATE.test(code)) throw invalid([{ field: 'stateCode', message: 'stateCode must be two capital letters' }]);
+  if (!STATE.test(code))
+    throw invalid([{ field: 'stateCode', message: 'stateCode must be two capital letters' }]);
   return code;
 }
 
@@ -38,7 +39,9 @@ export class AdminController {
   ) {}
 
   @Get('calendars/:stateCode')
-  @ApiOperation({ summary: "A state's business calendar for a year: public holidays and added non-working days" })
+  @ApiOperation({
+    summary: "A state's business calendar for a year: public holidays and added non-working days",
+  })
   @ApiQuery({ name: 'year', required: false, example: 2025 })
   @ApiOkResponse({ type: CalendarDto })
   @ProblemResponses(400, 401, 404)
@@ -75,7 +78,8 @@ export class AdminController {
     @Param('date') date: string,
     @Req() req: ApiRequest,
   ): Promise<void> {
-    if (!isLocalDate(date)) throw invalid([{ field: 'date', message: 'date must be a real date as YYYY-MM-DD' }]);
+    if (!isLocalDate(date))
+      throw invalid([{ field: 'date', message: 'date must be a real date as YYYY-MM-DD' }]);
     await this.calendars.remove(p, state(stateCode), date, req);
   }
 
@@ -84,12 +88,17 @@ export class AdminController {
   @Idempotent()
   @ApiOperation({
     summary: 'Upload a new version of a process definition (validated; running cases keep their version)',
-    description: 'The body is the definition JSON: {key, version, title, start, steps, ...}. Every problem is listed in `errors`.',
+    description:
+      'The body is the definition JSON: {key, version, title, start, steps, ...}. Every problem is listed in `errors`.',
   })
   @ApiBody({ schema: { type: 'object', description: 'a napflow process definition' } })
   @ApiCreatedResponse({ type: DefinitionVersionDto })
   @ProblemResponses(400, 401, 403, 409)
-  upload(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Req() req: ApiRequest): Promise<DefinitionVersionDto> {
+  upload(
+    @CurrentPrincipal() p: Principal,
+    @Body() body: unknown,
+    @Req() req: ApiRequest,
+  ): Promise<DefinitionVersionDto> {
     return this.definitions.upload(p, body, req);
   }
 
@@ -111,7 +120,8 @@ export class AdminController {
   @ProblemResponses(400, 401, 404)
   get(@Param('key') key: string, @Param('version') version: string): Promise<ProcessDefinition> {
     if (!KEY.test(key)) throw invalid([{ field: 'key', message: 'key must be a definition key' }]);
-    if (!/^[1-9]\d{0,5}$/.test(version)) throw invalid([{ field: 'version', message: 'version must be a positive integer' }]);
+    if (!/^[1-9]\d{0,5}$/.test(version))
+      throw invalid([{ field: 'version', message: 'version must be a positive integer' }]);
     return this.definitions.get(key, Number(version));
   }
 }

@@ -28,25 +28,43 @@ export class CalendarsService {
       if (!(e instanceof UnknownStateError)) throw e;
       warning = e.message;
     }
-    const nonWorkingDays = (await this.states.nonWorkingDays(stateCode, { fromYear: year, toYear: year })).map((d) => ({
+    const nonWorkingDays = (
+      await this.states.nonWorkingDays(stateCode, { fromYear: year, toYear: year })
+    ).map((d) => ({
       date: d.date,
       reason: d.reason,
     }));
-    return { stateCode, timeZone: state.timeZone, year, weekendDays: [6, 7], holidays, nonWorkingDays, ...(warning ? { warning } : {}) };
+    return {
+      stateCode,
+      timeZone: state.timeZone,
+      year,
+      weekendDays: [6, 7],
+      holidays,
+      nonWorkingDays,
+      ...(warning ? { warning } : {}),
+    };
   }
 
-  async add(p: Principal, stateCode: string, dto: AddNonWorkingDayDto, req?: ApiRequest): Promise<CalendarDto> {
+  async add(
+    p: Principal,
+    stateCode: string,
+    dto: AddNonWorkingDayDto,
+    req?: ApiRequest,
+  ): Promise<CalendarDto> {
     this.assertMayEdit(p, stateCode);
     if (!(await this.states.get(stateCode))) throw notFound(`State ${stateCode}`);
     await this.states.addNonWorkingDay({ stateCode, date: dto.date, reason: dto.reason ?? '' });
-    await this.audit.append([auditEntry(p, req, 'non_working_day_added', { stateCode, date: dto.date, reason: dto.reason ?? '' })]);
+    await this.audit.append([
+      auditEntry(p, req, 'non_working_day_added', { stateCode, date: dto.date, reason: dto.reason ?? '' }),
+    ]);
     return this.get(stateCode, Number(dto.date.slice(0, 4)));
   }
 
   async remove(p: Principal, stateCode: string, date: string, req?: ApiRequest): Promise<void> {
     this.assertMayEdit(p, stateCode);
     if (!(await this.states.get(stateCode))) throw notFound(`State ${stateCode}`);
-    if (!(await this.states.removeNonWorkingDay(stateCode, date))) throw notFound(`Non-working day ${date} of ${stateCode}`);
+    if (!(await this.states.removeNonWorkingDay(stateCode, date)))
+      throw notFound(`Non-working day ${date} of ${stateCode}`);
     await this.audit.append([auditEntry(p, req, 'non_working_day_removed', { stateCode, date })]);
   }
 
@@ -60,6 +78,7 @@ export class CalendarsService {
 export function parseYear(value: string | undefined): number {
   if (value === undefined) return new Date().getUTCFullYear();
   const year = Number(value);
-  if (!/^\d{4}$/.test(value) || year < 1990 || year > 2100) throw invalid([{ field: 'year', message: 'year must be between 1990 and 2100' }]);
+  if (!/^\d{4}$/.test(value) || year < 1990 || year > 2100)
+    throw invalid([{ field: 'year', message: 'year must be between 1990 and 2100' }]);
   return year;
 }

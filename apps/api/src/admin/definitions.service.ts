@@ -21,7 +21,8 @@ export class DefinitionsService {
 
   /** The definition of a kind: the given version, or the latest of shipped and uploaded. */
   async resolve(key: string, version?: number): Promise<ProcessDefinition | undefined> {
-    const uploaded = version === undefined ? await this.stored.latest(key) : await this.stored.get(key, version);
+    const uploaded =
+      version === undefined ? await this.stored.latest(key) : await this.stored.get(key, version);
     const shipped = getShippedDefinition(key, version);
     const candidates = [uploaded?.definition as ProcessDefinition | undefined, shipped].filter(
       (d): d is ProcessDefinition => d !== undefined,
@@ -47,9 +48,22 @@ export class DefinitionsService {
       );
     }
     try {
-      const row = await this.stored.publish({ key: def.key, version: def.version, definition: def, publishedBy: p.personId });
-      await this.audit.append([auditEntry(p, req, 'definition_published', { key: def.key, version: def.version })]);
-      return { key: def.key, version: def.version, title: def.title, source: 'uploaded', publishedAt: iso(row.publishedAt) };
+      const row = await this.stored.publish({
+        key: def.key,
+        version: def.version,
+        definition: def,
+        publishedBy: p.personId,
+      });
+      await this.audit.append([
+        auditEntry(p, req, 'definition_published', { key: def.key, version: def.version }),
+      ]);
+      return {
+        key: def.key,
+        version: def.version,
+        title: def.title,
+        source: 'uploaded',
+        publishedAt: iso(row.publishedAt),
+      };
     } catch (err) {
       if (err instanceof AlreadyExistsError) {
         throw new DomainException(DomainErrorCode.Duplicate, `Version ${def.version} of "${def.key}" exists`);
@@ -59,13 +73,15 @@ export class DefinitionsService {
   }
 
   async list(key?: string): Promise<DefinitionVersionDto[]> {
-    const shipped: DefinitionVersionDto[] = SHIPPED_DEFINITIONS.filter((d) => !key || d.key === key).map((d) => ({
-      key: d.key,
-      version: d.version,
-      title: d.title,
-      source: 'shipped',
-      publishedAt: null,
-    }));
+    const shipped: DefinitionVersionDto[] = SHIPPED_DEFINITIONS.filter((d) => !key || d.key === key).map(
+      (d) => ({
+        key: d.key,
+        version: d.version,
+        title: d.title,
+        source: 'shipped',
+        publishedAt: null,
+      }),
+    );
     const keys = key ? [key] : (await this.stored.listLatest()).map((d) => d.key);
     const uploaded: DefinitionVersionDto[] = [];
     for (const k of keys) {
@@ -89,7 +105,8 @@ export class DefinitionsService {
     const shipped = getShippedDefinition(key, version);
     if (shipped) return shipped;
     const row = await this.stored.get(key, version);
-    if (!row) throw new DomainException(DomainErrorCode.NotFound, `No version ${version} of definition "${key}"`);
+    if (!row)
+      throw new DomainException(DomainErrorCode.NotFound, `No version ${version} of definition "${key}"`);
     return row.definition as ProcessDefinition;
   }
 }

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/decorators';
 import { invalid } from '../common/domain.exception';
 import { Idempotent, ProblemResponses } from '../common/openapi';
@@ -19,7 +26,11 @@ export class AgenciesController {
   @ApiOperation({ summary: 'Create an agency or an international organisation (administrators only)' })
   @ApiCreatedResponse({ type: AgencyDto })
   @ProblemResponses(400, 401, 403, 409)
-  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateAgencyDto, @Req() req: ApiRequest): Promise<AgencyDto> {
+  create(
+    @CurrentPrincipal() p: Principal,
+    @Body() dto: CreateAgencyDto,
+    @Req() req: ApiRequest,
+  ): Promise<AgencyDto> {
     return this.agencies.create(p, dto, req);
   }
 

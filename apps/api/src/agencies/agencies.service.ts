@@ -17,7 +17,9 @@ export class AgenciesService {
     const stateCode = dto.stateCode ?? null;
     const kind = dto.kind ?? (stateCode === null ? 'international' : 'agency');
     if (stateCode === null && kind !== 'international') {
-      throw invalid([{ field: 'stateCode', message: 'stateCode is required unless kind is "international"' }]);
+      throw invalid([
+        { field: 'stateCode', message: 'stateCode is required unless kind is "international"' },
+      ]);
     }
     if (stateCode !== null && !(await this.states.get(stateCode))) {
       throw invalid([{ field: 'stateCode', message: `no state ${stateCode}` }]);
@@ -27,7 +29,8 @@ export class AgenciesService {
       await this.audit.append([auditEntry(p, req, 'agency_created', { code: a.code })]);
       return toAgencyDto(a);
     } catch (err) {
-      if (err instanceof AlreadyExistsError) throw new DomainException(DomainErrorCode.Duplicate, `Agency ${dto.code} already exists`);
+      if (err instanceof AlreadyExistsError)
+        throw new DomainException(DomainErrorCode.Duplicate, `Agency ${dto.code} already exists`);
       throw err;
     }
   }
@@ -37,6 +40,11 @@ export class AgenciesService {
   }
 }
 
-export function toAgencyDto(a: { code: string; name: string; stateCode: string | null; kind: string }): AgencyDto {
+export function toAgencyDto(a: {
+  code: string;
+  name: string;
+  stateCode: string | null;
+  kind: string;
+}): AgencyDto {
   return { code: a.code, name: a.name, stateCode: a.stateCode, kind: a.kind };
 }

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { CurrentPrincipal, Public } from '../common/decorators';
@@ -22,13 +29,18 @@ export class AuthController {
   @Throttle({ login: { limit: 10, ttl: 60_000 } })
   @ApiOperation({
     summary: 'Sign in',
-    description: 'Returns a bearer token and sets the same token as an HttpOnly session cookie for the dashboard.',
+    description:
+      'Returns a bearer token and sets the same token as an HttpOnly session cookie for the dashboard.',
   })
   @ApiOkResponse({ type: TokenDto })
   @ApiUnauthorizedResponse({ description: 'unknown email or wrong password' })
   @ApiTooManyRequestsResponse({ description: 'too many attempts for this email from this address' })
   @ProblemResponses(400)
-  async login(@Body() dto: LoginDto, @Req() req: ApiRequest, @Res({ passthrough: true }) res: Response): Promise<TokenDto> {
+  async login(
+    @Body() dto: LoginDto,
+    @Req() req: ApiRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TokenDto> {
     const session = await this.auth.login(dto.email, dto.password);
     res.cookie(SESSION_COOKIE, session.token, {
       httpOnly: true,
@@ -46,7 +58,8 @@ export class AuthController {
   @ApiOperation({ summary: 'Revoke the current token and clear the session cookie' })
   @ProblemResponses(401)
   async logout(@Req() req: ApiRequest, @Res({ passthrough: true }) res: Response): Promise<void> {
-    const token = bearerFrom(req.headers.authorization) ?? (req.cookies as Record<string, string>)[SESSION_COOKIE];
+    const token =
+      bearerFrom(req.headers.authorization) ?? (req.cookies as Record<string, string>)[SESSION_COOKIE];
     if (token) await this.auth.logout(token);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
   }

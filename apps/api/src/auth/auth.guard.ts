@@ -26,11 +26,18 @@ export class AuthGuard implements CanActivate {
     const bearer = bearerFrom(req.headers.authorization);
     const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
     const token = bearer ?? cookie;
-    if (!token) throw new DomainException(DomainErrorCode.Unauthenticated, 'Sign in: send "Authorization: Bearer <token>"');
+    if (!token)
+      throw new DomainException(
+        DomainErrorCode.Unauthenticated,
+        'Sign in: send "Authorization: Bearer <token>"',
+      );
     req.principal = await this.auth.authenticate(token, bearer ? 'api' : 'dashboard');
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(req.principal.role)) {
-      throw new DomainException(DomainErrorCode.Forbidden, `This action needs the role ${roles.join(' or ')}`);
+      throw new DomainException(
+        DomainErrorCode.Forbidden,
+        `This action needs the role ${roles.join(' or ')}`,
+      );
     }
     return true;
   }

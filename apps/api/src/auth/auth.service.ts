@@ -28,7 +28,10 @@ export class AuthService {
       this.log.warn(`failed login for ${email.toLowerCase()}`);
       throw new DomainException(DomainErrorCode.Unauthenticated, BAD_CREDENTIALS);
     }
-    const { token, expiresAt } = await this.tokens.issue(found.person.id, this.config.auth.tokenTtlSeconds * 1000);
+    const { token, expiresAt } = await this.tokens.issue(
+      found.person.id,
+      this.config.auth.tokenTtlSeconds * 1000,
+    );
     return { token, expiresAt: expiresAt.toISOString(), person: sessionPerson(found.person) };
   }
 

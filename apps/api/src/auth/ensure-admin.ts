@@ -12,7 +12,12 @@ export interface EnsureAdminResult {
 }
 
 /** The organisation the first administrator belongs to (agencies need one; it is international, not a state's). */
-export const OPERATOR_AGENCY = { code: 'NAPFLOW', name: 'napflow operators', stateCode: null, kind: 'international' as const };
+export const OPERATOR_AGENCY = {
+  code: 'NAPFLOW',
+  name: 'napflow operators',
+  stateCode: null,
+  kind: 'international' as const,
+};
 
 /**
  * First start: creates the administrator from NAPFLOW_ADMIN_EMAIL / NAPFLOW_ADMIN_PASSWORD, or with a generated
@@ -23,7 +28,8 @@ export async function ensureAdmin(app: INestApplication, config: AppConfig): Pro
   const agencies = app.get(AgenciesRepository);
   const email = config.admin.email;
   const admins = await people.list({ role: 'admin' });
-  if (admins.length > 0) return { created: false, email: admins.find((a) => a.email === email)?.email ?? admins[0].email };
+  if (admins.length > 0)
+    return { created: false, email: admins.find((a) => a.email === email)?.email ?? admins[0].email };
   if (await people.findByEmail(email)) return { created: false, email };
   await agencies.insertMissing([OPERATOR_AGENCY]);
   const generatedPassword = config.admin.password ? undefined : randomBytes(15).toString('base64url');

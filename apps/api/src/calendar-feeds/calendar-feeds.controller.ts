@@ -13,9 +13,14 @@ export class CalendarFeedsController {
 
   @Post()
   @ApiBearerAuth('bearer')
-  @ApiOperation({ summary: 'Create a secret iCal feed URL of an agency or of yourself (the URL is shown once)' })
+  @ApiOperation({
+    summary: 'Create a secret iCal feed URL of an agency or of yourself (the URL is shown once)',
+  })
   @ApiCreatedResponse({ type: CreatedCalendarFeedDto })
-  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateCalendarFeedDto): Promise<CreatedCalendarFeedDto> {
+  create(
+    @CurrentPrincipal() p: Principal,
+    @Body() dto: CreateCalendarFeedDto,
+  ): Promise<CreatedCalendarFeedDto> {
     return this.service.create(p, dto);
   }
 
@@ -45,7 +50,10 @@ export class CalendarFeedsController {
       res.status(404).type('text/plain').send('Unknown or revoked calendar feed.\n');
       return;
     }
-    res.status(200).type('text/calendar; charset=utf-8').setHeader('Content-Disposition', 'inline; filename="napflow.ics"');
+    res
+      .status(200)
+      .type('text/calendar; charset=utf-8')
+      .setHeader('Content-Disposition', 'inline; filename="napflow.ics"');
     res.send(body);
   }
 }

@@ -9,7 +9,13 @@ import { CalendarFeedTokenEntity, type CalendarFeedScope } from '@app/persistenc
 export class CalendarFeedsRepository {
   constructor(private readonly ds: DataSource) {}
 
-  async create(input: { scope: CalendarFeedScope; agencyCode: string | null; personId: string | null; label: string; createdBy: string }) {
+  async create(input: {
+    scope: CalendarFeedScope;
+    agencyCode: string | null;
+    personId: string | null;
+    label: string;
+    createdBy: string;
+  }) {
     const token = randomBytes(32).toString('base64url');
     const row: Partial<CalendarFeedTokenEntity> = { id: randomUUID(), tokenHash: sha256Hex(token), ...input };
     await this.ds.getRepository(CalendarFeedTokenEntity).insert(row);
@@ -23,7 +29,9 @@ export class CalendarFeedsRepository {
   /** A live (not revoked) feed by the token from its URL. */
   byToken(token: string): Promise<CalendarFeedTokenEntity | null> {
     if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return Promise.resolve(null);
-    return this.ds.getRepository(CalendarFeedTokenEntity).findOneBy({ tokenHash: sha256Hex(token), revokedAt: IsNull() });
+    return this.ds
+      .getRepository(CalendarFeedTokenEntity)
+      .findOneBy({ tokenHash: sha256Hex(token), revokedAt: IsNull() });
   }
 
   listFor(who: { personId: string; agencyCode: string }): Promise<CalendarFeedTokenEntity[]> {
@@ -34,7 +42,9 @@ export class CalendarFeedsRepository {
   }
 
   async revoke(id: string): Promise<boolean> {
-    const r = await this.ds.getRepository(CalendarFeedTokenEntity).update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    const r = await this.ds
+      .getRepository(CalendarFeedTokenEntity)
+      .update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
     return (r.affected ?? 0) > 0;
   }
 

@@ -2,7 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import { DateTime } from 'luxon';
 import type { AppConfig } from '@app/config';
-import { AgenciesRepository, PeopleRepository, StatesRepository, StepsRepository, type CalendarFeedTokenEntity } from '@app/persistence';
+import {
+  AgenciesRepository,
+  PeopleRepository,
+  StatesRepository,
+  StepsRepository,
+  type CalendarFeedTokenEntity,
+} from '@app/persistence';
 import { APP_CONFIG } from '../common/app-config';
 import { DomainErrorCode, DomainException, forbidden, notFound } from '../common/domain.exception';
 import type { Principal } from '../common/principal';
@@ -101,7 +107,11 @@ export class CalendarFeedsService {
         allDay: true,
         stamp: now,
         summary: `${s.overdue ? '⚠ ' : ''}${s.stepTitle} — ${s.caseTitle} (${s.caseCode})`,
-        description: [`${s.planCode} / ${s.caseCode}: ${s.caseTitle}`, `${s.stepTitle} (${s.assignees.join(', ')})`, `${this.config.http.publicUrl}/app/cases/${s.caseId}`].join('\n'),
+        description: [
+          `${s.planCode} / ${s.caseCode}: ${s.caseTitle}`,
+          `${s.stepTitle} (${s.assignees.join(', ')})`,
+          `${this.config.http.publicUrl}/app/cases/${s.caseId}`,
+        ].join('\n'),
         url: `${this.config.http.publicUrl}/app/cases/${s.caseId}`,
       });
     }

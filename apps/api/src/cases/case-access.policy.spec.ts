@@ -31,7 +31,16 @@ const step = (key: string, assignees: string[], extra: Partial<StepSnapshot> = {
   ...extra,
 });
 
-const kgCase = { stateCode: 'KG', steps: [step('execute', ['KG-SCS']), step('approve', [], { kind: 'approval', approval: { mode: 'all', required: 1, tacitConsent: false, decisions: { 'KG-BS': 'approve' } } })] };
+const kgCase = {
+  stateCode: 'KG',
+  steps: [
+    step('execute', ['KG-SCS']),
+    step('approve', [], {
+      kind: 'approval',
+      approval: { mode: 'all', required: 1, tacitConsent: false, decisions: { 'KG-BS': 'approve' } },
+    }),
+  ],
+};
 
 const status = (fn: () => unknown): number | 'ok' => {
   try {
@@ -44,32 +53,50 @@ const status = (fn: () => unknown): number | 'ok' => {
 
 describe('assertMayAct', () => {
   it('lets a focal point act on the steps of their agency only', () => {
-    expect(status(() => assertMayAct(person('focal_point', 'KG-SCS'), kgCase, 'complete', 'execute'))).toBe('ok');
-    expect(status(() => assertMayAct(person('focal_point', 'KG-BS'), kgCase, 'complete', 'execute'))).toBe(403);
+    expect(status(() => assertMayAct(person('focal_point', 'KG-SCS'), kgCase, 'complete', 'execute'))).toBe(
+      'ok',
+    );
+    expect(status(() => assertMayAct(person('focal_point', 'KG-BS'), kgCase, 'complete', 'execute'))).toBe(
+      403,
+    );
     expect(status(() => assertMayAct(person('focal_point', 'KG-SCS'), kgCase, 'complete', 'nope'))).toBe(404);
   });
 
   it('leaves a repeated decision to the workflow (409 there, not 403 here)', () => {
-    expect(status(() => assertMayAct(person('focal_point', 'KG-BS'), kgCase, 'decide', 'approve'))).toBe('ok');
+    expect(status(() => assertMayAct(person('focal_point', 'KG-BS'), kgCase, 'decide', 'approve'))).toBe(
+      'ok',
+    );
   });
 
   it('keeps due dates, reassignment and withdrawal to coordinators of the state and admins', () => {
     for (const a of ['extend_due_date', 'reassign', 'withdraw'] as const) {
       expect(status(() => assertMayAct(person('focal_point', 'KG-SCS'), kgCase, a, 'execute'))).toBe(403);
       expect(status(() => assertMayAct(person('coordinator', 'KG-MOE'), kgCase, a, 'execute'))).toBe('ok');
-      expect(status(() => assertMayAct(person('coordinator', 'TJ-MOE', 'TJ'), kgCase, a, 'execute'))).toBe(403);
+      expect(status(() => assertMayAct(person('coordinator', 'TJ-MOE', 'TJ'), kgCase, a, 'execute'))).toBe(
+        403,
+      );
       expect(status(() => assertMayAct(person('admin', 'NAPFLOW', null), kgCase, a, 'execute'))).toBe('ok');
     }
   });
 
   it('refuses every write to observers', () => {
-    for (const a of ['complete', 'decide', 'milestone', 'extend_due_date', 'reassign', 'withdraw', 'comment'] as const) {
+    for (const a of [
+      'complete',
+      'decide',
+      'milestone',
+      'extend_due_date',
+      'reassign',
+      'withdraw',
+      'comment',
+    ] as const) {
       expect(status(() => assertMayAct(person('observer', 'OSCE', null), kgCase, a, 'execute'))).toBe(403);
     }
   });
 
   it('lets a deputy act for an absent colleague and says so', () => {
-    const acting = assertMayAct(person('focal_point', 'KG-FIRE'), kgCase, 'complete', 'execute', [{ personId: 'p1', agencyCode: 'KG-SCS' }]);
+    const acting = assertMayAct(person('focal_point', 'KG-FIRE'), kgCase, 'complete', 'execute', [
+      { personId: 'p1', agencyCode: 'KG-SCS' },
+    ]);
     expect(acting).toEqual({ onBehalfOf: { personId: 'p1', agencyCode: 'KG-SCS' } });
   });
 });

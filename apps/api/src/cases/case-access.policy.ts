@@ -5,7 +5,8 @@ import type { Principal } from '../common/principal';
 // Who may write to a case, decided in the API before the workflow is asked (the workflow's validators check
 // again). Reads are scoped in the queries themselves (the repositories' AccessScope).
 
-export type CaseAction = 'complete' | 'decide' | 'milestone' | 'extend_due_date' | 'reassign' | 'withdraw' | 'comment';
+export type CaseAction =
+  'complete' | 'decide' | 'milestone' | 'extend_due_date' | 'reassign' | 'withdraw' | 'comment';
 
 /** Actions a focal point may take on steps of their agency; the others belong to the coordinator. */
 const STEP_ACTIONS_FOR_ASSIGNEES = new Set<CaseAction>(['complete', 'decide', 'milestone']);
@@ -38,9 +39,11 @@ export function assertMayAct(
     case 'focal_point': {
       if (c.stateCode !== p.stateCode) throw forbidden('Focal points act only on cases of their own state');
       if (action === 'comment') return {};
-      if (!STEP_ACTIONS_FOR_ASSIGNEES.has(action)) throw forbidden(`Only the national coordinator may ${verb(action)}`);
+      if (!STEP_ACTIONS_FOR_ASSIGNEES.has(action))
+        throw forbidden(`Only the national coordinator may ${verb(action)}`);
       const step = c.steps.find((s) => s.key === stepKey);
-      if (!step) throw new DomainException(DomainErrorCode.NotFound, `The case has no step "${stepKey ?? ''}"`);
+      if (!step)
+        throw new DomainException(DomainErrorCode.NotFound, `The case has no step "${stepKey ?? ''}"`);
       if (concerns(step, p.agencyCode)) return {};
       const deputised = deputyFor.find((d) => concerns(step, d.agencyCode));
       if (deputised) return { onBehalfOf: deputised };

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor, StartCaseInput } from '@app/domain/case/case.types';
-import { AgenciesRepository, CasesRepository, type Plan, StatesRepository, type Weapon } from '@app/persistence';
+import {
+  AgenciesRepository,
+  CasesRepository,
+  type Plan,
+  StatesRepository,
+  type Weapon,
+} from '@app/persistence';
 import { CaseWorkflowClient } from '@app/temporal';
 import { DefinitionsService } from '../admin/definitions.service';
 import { DomainErrorCode, DomainException, type FieldError, invalid } from '../common/domain.exception';
@@ -56,13 +62,16 @@ export class CaseStartService {
     const referenced = requests.flatMap((r) => [
       r.leadAgency,
       ...(r.supportingAgencies ?? []),
-      ...Object.values(r.participants ?? {}).flatMap((l) => (Array.isArray(l) ? l.filter((a) => typeof a === 'string') : [])),
+      ...Object.values(r.participants ?? {}).flatMap((l) =>
+        Array.isArray(l) ? l.filter((a) => typeof a === 'string') : [],
+      ),
     ]);
     const missing = new Set(await this.agencies.missing(referenced));
     const definitions = new Map<string, Awaited<ReturnType<DefinitionsService['resolve']>>>();
     for (const r of requests) {
       const k = `${r.kind}@${r.definitionVersion ?? ''}`;
-      if (!definitions.has(k)) definitions.set(k, await this.definitions.resolve(r.kind, r.definitionVersion));
+      if (!definitions.has(k))
+        definitions.set(k, await this.definitions.resolve(r.kind, r.definitionVersion));
     }
     return requests.map((r) => {
       const errors: FieldError[] = [];
@@ -77,19 +86,24 @@ export class CaseStartService {
       const supporting = [...new Set(r.supportingAgencies ?? [])];
       const participants = r.participants ?? {};
       for (const [name, list] of Object.entries(participants)) {
-        if (!/^[a-z][a-z0-9_]*$/.test(name)) errors.push({ field: `participants.${name}`, message: 'must be a snake_case role name' });
+        if (!/^[a-z][a-z0-9_]*$/.test(name))
+          errors.push({ field: `participants.${name}`, message: 'must be a snake_case role name' });
         if (!Array.isArray(list) || list.some((a) => typeof a !== 'string')) {
           errors.push({ field: `participants.${name}`, message: 'must be a list of agency codes' });
           continue;
         }
-        for (const a of list) if (missing.has(a)) errors.push({ field: `participants.${name}`, message: `unknown agency ${a}` });
+        for (const a of list)
+          if (missing.has(a)) errors.push({ field: `participants.${name}`, message: `unknown agency ${a}` });
       }
-      if (missing.has(r.leadAgency)) errors.push({ field: 'leadAgency', message: `unknown agency ${r.leadAgency}` });
+      if (missing.has(r.leadAgency))
+        errors.push({ field: 'leadAgency', message: `unknown agency ${r.leadAgency}` });
       supporting.forEach((a, i) => {
         if (missing.has(a)) errors.push({ field: `supportingAgencies.${i}`, message: `unknown agency ${a}` });
       });
-      if (supporting.includes(r.leadAgency)) errors.push({ field: 'supportingAgencies', message: 'must not contain the lead agency' });
-      if (!state) errors.push({ field: 'planCode', message: `the plan's state ${plan.stateCode} does not exist` });
+      if (supporting.includes(r.leadAgency))
+        errors.push({ field: 'supportingAgencies', message: 'must not contain the lead agency' });
+      if (!state)
+        errors.push({ field: 'planCode', message: `the plan's state ${plan.stateCode} does not exist` });
       if (errors.length || !definition || !state) return { errors };
       return {
         errors,
@@ -105,7 +119,10 @@ export class CaseStartService {
           participants,
           dueOn: r.dueOn,
           definition,
-          area: { paragraph: r.area?.paragraph?.toUpperCase() ?? null, weapon: (r.area?.weaponType as Weapon | undefined) ?? null },
+          area: {
+            paragraph: r.area?.paragraph?.toUpperCase() ?? null,
+            weapon: (r.area?.weaponType as Weapon | undefined) ?? null,
+          },
         },
       };
     });
@@ -152,7 +169,13 @@ export class CaseStartService {
   }
 }
 
-function duplicate(existing: { id: string; workflowId: string; code: string; planCode: string; status: string }): DomainException {
+function duplicate(existing: {
+  id: string;
+  workflowId: string;
+  code: string;
+  planCode: string;
+  status: string;
+}): DomainException {
   return new DomainException(
     DomainErrorCode.Duplicate,
     `Case ${existing.code} already exists in plan ${existing.planCode}`,

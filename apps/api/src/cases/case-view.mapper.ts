@@ -6,7 +6,11 @@ import type { AreaDto } from './dto/create-case.dto';
 export function caseDetailFromSnapshot(
   s: CaseSnapshot,
   extra: {
-    id: string; area: AreaDto | null | undefined; source: 'workflow' | 'read_model'; now?: Date },
+    id: string;
+    area: AreaDto | null | undefined;
+    source: 'workflow' | 'read_model';
+    now?: Date;
+  },
 ): CaseDetailDto {
   const now = extra.now ?? new Date();
   return {

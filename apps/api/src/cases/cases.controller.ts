@@ -12,7 +12,7 @@ import { CurrentPrincipal, IdempotencyKey } from '../common/decorators';
 import { Idempotent, ProblemResponses } from '../common/openapi';
 import type { Principal } from '../common/principal';
 import { CasesService } from './cases.service';
-import { CaseDetailDto, CaseListDto, CaseListQueryDto, HistoryEntryDto } from './dto/case.dto';
+import { CaseDetailDto, CaseEmailDto, CaseListDto, CaseListQueryDto, HistoryEntryDto } from './dto/case.dto';
 import { CaseCreatedDto, CreateCaseDto } from './dto/create-case.dto';
 import {
   CommentDto,
@@ -36,13 +36,18 @@ export class CasesController {
   @Idempotent()
   @ApiOperation({
     summary: 'Create a case in a plan and start its workflow',
-    description: 'The workflow id is the business key case:<plan>:<code>; the same plan and code again answers 409.',
+    description:
+      'The workflow id is the business key case:<plan>:<code>; the same plan and code again answers 409.',
   })
   @ApiParam({ name: 'code', description: 'plan code', example: 'KG-NAP-2013' })
   @ApiCreatedResponse({ type: CaseCreatedDto })
   @ApiConflictResponse({ description: 'the case exists: `existing` names it; no second workflow is started' })
   @ProblemResponses(400, 401, 403, 404, 409)
-  create(@CurrentPrincipal() p: Principal, @Param('code') plan: string, @Body() dto: CreateCaseDto): Promise<CaseCreatedDto> {
+  create(
+    @CurrentPrincipal() p: Principal,
+    @Param('code') plan: string,
+    @Body() dto: CreateCaseDto,
+  ): Promise<CaseCreatedDto> {
     return this.cases.create(p, plan, {
       kind: dto.kind,
       code: dto.code,
@@ -57,7 +62,9 @@ export class CasesController {
   }
 
   @Get('cases')
-  @ApiOperation({ summary: 'List the cases the caller may read, filtered and paginated (by due date)' })
+  @ApiOperation({
+    summary: 'List the cases the caller may read, filtered, sorted (default by due date) and paginated',
+  })
   @ApiOkResponse({ type: CaseListDto })
   @ProblemResponses(400, 401)
   list(@CurrentPrincipal() p: Principal, @Query() q: CaseListQueryDto): Promise<CaseListDto> {
@@ -65,7 +72,10 @@ export class CasesController {
   }
 
   @Get('cases/:id')
-  @ApiOperation({ summary: 'The live state of a case (from the workflow; from the read model, marked stale, if Temporal is down)' })
+  @ApiOperation({
+    summary:
+      'The live state of a case (from the workflow; from the read model, marked stale, if Temporal is down)',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: CaseDetailDto })
   @ProblemResponses(401, 404)
@@ -82,6 +92,19 @@ export class CasesController {
     return this.cases.history(p, id);
   }
 
+  @Get('cases/:id/emails')
+  @ApiOperation({
+    summary: 'The emails of a case: each recipient copy of each notification, with its delivery status',
+    description:
+      'Oldest first. Readable by whoever may read the case. `error` is set for emails the SMTP server refused for good.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: [CaseEmailDto] })
+  @ProblemResponses(401, 404)
+  emails(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<CaseEmailDto[]> {
+    return this.cases.emails(p, id);
+  }
+
   @Post('cases/:id/steps/:stepKey/complete')
   @HttpCode(200)
   @Idempotent()
@@ -95,13 +118,20 @@ export class CasesController {
     @Body() dto: CompleteStepDto,
     @IdempotencyKey() key?: string,
   ): Promise<CaseDetailDto> {
-    return this.cases.act(p, id, { type: 'complete', stepKey: step(stepKey), note: dto.note, attachments: dto.attachments }, key);
+    return this.cases.act(
+      p,
+      id,
+      { type: 'complete', stepKey: step(stepKey), note: dto.note, attachments: dto.attachments },
+      key,
+    );
   }
 
   @Post('cases/:id/steps/:stepKey/decision')
   @HttpCode(200)
   @Idempotent()
-  @ApiOperation({ summary: 'Decide on an approval step: approve, approve_with_comments, request_changes or reject' })
+  @ApiOperation({
+    summary: 'Decide on an approval step: approve, approve_with_comments, request_changes or reject',
+  })
   @ApiOkResponse({ type: CaseDetailDto })
   @ProblemResponses(400, 401, 403, 404, 409, 422)
   decide(
@@ -111,7 +141,12 @@ export class CasesController {
     @Body() dto: DecisionDto,
     @IdempotencyKey() key?: string,
   ): Promise<CaseDetailDto> {
-    return this.cases.act(p, id, { type: 'decide', stepKey: step(stepKey), decision: dto.decision, comment: dto.comment }, key);
+    return this.cases.act(
+      p,
+      id,
+      { type: 'decide', stepKey: step(stepKey), decision: dto.decision, comment: dto.comment },
+      key,
+    );
   }
 
   @Post('cases/:id/steps/:stepKey/milestone')
@@ -127,7 +162,12 @@ export class CasesController {
     @Body() dto: MilestoneDto,
     @IdempotencyKey() key?: string,
   ): Promise<CaseDetailDto> {
-    return this.cases.act(p, id, { type: 'milestone', stepKey: step(stepKey), on: dto.on, note: dto.note }, key);
+    return this.cases.act(
+      p,
+      id,
+      { type: 'milestone', stepKey: step(stepKey), on: dto.on, note: dto.note },
+      key,
+    );
   }
 
   @Post('cases/:id/steps/:stepKey/due-date')
@@ -143,7 +183,12 @@ export class CasesController {
     @Body() dto: DueDateDto,
     @IdempotencyKey() key?: string,
   ): Promise<CaseDetailDto> {
-    return this.cases.act(p, id, { type: 'extend_due_date', stepKey: step(stepKey), dueOn: dto.dueOn, reason: dto.reason }, key);
+    return this.cases.act(
+      p,
+      id,
+      { type: 'extend_due_date', stepKey: step(stepKey), dueOn: dto.dueOn, reason: dto.reason },
+      key,
+    );
   }
 
   @Post('cases/:id/steps/:stepKey/reassign')
@@ -159,7 +204,12 @@ export class CasesController {
     @Body() dto: ReassignDto,
     @IdempotencyKey() key?: string,
   ): Promise<CaseDetailDto> {
-    return this.cases.act(p, id, { type: 'reassign', stepKey: step(stepKey), agency: dto.agency, reason: dto.reason }, key);
+    return this.cases.act(
+      p,
+      id,
+      { type: 'reassign', stepKey: step(stepKey), agency: dto.agency, reason: dto.reason },
+      key,
+    );
   }
 
   @Post('cases/:id/comments')
@@ -174,7 +224,12 @@ export class CasesController {
     @Body() dto: CommentDto,
     @IdempotencyKey() key?: string,
   ): Promise<CaseDetailDto> {
-    return this.cases.act(p, id, { type: 'comment', text: dto.text, ...(dto.stepKey ? { stepKey: dto.stepKey } : {}) }, key);
+    return this.cases.act(
+      p,
+      id,
+      { type: 'comment', text: dto.text, ...(dto.stepKey ? { stepKey: dto.stepKey } : {}) },
+      key,
+    );
   }
 
   @Post('cases/:id/withdraw')

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EmailOutboxRepository } from '@app/mail';
 import { AdminModule } from '../admin/admin.module';
 import { CaseStartService } from './case-start.service';
 import { CasesController } from './cases.controller';
@@ -7,7 +9,15 @@ import { CasesService } from './cases.service';
 @Module({
   imports: [AdminModule],
   controllers: [CasesController],
-  providers: [CasesService, CaseStartService],
+  providers: [
+    CasesService,
+    CaseStartService,
+    {
+      provide: EmailOutboxRepository,
+      useFactory: (ds: DataSource) => new EmailOutboxRepository(ds),
+      inject: [DataSource],
+    },
+  ],
   exports: [CasesService, CaseStartService],
 })
 export class CasesModule {}

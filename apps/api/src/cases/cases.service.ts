@@ -1,7 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { CaseCommand } from '@app/domain/engine/engine.types';
 import type { CaseSnapshot } from '@app/domain/case/case.types';
-import { AuditRepository, type CaseDetail, CasesRepository, PeopleRepository, PlansRepository } from '@app/persistence';
+import {
+  AuditRepository,
+  type CaseDetail,
+  CasesRepository,
+  PeopleRepository,
+  PlansRepository,
+} from '@app/persistence';
+import { EmailOutboxRepository } from '@app/mail';
 import { CaseCommandRefused, CaseWorkflowClient, CaseWorkflowNotFound } from '@app/temporal';
 import { AccessScopeService } from '../common/access-scope.service';
 import { DomainErrorCode, DomainException, forbidden, notFound } from '../common/domain.exception';
@@ -12,11 +19,22 @@ import { actorOf, type Principal } from '../common/principal';
 import { assertMayAct, type CaseAction } from './case-access.policy';
 import { CaseStartService, type CaseStartRequest, type StartedCaseView } from './case-start.service';
 import { caseDetailFromSnapshot } from './case-view.mapper';
-import type { CaseDetailDto, CaseListDto, CaseListQueryDto, CaseSummaryDto, HistoryEntryDto } from './dto/case.dto';
+import type {
+  CaseDetailDto,
+  CaseEmailDto,
+  CaseListDto,
+  CaseListQueryDto,
+  CaseSummaryDto,
+  HistoryEntryDto,
+} from './dto/case.dto';
 import { refusalToException } from './refusal.mapper';
 
 /** A command as the controller hands it over: the actor is added here, from the authenticated person. */
-export type CaseCommandInput = CaseCommand extends infer C ? (C extends CaseCommand ? Omit<C, 'actor'> : never) : never;
+export type CaseCommandInput = CaseCommand extends infer C
+  ? C extends CaseCommand
+    ? Omit<C, 'actor'>
+    : never
+  : never;
 
 @Injectable()
 export class CasesService {
@@ -31,13 +49,16 @@ export class CasesService {
     private readonly starter: CaseStartService,
     private readonly workflows: CaseWorkflowClient,
     private readonly calls: TemporalCalls,
+    private readonly outbox: EmailOutboxRepository,
   ) {}
 
   async create(p: Principal, planCode: string, r: CaseStartRequest): Promise<StartedCaseView> {
     const plan = await this.plans.get(planCode, await this.scopes.of(p));
     if (!plan) throw notFound(`Plan ${planCode}`);
-    if (p.role === 'observer' || p.role === 'focal_point') throw forbidden('Only the national coordinator creates cases');
-    if (p.role === 'coordinator' && plan.stateCode !== p.stateCode) throw forbidden('Coordinators create cases only in plans of their state');
+    if (p.role === 'observer' || p.role === 'focal_point')
+      throw forbidden('Only the national coordinator creates cases');
+    if (p.role === 'coordinator' && plan.stateCode !== p.stateCode)
+      throw forbidden('Coordinators create cases only in plans of their state');
     return this.starter.start(plan, r, actorOf(p));
   }
 
@@ -59,6 +80,8 @@ export class CasesService {
       },
       await this.scopes.of(p),
       { limit: pageSize, offset: (page - 1) * pageSize },
+      new Date(),
+      q.sort ?? 'dueOn',
     );
     return {
       items: result.items.map((c) => ({
@@ -118,13 +141,35 @@ export class CasesService {
     }));
   }
 
+  /** The emails of a case (its outbox rows), oldest first; readable by whoever may read the case. */
+  async emails(p: Principal, id: string): Promise<CaseEmailDto[]> {
+    const row = await this.visible(p, id);
+    const rows = await this.outbox.forWorkflow(row.workflowId);
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      stepKey: r.stepKey,
+      recipient: r.recipientEmail,
+      language: r.language,
+      subject: r.subject,
+      status: r.status === 'sending' ? 'pending' : r.status,
+      messageId: r.messageId,
+      createdAt: new Date(r.createdAt).toISOString(),
+      sentAt: r.sentAt ? new Date(r.sentAt).toISOString() : null,
+      ...(r.status === 'failed' ? { error: r.lastError ?? '' } : {}),
+    }));
+  }
+
   /** Checks access, sends the command as a workflow update (idempotent by `updateId`), returns the new state. */
   async act(p: Principal, id: string, cmd: CaseCommandInput, updateId?: string): Promise<CaseDetailDto> {
     const row = await this.visible(p, id);
     const action = actionOf(cmd);
     // coarse check on the read model first: a forbidden caller never reaches the workflow
     const current = row.snapshot ?? { stateCode: row.stateCode, steps: [] };
-    let acting = p.role === 'focal_point' && action !== 'comment' ? undefined : assertMayAct(p, current, action, stepKeyOf(cmd));
+    let acting =
+      p.role === 'focal_point' && action !== 'comment'
+        ? undefined
+        : assertMayAct(p, current, action, stepKeyOf(cmd));
     if (!acting) {
       const live = await this.liveOrStored(row);
       acting = assertMayAct(p, live, action, stepKeyOf(cmd), await this.absentColleagues(p));
@@ -132,7 +177,10 @@ export class CasesService {
     const command = { ...cmd, actor: actorOf(p, acting.onBehalfOf) } as CaseCommand;
     let snapshot: CaseSnapshot;
     try {
-      snapshot = await this.calls.run(() => this.workflows.execute(row.workflowId, command, updateId), 60_000);
+      snapshot = await this.calls.run(
+        () => this.workflows.execute(row.workflowId, command, updateId),
+        60_000,
+      );
     } catch (err) {
       if (err instanceof CaseCommandRefused) throw refusalToException(err.code, err.message);
       if (err instanceof CaseWorkflowNotFound) {
@@ -142,7 +190,6 @@ export class CasesService {
     }
     return caseDetailFromSnapshot(snapshot, { id: row.id, area: areaOf(row), source: 'workflow' });
   }
-
 
   /** The case if the caller may read it (the scope is in the query); 404 otherwise, also for malformed ids. */
   private async visible(p: Principal, id: string): Promise<CaseDetail> {
@@ -156,7 +203,8 @@ export class CasesService {
     try {
       return await this.calls.run(() => this.workflows.getState(row.workflowId), 10_000);
     } catch (err) {
-      if (err instanceof CaseWorkflowNotFound) throw new DomainException(DomainErrorCode.CaseClosed, 'The case workflow is not running');
+      if (err instanceof CaseWorkflowNotFound)
+        throw new DomainException(DomainErrorCode.CaseClosed, 'The case workflow is not running');
       throw err;
     }
   }
@@ -167,7 +215,14 @@ export class CasesService {
     const today = new Date().toISOString().slice(0, 10);
     const people = await this.people.list({ stateCode: p.stateCode });
     return people
-      .filter((o) => o.deputyId === p.personId && o.active && o.awayFrom !== null && o.awayFrom <= today && (o.awayUntil === null || o.awayUntil >= today))
+      .filter(
+        (o) =>
+          o.deputyId === p.personId &&
+          o.active &&
+          o.awayFrom !== null &&
+          o.awayFrom <= today &&
+          (o.awayUntil === null || o.awayUntil >= today),
+      )
       .map((o) => ({ personId: o.id, agencyCode: o.agencyCode }));
   }
 
@@ -206,7 +261,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function areaOf(c: { areaParagraph: string | null; areaWeapon: string | null }): CaseSummaryDto['area'] {
   if (!c.areaParagraph && !c.areaWeapon) return null;
-  return { ...(c.areaParagraph ? { paragraph: c.areaParagraph } : {}), ...(c.areaWeapon ? { weaponType: c.areaWeapon as 'all' } : {}) };
+  return {
+    ...(c.areaParagraph ? { paragraph: c.areaParagraph } : {}),
+    ...(c.areaWeapon ? { weaponType: c.areaWeapon as 'all' } : {}),
+  };
 }
 
 function actionOf(cmd: CaseCommandInput): CaseAction {

@@ -20,7 +20,10 @@ export class AccessScopeService {
 
   private async build(p: Principal): Promise<AccessScope> {
     if (p.role === 'admin') return { role: 'admin', stateCode: null, agencyCode: null, sharedPlanCodes: [] };
-    const sharedPlanCodes = await this.plans.sharedPlanCodesFor({ agencyCode: p.agencyCode, stateCode: p.stateCode });
+    const sharedPlanCodes = await this.plans.sharedPlanCodesFor({
+      agencyCode: p.agencyCode,
+      stateCode: p.stateCode,
+    });
     return { role: p.role, stateCode: p.stateCode, agencyCode: p.agencyCode, sharedPlanCodes };
   }
 }

@@ -1,4 +1,4 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Role } from '@app/domain/case/case.types';
 import type { ApiRequest, Principal } from './principal';
 
@@ -18,5 +18,6 @@ export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: Execu
 });
 
 export const IdempotencyKey = createParamDecorator(
-  (_data: unknown, ctx: ExecutionContext): string | undefined => ctx.switchToHttp().getRequest<ApiRequest>().idempotencyKey,
+  (_data: unknown, ctx: ExecutionContext): string | undefined =>
+    ctx.switchToHttp().getRequest<ApiRequest>().idempotencyKey,
 );

@@ -42,7 +42,8 @@ export class DomainException extends Error {
 export const notFound = (what: string): DomainException =>
   new DomainException(DomainErrorCode.NotFound, `${what} not found`);
 
-export const forbidden = (message: string): DomainException => new DomainException(DomainErrorCode.Forbidden, message);
+export const forbidden = (message: string): DomainException =>
+  new DomainException(DomainErrorCode.Forbidden, message);
 
 export const invalid = (errors: FieldError[]): DomainException =>
   new DomainException(

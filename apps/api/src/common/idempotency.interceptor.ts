@@ -1,10 +1,4 @@
-import {
-  CallHandler,
-  ExecutionContext,
-  HttpException,
-  Injectable,
-  NestInterceptor,
-} from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
@@ -22,7 +16,6 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** how long a second request waits for the first one with the same key before answering 409 */
 const WAIT_FOR_FIRST_MS = 60_000;
 const POLL_MS = 50;
-
 
 /**
  * Writes with an Idempotency-Key act once. The key is claimed by a unique insert before the handler runs, so of
@@ -45,9 +38,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (raw === undefined || !WRITE_METHODS.has(req.method) || !req.principal) return next.handle();
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (!KEY_PATTERN.test(key)) {
-      throw new DomainException(DomainErrorCode.ValidationFailed, 'Idempotency-Key must be 1-200 visible ASCII characters', {
-        errors: [{ field: 'Idempotency-Key', message: 'must be 1-200 visible ASCII characters' }],
-      });
+      throw new DomainException(
+        DomainErrorCode.ValidationFailed,
+        'Idempotency-Key must be 1-200 visible ASCII characters',
+        {
+          errors: [{ field: 'Idempotency-Key', message: 'must be 1-200 visible ASCII characters' }],
+        },
+      );
     }
     const personId = req.principal.personId;
     const path = req.originalUrl.split('?')[0];
@@ -55,7 +52,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .update(`${req.method}\n${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`)
       .digest('hex');
     const successStatus =
-      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, ctx.getHandler()) ?? (req.method === 'POST' ? 201 : 200);
+      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, ctx.getHandler()) ??
+      (req.method === 'POST' ? 201 : 200);
 
     return from(this.claimOrReplay(personId, key, req.method, path, requestHash)).pipe(
       mergeMap((claimed) => {
@@ -63,14 +61,26 @@ export class IdempotencyInterceptor implements NestInterceptor {
         // Temporal deduplicates updates by id too: the key travels as the update id
         req.idempotencyKey = createHash('sha256').update(`${personId}\n${key}`).digest('hex').slice(0, 40);
         return next.handle().pipe(
-          concatMap((body) => from(this.keys.complete(personId, key, successStatus, body ?? null)).pipe(mergeMap(() => of(body)))),
-          catchError((err: unknown) => from(this.settleError(personId, key, path, err)).pipe(mergeMap(() => Promise.reject(err)))),
+          concatMap((body) =>
+            from(this.keys.complete(personId, key, successStatus, body ?? null)).pipe(
+              mergeMap(() => of(body)),
+            ),
+          ),
+          catchError((err: unknown) =>
+            from(this.settleError(personId, key, path, err)).pipe(mergeMap(() => Promise.reject(err))),
+          ),
         );
       }),
     );
   }
 
-  private async claimOrReplay(personId: string, key: string, method: string, path: string, hash: string): Promise<true> {
+  private async claimOrReplay(
+    personId: string,
+    key: string,
+    method: string,
+    path: string,
+    hash: string,
+  ): Promise<true> {
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;
     for (;;) {
       const claim = await this.keys.claim({ personId, key, method, path, requestHash: hash });
@@ -83,7 +93,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }
       if (claim.outcome === 'replay') throw new IdempotentReplay(claim.status, claim.response);
       if (Date.now() > deadline) {
-        throw new DomainException(DomainErrorCode.IdempotencyKeyInFlight, 'The first request with this key is still running');
+        throw new DomainException(
+          DomainErrorCode.IdempotencyKeyInFlight,
+          'The first request with this key is still running',
+        );
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
@@ -91,7 +104,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private async settleError(personId: string, key: string, path: string, err: unknown): Promise<void> {
     const status =
-      err instanceof DomainException ? statusOf(err.code) : err instanceof HttpException ? err.getStatus() : 500;
+      err instanceof DomainException
+        ? statusOf(err.code)
+        : err instanceof HttpException
+          ? err.getStatus()
+          : 500;
     const storable = status >= 400 && status < 500 && status !== 429;
     try {
       if (storable) {

@@ -1,14 +1,26 @@
 // Recognising "the service is down" (503) as opposed to a bug (500), for errors that reach the filter untranslated.
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+]);
 
 export function isDatabaseDown(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
   const err = e as Error & { code?: unknown; driverError?: unknown };
   if (typeof err.code === 'string' && NETWORK_CODES.has(err.code)) return true;
   // 57P01 admin shutdown, 57P03 cannot connect now, 08xxx connection exceptions
-  if (typeof err.code === 'string' && (/^08/.test(err.code) || err.code === '57P01' || err.code === '57P03')) return true;
-  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Cannot use a pool after calling end/i.test(err.message))
+  if (typeof err.code === 'string' && (/^08/.test(err.code) || err.code === '57P01' || err.code === '57P03'))
+    return true;
+  if (
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Cannot use a pool after calling end/i.test(
+      err.message,
+    )
+  )
     return true;
   if (err.name === 'CannotConnectError' || err.name === 'ConnectionNotFoundError') return true;
   if (err.driverError) return isDatabaseDown(err.driverError);
@@ -20,9 +32,13 @@ export function isTemporalDown(e: unknown): boolean {
   const err = e as Error & { code?: unknown; cause?: unknown };
   // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4), wrapped by the SDK in a ServiceError
   const grpcCode = typeof err.code === 'number' ? err.code : undefined;
-  if ((err.name === 'ServiceError' || err.name === 'TransportError') && (grpcCode === 14 || grpcCode === 4 || grpcCode === undefined))
+  if (
+    (err.name === 'ServiceError' || err.name === 'TransportError') &&
+    (grpcCode === 14 || grpcCode === 4 || grpcCode === undefined)
+  )
     return true;
   if (err.name === 'TemporalUnavailableError') return true;
-  if (err.cause instanceof Error && err.cause !== e) return isTemporalDown(err.cause) && err.name !== 'QueryFailedError';
+  if (err.cause instanceof Error && err.cause !== e)
+    return isTemporalDown(err.cause) && err.name !== 'QueryFailedError';
   return false;
 }

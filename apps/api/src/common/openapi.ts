@@ -1,5 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiHeader, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiHeader,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 
 export class FieldErrorDto {
   @ApiProperty({ example: 'dueOn' }) field!: string;
@@ -14,7 +21,8 @@ export class ProblemDetailsDto {
   @ApiProperty({ example: 'dueOn: dueOn must be a real date as YYYY-MM-DD' }) detail!: string;
   @ApiPropertyOptional({ example: '/plans/KG-NAP-2013/cases' }) instance?: string;
   @ApiProperty({ example: 'validation_failed', description: 'stable machine-readable code' }) code!: string;
-  @ApiPropertyOptional({ type: [FieldErrorDto], description: '400: each bad field' }) errors?: FieldErrorDto[];
+  @ApiPropertyOptional({ type: [FieldErrorDto], description: '400: each bad field' })
+  errors?: FieldErrorDto[];
 }
 
 const DESCRIPTIONS: Record<number, string> = {
@@ -48,7 +56,8 @@ export function Idempotent(): MethodDecorator {
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
-      description: 'any unique string (1-200 visible ASCII); the same key again returns the first answer and acts once',
+      description:
+        'any unique string (1-200 visible ASCII); the same key again returns the first answer and acts once',
     }),
   );
 }

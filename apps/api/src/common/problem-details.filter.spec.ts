@@ -8,27 +8,56 @@ describe(ProblemDetailsFilter.name, () => {
   describe('toProblem', () => {
     it('maps every domain code to a status and keeps the details', () => {
       for (const code of Object.values(DomainErrorCode)) {
-        const p = filter.toProblem(new DomainException(code, 'why', { errors: [{ field: 'f', message: 'm' }] }));
-        expect(p).toMatchObject({ status: statusOf(code), code, detail: 'why', errors: [{ field: 'f', message: 'm' }] });
+        const p = filter.toProblem(
+          new DomainException(code, 'why', { errors: [{ field: 'f', message: 'm' }] }),
+        );
+        expect(p).toMatchObject({
+          status: statusOf(code),
+          code,
+          detail: 'why',
+          errors: [{ field: 'f', message: 'm' }],
+        });
         expect(p.type).toMatch(/^https:\/\//);
       }
     });
 
     it('answers 400 for malformed JSON and 413 for a huge body from the body parser', () => {
-      expect(filter.toProblem(new BadRequestException('Unexpected token'))).toMatchObject({ status: 400, code: 'malformed_body' });
-      expect(filter.toProblem(new PayloadTooLargeException())).toMatchObject({ status: 413, code: 'payload_too_large' });
-      const raw = Object.assign(new Error('request entity too large'), { status: 413, expose: true, type: 'entity.too.large' });
+      expect(filter.toProblem(new BadRequestException('Unexpected token'))).toMatchObject({
+        status: 400,
+        code: 'malformed_body',
+      });
+      expect(filter.toProblem(new PayloadTooLargeException())).toMatchObject({
+        status: 413,
+        code: 'payload_too_large',
+      });
+      const raw = Object.assign(new Error('request entity too large'), {
+        status: 413,
+        expose: true,
+        type: 'entity.too.large',
+      });
       expect(filter.toProblem(raw)).toMatchObject({ status: 413 });
-      expect(filter.toProblem(new HttpException('slow down', 429))).toMatchObject({ status: 429, code: 'too_many_requests' });
+      expect(filter.toProblem(new HttpException('slow down', 429))).toMatchObject({
+        status: 429,
+        code: 'too_many_requests',
+      });
     });
 
     it('answers 503 when PostgreSQL or Temporal cannot be reached', () => {
-      expect(filter.toProblem(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toMatchObject({
+      expect(
+        filter.toProblem(
+          Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+        ),
+      ).toMatchObject({
         status: 503,
         code: 'database_unavailable',
       });
-      expect(filter.toProblem(Object.assign(new Error('Connection terminated unexpectedly'), {}))).toMatchObject({ status: 503 });
-      const grpc = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { name: 'ServiceError', code: 14 });
+      expect(
+        filter.toProblem(Object.assign(new Error('Connection terminated unexpectedly'), {})),
+      ).toMatchObject({ status: 503 });
+      const grpc = Object.assign(new Error('14 UNAVAILABLE: No connection established'), {
+        name: 'ServiceError',
+        code: 14,
+      });
       expect(filter.toProblem(grpc)).toMatchObject({ status: 503, code: 'temporal_unavailable' });
     });
 

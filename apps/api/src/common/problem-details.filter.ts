@@ -48,16 +48,27 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) return fromHttp(exception);
     if (isTemporalDown(exception)) {
       return fromDomain(
-        new DomainException(DomainErrorCode.TemporalUnavailable, 'Temporal cannot be reached; try again shortly'),
+        new DomainException(
+          DomainErrorCode.TemporalUnavailable,
+          'Temporal cannot be reached; try again shortly',
+        ),
       );
     }
     if (isDatabaseDown(exception)) {
       return fromDomain(
-        new DomainException(DomainErrorCode.DatabaseUnavailable, 'PostgreSQL cannot be reached; try again shortly'),
+        new DomainException(
+          DomainErrorCode.DatabaseUnavailable,
+          'PostgreSQL cannot be reached; try again shortly',
+        ),
       );
     }
     const httpish = exception as { status?: unknown; expose?: unknown; message?: unknown; type?: unknown };
-    if (typeof httpish?.status === 'number' && httpish.status >= 400 && httpish.status < 500 && httpish.expose) {
+    if (
+      typeof httpish?.status === 'number' &&
+      httpish.status >= 400 &&
+      httpish.status < 500 &&
+      httpish.expose
+    ) {
       return fromHttpStatus(httpish.status, String(httpish.message ?? ''));
     }
     return {
@@ -125,6 +136,7 @@ function codeForStatus(status: number): DomainErrorCode | undefined {
 }
 
 function describe(e: unknown): string {
-  if (e instanceof Error) return `${e.name}: ${e.message}`.replace(/postgres(ql)?:\/\/[^\s]+/g, 'postgres://***');
+  if (e instanceof Error)
+    return `${e.name}: ${e.message}`.replace(/postgres(ql)?:\/\/[^\s]+/g, 'postgres://***');
   return String(e);
 }

@@ -28,7 +28,8 @@ export async function withTemporalDeadline<T>(
   const probeMs = opts.probeMs ?? 2000;
   const maxMs = opts.maxMs ?? 60_000;
   const timers: NodeJS.Timeout[] = [];
-  const sleep = (ms: number) => new Promise<'timeout'>((resolve) => timers.push(setTimeout(() => resolve('timeout'), ms)));
+  const sleep = (ms: number) =>
+    new Promise<'timeout'>((resolve) => timers.push(setTimeout(() => resolve('timeout'), ms)));
   // the operation may still fail after we gave up: nobody listens then
   op.catch(() => undefined);
   try {
@@ -38,7 +39,9 @@ export async function withTemporalDeadline<T>(
     if (!reachable) throw new TemporalUnavailable('Temporal cannot be reached; try again shortly');
     const second = await Promise.race([op.then((v) => ({ v })), sleep(Math.max(maxMs - checkAfter, 0))]);
     if (second !== 'timeout') return second.v;
-    throw new TemporalUnavailable('The case workflow did not answer in time (is the napflow worker running?); try again shortly');
+    throw new TemporalUnavailable(
+      'The case workflow did not answer in time (is the napflow worker running?); try again shortly',
+    );
   } finally {
     for (const t of timers) clearTimeout(t);
   }

@@ -1,7 +1,7 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { type ValidationError, ValidationPipe } from '@nestjs/common';
+import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { DateTime } from 'luxon';
-import { FieldError, invalid } from './domain.exception';
+import { type FieldError, invalid } from './domain.exception';
 
 /** The pipe every route uses: unknown fields refused, types checked, each bad field named (as a DomainException). */
 export function createValidationPipe(): ValidationPipe {
@@ -34,7 +34,9 @@ const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A real calendar date as YYYY-MM-DD: "2015-02-30" is refused, as are times and other formats. */
 export function isLocalDate(value: unknown): value is string {
-  return typeof value === 'string' && LOCAL_DATE.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid;
+  return (
+    typeof value === 'string' && LOCAL_DATE.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid
+  );
 }
 
 export function IsLocalDate(options?: ValidationOptions): PropertyDecorator {
@@ -55,4 +57,5 @@ export const CODE_MESSAGE = '$property must be 1-64 letters, digits, ".", "-" or
 
 /** Agency codes as the database holds them: capitals, digits and dashes, e.g. KG-MOE. */
 export const AGENCY_CODE_PATTERN = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
-export const AGENCY_CODE_MESSAGE = '$property must be an agency code: 2-40 capitals, digits or "-", e.g. KG-MOE';
+export const AGENCY_CODE_MESSAGE =
+  '$property must be an agency code: 2-40 capitals, digits or "-", e.g. KG-MOE';

@@ -27,6 +27,7 @@ export const API_ROUTE_PREFIXES: readonly string[] = [
   'docs',
   'email-links',
   'calendar-feeds',
+  'email-outbox',
   'metrics',
   'api',
 ];

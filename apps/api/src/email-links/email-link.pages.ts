@@ -21,7 +21,14 @@ export type LinkPage =
       csrf: string;
       action: string;
     }
-  | { page: 'done'; lang: Language; choice: EmailLinkChoice; caseTitle: string; caseCode: string; stepTitle: string }
+  | {
+      page: 'done';
+      lang: Language;
+      choice: EmailLinkChoice;
+      caseTitle: string;
+      caseCode: string;
+      stepTitle: string;
+    }
   | { page: 'invalid'; lang: Language | null; reason: 'unknown' | 'used' | 'expired' }
   | { page: 'closed'; lang: Language; reason: string; caseTitle: string; caseCode: string }
   | { page: 'bad_form'; lang: Language; reason: 'csrf' | 'choice' | 'origin'; retryUrl: string }
@@ -68,7 +75,8 @@ const T = {
     invalidTitle: 'This link cannot be used',
     unknown: 'This link is not valid. Check that you copied the whole address from the email.',
     used: 'This link was already used. Each link works once; open the case in napflow to see where it stands.',
-    expired: 'This link has expired. Sign in to napflow to act on the step, or ask your coordinator to resend.',
+    expired:
+      'This link has expired. Sign in to napflow to act on the step, or ask your coordinator to resend.',
     closedTitle: 'Nothing to do here any more',
     closed: (r: string) => `The step cannot take your answer: ${r} Nothing was recorded.`,
     badTitle: 'Please try again',
@@ -77,7 +85,8 @@ const T = {
     choice: 'Choose one of the offered answers.',
     again: 'Open the confirmation page again',
     unavailableTitle: 'Temporarily unavailable',
-    unavailable: 'napflow cannot reach the workflow service right now. Nothing was recorded; please try again in a few minutes.',
+    unavailable:
+      'napflow cannot reach the workflow service right now. Nothing was recorded; please try again in a few minutes.',
   },
   ru: {
     title: 'Подтверждение по ссылке из письма',
@@ -99,11 +108,13 @@ const T = {
       complete: 'Отметить этап как выполненный',
     } as Record<EmailLinkChoice, string>,
     doneTitle: 'Записано',
-    done: (c: string) => `Ваш ответ «${c}» записан с отметкой «по электронной почте». Страницу можно закрыть.`,
+    done: (c: string) =>
+      `Ваш ответ «${c}» записан с отметкой «по электронной почте». Страницу можно закрыть.`,
     invalidTitle: 'Эту ссылку нельзя использовать',
     unknown: 'Ссылка недействительна. Проверьте, что адрес скопирован из письма полностью.',
     used: 'Ссылка уже была использована. Каждая ссылка действует один раз; откройте дело в napflow, чтобы увидеть его состояние.',
-    expired: 'Срок действия ссылки истёк. Войдите в napflow, чтобы выполнить действие, или попросите координатора отправить письмо заново.',
+    expired:
+      'Срок действия ссылки истёк. Войдите в napflow, чтобы выполнить действие, или попросите координатора отправить письмо заново.',
     closedTitle: 'Действие больше не требуется',
     closed: (r: string) => `Этап не может принять ваш ответ: ${r} Ничего не записано.`,
     badTitle: 'Попробуйте ещё раз',
@@ -112,7 +123,8 @@ const T = {
     choice: 'Выберите один из предложенных ответов.',
     again: 'Открыть страницу подтверждения ещё раз',
     unavailableTitle: 'Временно недоступно',
-    unavailable: 'napflow сейчас не может связаться со службой процессов. Ничего не записано; попробуйте через несколько минут.',
+    unavailable:
+      'napflow сейчас не может связаться со службой процессов. Ничего не записано; попробуйте через несколько минут.',
   },
 };
 
@@ -139,8 +151,11 @@ export function renderLinkPage(p: LinkPage): string {
   if (p.page === 'invalid' && p.lang === null) {
     // unknown token: we do not know whom we are talking to, so both languages
     const msg = (l: Language) => T[l][p.reason];
-    return layout('ru', `${T.ru.invalidTitle} / ${T.en.invalidTitle}`,
-      `<h1>${e(T.ru.invalidTitle)}</h1><p>${e(msg('ru'))}</p><h1 lang="en">${e(T.en.invalidTitle)}</h1><p lang="en">${e(msg('en'))}</p>`);
+    return layout(
+      'ru',
+      `${T.ru.invalidTitle} / ${T.en.invalidTitle}`,
+      `<h1>${e(T.ru.invalidTitle)}</h1><p>${e(msg('ru'))}</p><h1 lang="en">${e(T.en.invalidTitle)}</h1><p lang="en">${e(msg('en'))}</p>`,
+    );
   }
   const t = T[(p.lang ?? 'en') as Language];
   switch (p.page) {
@@ -149,7 +164,9 @@ export function renderLinkPage(p: LinkPage): string {
         [t.case, `${p.caseTitle} (${p.caseCode})`],
         [t.plan, p.planCode],
         [t.step, p.stepTitle],
-        ...(p.dueOn ? ([[t.due, formatLocalDate(p.dueOn, p.lang, p.timeZone)]] as Array<[string, string]>) : []),
+        ...(p.dueOn
+          ? ([[t.due, formatLocalDate(p.dueOn, p.lang, p.timeZone)]] as Array<[string, string]>)
+          : []),
       ];
       const radios = p.choices
         .map((c, i) => {
@@ -158,30 +175,50 @@ export function renderLinkPage(p: LinkPage): string {
         })
         .join('\n');
       const comment = `<p><label for="comment">${e(t.comment)}</label><textarea id="comment" name="comment" rows="4" maxlength="4000"></textarea></p>`;
-      return layout(p.lang, t.title, [
-        `<h1>${e(t.title)}</h1>`,
-        `<p>${e(t.hello(p.personName))}</p>`,
-        p.onBehalfOfName ? `<p>${e(t.deputy(p.onBehalfOfName))}</p>` : '',
-        `<dl>${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>`,
-        `<form method="post" action="${e(p.action)}">`,
-        `<input type="hidden" name="csrf" value="${e(p.csrf)}">`,
-        `<fieldset><legend>${e(t.choose)}</legend>${radios}</fieldset>`,
-        comment,
-        `<p>${e(t.nothingYet)}</p>`,
-        `<p><button type="submit">${e(t.confirm)}</button></p>`,
-        '</form>',
-      ].join('\n'));
+      return layout(
+        p.lang,
+        t.title,
+        [
+          `<h1>${e(t.title)}</h1>`,
+          `<p>${e(t.hello(p.personName))}</p>`,
+          p.onBehalfOfName ? `<p>${e(t.deputy(p.onBehalfOfName))}</p>` : '',
+          `<dl>${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>`,
+          `<form method="post" action="${e(p.action)}">`,
+          `<input type="hidden" name="csrf" value="${e(p.csrf)}">`,
+          `<fieldset><legend>${e(t.choose)}</legend>${radios}</fieldset>`,
+          comment,
+          `<p>${e(t.nothingYet)}</p>`,
+          `<p><button type="submit">${e(t.confirm)}</button></p>`,
+          '</form>',
+        ].join('\n'),
+      );
     }
     case 'done':
-      return layout(p.lang, t.doneTitle, `<h1>${e(t.doneTitle)}</h1><p role="status">${e(t.done(t.choices[p.choice]))}</p><p>${e(p.caseTitle)} (${e(p.caseCode)}): ${e(p.stepTitle)}</p>`);
+      return layout(
+        p.lang,
+        t.doneTitle,
+        `<h1>${e(t.doneTitle)}</h1><p role="status">${e(t.done(t.choices[p.choice]))}</p><p>${e(p.caseTitle)} (${e(p.caseCode)}): ${e(p.stepTitle)}</p>`,
+      );
     case 'invalid':
       return layout(p.lang ?? 'en', t.invalidTitle, `<h1>${e(t.invalidTitle)}</h1><p>${e(t[p.reason])}</p>`);
     case 'closed':
-      return layout(p.lang, t.closedTitle, `<h1>${e(t.closedTitle)}</h1><p>${e(p.caseTitle)} (${e(p.caseCode)})</p><p>${e(t.closed(p.reason))}</p>`);
+      return layout(
+        p.lang,
+        t.closedTitle,
+        `<h1>${e(t.closedTitle)}</h1><p>${e(p.caseTitle)} (${e(p.caseCode)})</p><p>${e(t.closed(p.reason))}</p>`,
+      );
     case 'bad_form':
-      return layout(p.lang, t.badTitle, `<h1>${e(t.badTitle)}</h1><p>${e(t[p.reason])}</p><p><a href="${e(p.retryUrl)}">${e(t.again)}</a></p>`);
+      return layout(
+        p.lang,
+        t.badTitle,
+        `<h1>${e(t.badTitle)}</h1><p>${e(t[p.reason])}</p><p><a href="${e(p.retryUrl)}">${e(t.again)}</a></p>`,
+      );
     case 'unavailable':
-      return layout(p.lang, t.unavailableTitle, `<h1>${e(t.unavailableTitle)}</h1><p>${e(t.unavailable)}</p>`);
+      return layout(
+        p.lang,
+        t.unavailableTitle,
+        `<h1>${e(t.unavailableTitle)}</h1><p>${e(t.unavailable)}</p>`,
+      );
   }
 }
 
@@ -192,7 +229,7 @@ export function closedReason(lang: Language, code: string, fallback: string): st
     already_decided: 'your agency has already answered.',
     case_closed: 'the case is closed.',
     wrong_agency: 'it is no longer assigned to your agency.',
-    out_of_turn: 'it is not your agency\'s turn yet.',
+    out_of_turn: "it is not your agency's turn yet.",
     unknown_step: 'the step no longer exists in this case.',
     not_allowed_for_role: 'your role does not allow this action.',
     invalid: fallback,

@@ -23,13 +23,22 @@ export class EmailLinksController {
   }
 
   @Get(':token')
-  async open(@Param('token') token: string, @Query('choice') choice: string | undefined, @Res() res: Response): Promise<void> {
+  async open(
+    @Param('token') token: string,
+    @Query('choice') choice: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
     send(res, await this.service.open(token, typeof choice === 'string' ? choice : undefined));
   }
 
   @Post(':token')
   @HttpCode(200)
-  async act(@Param('token') token: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async act(
+    @Param('token') token: string,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const form: LinkForm = body && typeof body === 'object' ? body : {};
     send(res, await this.service.act(token, form, sameOrigin(req)));
   }

@@ -4,7 +4,13 @@ import { DataSource } from 'typeorm';
 import type { Actor, Decision, Language } from '@app/domain/case/case.types';
 import type { CaseCommand } from '@app/domain';
 import { EmailLinkRepository, type EmailLinkGrant } from '@app/mail';
-import { CasesRepository, PeopleRepository, StatesRepository, type EmailLinkChoice, type Person } from '@app/persistence';
+import {
+  CasesRepository,
+  PeopleRepository,
+  StatesRepository,
+  type EmailLinkChoice,
+  type Person,
+} from '@app/persistence';
 import { CaseCommandRefused, CaseWorkflowClient, CaseWorkflowNotFound } from '@app/temporal';
 import { closedReason, type LinkPage } from './email-link.pages';
 
@@ -72,14 +78,21 @@ export class EmailLinksService {
     }
     const choice = link.choices.find((c) => c === form.choice);
     if (!choice) return { page: 'bad_form', lang, reason: 'choice', retryUrl };
-    const comment = typeof form.comment === 'string' && form.comment.trim() ? form.comment.trim().slice(0, 4000) : undefined;
+    const comment =
+      typeof form.comment === 'string' && form.comment.trim()
+        ? form.comment.trim().slice(0, 4000)
+        : undefined;
 
     const view = await this.stepView(link, lang);
     if ('page' in view) return view;
     // Spend first: of two concurrent POSTs exactly one goes on to the workflow.
     if (!(await this.links.spend(link.id, choice, now))) {
       const again = await this.links.findByToken(token);
-      return { page: 'invalid', lang, reason: again && again.expiresAt <= now && !again.usedAt ? 'expired' : 'used' };
+      return {
+        page: 'invalid',
+        lang,
+        reason: again && again.expiresAt <= now && !again.usedAt ? 'expired' : 'used',
+      };
     }
     const actor: Actor = {
       personId: person.id,
@@ -92,7 +105,13 @@ export class EmailLinksService {
     const cmd: CaseCommand =
       choice === 'complete'
         ? { type: 'complete', stepKey: link.stepKey, actor, ...(comment ? { note: comment } : {}) }
-        : { type: 'decide', stepKey: link.stepKey, actor, decision: choice as Decision, ...(comment ? { comment } : {}) };
+        : {
+            type: 'decide',
+            stepKey: link.stepKey,
+            actor,
+            decision: choice as Decision,
+            ...(comment ? { comment } : {}),
+          };
     try {
       // the link id is the update id: a retried POST after a timeout is deduplicated by the server
       await this.workflows.execute(link.workflowId, cmd, `email-link:${link.id}`);
@@ -100,16 +119,39 @@ export class EmailLinksService {
       // nothing happened: give the link back so the person can try again (or sign in)
       await this.links.unspend(link.id);
       if (err instanceof CaseCommandRefused) {
-        return { page: 'closed', lang, reason: closedReason(lang, err.code, err.message), caseTitle: view.caseTitle, caseCode: view.caseCode };
+        return {
+          page: 'closed',
+          lang,
+          reason: closedReason(lang, err.code, err.message),
+          caseTitle: view.caseTitle,
+          caseCode: view.caseCode,
+        };
       }
       if (err instanceof CaseWorkflowNotFound) {
-        return { page: 'closed', lang, reason: closedReason(lang, 'case_closed', err.message), caseTitle: view.caseTitle, caseCode: view.caseCode };
+        return {
+          page: 'closed',
+          lang,
+          reason: closedReason(lang, 'case_closed', err.message),
+          caseTitle: view.caseTitle,
+          caseCode: view.caseCode,
+        };
       }
-      this.log.error(`email link ${link.id}: the workflow update failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.log.error(
+        `email link ${link.id}: the workflow update failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
       return { page: 'unavailable', lang };
     }
-    this.log.log(`email link ${link.id} used: ${choice} on ${link.workflowId}/${link.stepKey} by ${person.id}`);
-    return { page: 'done', lang, choice, caseTitle: view.caseTitle, caseCode: view.caseCode, stepTitle: view.stepTitle };
+    this.log.log(
+      `email link ${link.id} used: ${choice} on ${link.workflowId}/${link.stepKey} by ${person.id}`,
+    );
+    return {
+      page: 'done',
+      lang,
+      choice,
+      caseTitle: view.caseTitle,
+      caseCode: view.caseCode,
+      stepTitle: view.stepTitle,
+    };
   }
 
   private async usable(
@@ -119,7 +161,8 @@ export class EmailLinksService {
     const link = await this.links.findByToken(token);
     if (!link) return { page: 'invalid', lang: null, reason: 'unknown' };
     const person = await this.people.findById(link.personId);
-    if (!person || !person.active) return { page: 'invalid', lang: person?.language ?? null, reason: 'unknown' };
+    if (!person || !person.active)
+      return { page: 'invalid', lang: person?.language ?? null, reason: 'unknown' };
     const lang = person.language;
     if (link.usedAt) return { page: 'invalid', lang, reason: 'used' };
     if (link.expiresAt <= now) return { page: 'invalid', lang, reason: 'expired' };
@@ -133,10 +176,17 @@ export class EmailLinksService {
     if (!c) return { page: 'invalid', lang, reason: 'unknown' } as LinkPage;
     const step = (await this.cases.steps(c.id)).find((s) => s.key === link.stepKey);
     const summary = { caseTitle: c.title, caseCode: c.code };
-    if (!step) return { page: 'closed', lang, reason: closedReason(lang, 'unknown_step', ''), ...summary } as LinkPage;
-    if (c.status !== 'active') return { page: 'closed', lang, reason: closedReason(lang, 'case_closed', ''), ...summary } as LinkPage;
+    if (!step)
+      return { page: 'closed', lang, reason: closedReason(lang, 'unknown_step', ''), ...summary } as LinkPage;
+    if (c.status !== 'active')
+      return { page: 'closed', lang, reason: closedReason(lang, 'case_closed', ''), ...summary } as LinkPage;
     if (step.status !== 'active' || step.occurrence !== link.occurrence) {
-      return { page: 'closed', lang, reason: closedReason(lang, 'step_not_active', ''), ...summary } as LinkPage;
+      return {
+        page: 'closed',
+        lang,
+        reason: closedReason(lang, 'step_not_active', ''),
+        ...summary,
+      } as LinkPage;
     }
     const state = await this.states.get(c.stateCode);
     return {
@@ -151,14 +201,17 @@ export class EmailLinksService {
 
 /** `<issuedAt>.<HMAC(key = the link's raw token)>`: only whoever holds the link can make one; it ages out. */
 export function csrfToken(rawToken: string, linkId: string, issuedAt: number): string {
-  const mac = createHmac('sha256', rawToken).update(`napflow-email-link-csrf:${linkId}:${issuedAt}`).digest('base64url');
+  const mac = createHmac('sha256', rawToken)
+    .update(`napflow-email-link-csrf:${linkId}:${issuedAt}`)
+    .digest('base64url');
   return `${issuedAt}.${mac}`;
 }
 
 export function verifyCsrf(value: string, rawToken: string, linkId: string, now: number): boolean {
   const [ts, mac] = value.split('.');
   const issuedAt = Number(ts);
-  if (!Number.isSafeInteger(issuedAt) || !mac || issuedAt > now + 60_000 || now - issuedAt > CSRF_TTL_MS) return false;
+  if (!Number.isSafeInteger(issuedAt) || !mac || issuedAt > now + 60_000 || now - issuedAt > CSRF_TTL_MS)
+    return false;
   const expected = Buffer.from(csrfToken(rawToken, linkId, issuedAt).split('.')[1]);
   const given = Buffer.from(mac);
   return expected.length === given.length && timingSafeEqual(expected, given);

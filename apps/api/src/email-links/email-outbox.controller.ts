@@ -1,5 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { EmailOutboxRepository } from '@app/mail';
 import { CurrentPrincipal, Roles } from '../common/decorators';
@@ -12,7 +19,8 @@ export class FailedEmailDto {
   @ApiProperty() workflowId!: string;
   @ApiPropertyOptional({ nullable: true }) stepKey!: string | null;
   @ApiProperty() recipient!: string;
-  @ApiProperty({ description: 'the SMTP server\'s refusal, e.g. "550: 5.1.1 recipient refused"' }) error!: string;
+  @ApiProperty({ description: 'the SMTP server\'s refusal, e.g. "550: 5.1.1 recipient refused"' })
+  error!: string;
   @ApiProperty() attempts!: number;
   @ApiProperty({ format: 'date-time' }) failedAt!: string;
 }
@@ -29,13 +37,20 @@ export class EmailOutboxController {
 
   @Get('failed')
   @Roles('coordinator', 'admin')
-  @ApiOperation({ summary: 'Permanently refused emails of a state, newest first (coordinators: their own state)' })
-  @ApiQuery({ name: 'state', required: false, description: 'state code (administrators; coordinators get their own)' })
+  @ApiOperation({
+    summary: 'Permanently refused emails of a state, newest first (coordinators: their own state)',
+  })
+  @ApiQuery({
+    name: 'state',
+    required: false,
+    description: 'state code (administrators; coordinators get their own)',
+  })
   @ApiOkResponse({ type: [FailedEmailDto] })
   async failed(@CurrentPrincipal() p: Principal, @Query('state') state?: string): Promise<FailedEmailDto[]> {
     const stateCode = p.role === 'admin' ? (state ?? p.stateCode) : p.stateCode;
     if (!stateCode) throw forbidden('Name a state: ?state=KG');
-    if (p.role !== 'admin' && state && state !== p.stateCode) throw forbidden('Coordinators see the emails of their own state');
+    if (p.role !== 'admin' && state && state !== p.stateCode)
+      throw forbidden('Coordinators see the emails of their own state');
     const rows = await this.outbox.failedFor(stateCode);
     return rows.map((r) => ({
       notificationKey: r.notificationKey,

@@ -1,6 +1,12 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/decorators';
 import { TemporalCalls } from '../common/temporal-calls.service';
@@ -28,7 +34,10 @@ export class HealthController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Liveness and the state of PostgreSQL and Temporal (always 200; status "degraded" when one is down)' })
+  @ApiOperation({
+    summary:
+      'Liveness and the state of PostgreSQL and Temporal (always 200; status "degraded" when one is down)',
+  })
   @ApiOkResponse({ type: HealthDto })
   async health(): Promise<HealthDto> {
     const [database, temporal] = await Promise.all([
@@ -44,7 +53,9 @@ export class HealthController {
 
   @Get('live')
   @Public()
-  @ApiOperation({ summary: 'Liveness: the process answers (no dependency is checked, so an outage never restarts it)' })
+  @ApiOperation({
+    summary: 'Liveness: the process answers (no dependency is checked, so an outage never restarts it)',
+  })
   @ApiOkResponse({ type: LivenessDto })
   live(): LivenessDto {
     return { status: 'ok', uptime: Math.round(process.uptime()) };
@@ -52,9 +63,15 @@ export class HealthController {
 
   @Get('ready')
   @Public()
-  @ApiOperation({ summary: 'Readiness: 200 when PostgreSQL and Temporal answer, 503 otherwise (take it out of the load balancer)' })
+  @ApiOperation({
+    summary:
+      'Readiness: 200 when PostgreSQL and Temporal answer, 503 otherwise (take it out of the load balancer)',
+  })
   @ApiOkResponse({ type: HealthDto })
-  @ApiServiceUnavailableResponse({ type: HealthDto, description: 'a dependency is down; the body says which' })
+  @ApiServiceUnavailableResponse({
+    type: HealthDto,
+    description: 'a dependency is down; the body says which',
+  })
   async ready(@Res({ passthrough: true }) res: Response): Promise<HealthDto> {
     const health = await this.health();
     if (health.status !== 'ok') res.status(503);

@@ -20,7 +20,8 @@ export class InboxController {
   @Get()
   @ApiOperation({
     summary: "The open steps waiting on the caller's agency",
-    description: 'Includes the steps of colleagues the caller stands in for today; coordinators also see coordinator steps.',
+    description:
+      'Includes the steps of colleagues the caller stands in for today; coordinators also see coordinator steps.',
   })
   @ApiOkResponse({ type: InboxDto })
   @ProblemResponses(400, 401)
@@ -33,12 +34,20 @@ export class InboxController {
     if (p.stateCode) {
       const today = new Date().toISOString().slice(0, 10);
       for (const o of await this.people.list({ stateCode: p.stateCode })) {
-        if (o.deputyId === p.personId && o.awayFrom !== null && o.awayFrom <= today && (o.awayUntil === null || o.awayUntil >= today)) {
+        if (
+          o.deputyId === p.personId &&
+          o.awayFrom !== null &&
+          o.awayFrom <= today &&
+          (o.awayUntil === null || o.awayUntil >= today)
+        ) {
           agencies.add(o.agencyCode);
         }
       }
     }
-    const result = await this.steps.inbox([...agencies], await this.scopes.of(p), { limit: pageSize, offset: (page - 1) * pageSize });
+    const result = await this.steps.inbox([...agencies], await this.scopes.of(p), {
+      limit: pageSize,
+      offset: (page - 1) * pageSize,
+    });
     return {
       items: result.items.map((i) => ({
         caseId: i.caseId,

@@ -31,14 +31,24 @@ export class ApiLoggingModule {
               const m = CASE_ROUTE.exec((req.url ?? '').split('?')[0]);
               return m ? { caseId: m[1] } : {};
             },
-            customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+            customLogLevel: (_req, res, err) =>
+              err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
             autoLogging: { ignore: (req) => req.url === '/metrics' || (req.url ?? '').startsWith('/health') },
             redact: {
-              paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'req.body.password'],
+              paths: [
+                'req.headers.authorization',
+                'req.headers.cookie',
+                'res.headers["set-cookie"]',
+                'req.body.password',
+              ],
               censor: '[redacted]',
             },
             serializers: {
-              req: (req: { id: unknown; method: unknown; url: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
+              req: (req: { id: unknown; method: unknown; url: unknown }) => ({
+                id: req.id,
+                method: req.method,
+                url: req.url,
+              }),
               res: (res: { statusCode: unknown }) => ({ statusCode: res.statusCode }),
             },
           },

@@ -37,7 +37,8 @@ export class MetricsRegistry {
             `SELECT status, count(*)::int AS n FROM email_outbox WHERE status IN ('pending', 'sending', 'failed') GROUP BY status`,
           )) as Array<{ status: string; n: number }>;
           this.reset();
-          for (const status of ['pending', 'sending', 'failed']) this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
+          for (const status of ['pending', 'sending', 'failed'])
+            this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
         } catch {
           this.reset();
         }

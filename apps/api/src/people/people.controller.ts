@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/decorators';
 import { invalid } from '../common/domain.exception';
 import { Idempotent, ProblemResponses } from '../common/openapi';
@@ -8,7 +15,9 @@ import { AGENCY_CODE_PATTERN } from '../common/validation';
 import { CreatePersonDto, PersonDto, SetDeputyDto, UpdatePersonDto } from './dto/person.dto';
 import { PeopleService } from './people.service';
 
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => invalid([{ field: 'id', message: 'id must be a UUID' }]) });
+const uuid = new ParseUUIDPipe({
+  exceptionFactory: () => invalid([{ field: 'id', message: 'id must be a UUID' }]),
+});
 
 @ApiTags('admin')
 @ApiBearerAuth('bearer')
@@ -22,7 +31,11 @@ export class PeopleController {
   @ApiOperation({ summary: 'Create a person with a role and a password (administrators only)' })
   @ApiCreatedResponse({ type: PersonDto })
   @ProblemResponses(400, 401, 403, 409)
-  create(@CurrentPrincipal() p: Principal, @Body() dto: CreatePersonDto, @Req() req: ApiRequest): Promise<PersonDto> {
+  create(
+    @CurrentPrincipal() p: Principal,
+    @Body() dto: CreatePersonDto,
+    @Req() req: ApiRequest,
+  ): Promise<PersonDto> {
     return this.people.create(p, dto, req);
   }
 
@@ -32,7 +45,10 @@ export class PeopleController {
   @ApiOkResponse({ type: [PersonDto] })
   @ProblemResponses(400, 401, 403)
   list(@Query('agencyCode') agencyCode?: string): Promise<PersonDto[]> {
-    if (agencyCode !== undefined && (typeof agencyCode !== 'string' || !AGENCY_CODE_PATTERN.test(agencyCode))) {
+    if (
+      agencyCode !== undefined &&
+      (typeof agencyCode !== 'string' || !AGENCY_CODE_PATTERN.test(agencyCode))
+    ) {
       throw invalid([{ field: 'agencyCode', message: 'agencyCode must be an agency code' }]);
     }
     return this.people.list({ agencyCode });

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AgenciesRepository, AlreadyExistsError, AuditRepository, PeopleRepository, type Person } from '@app/persistence';
+import {
+  AgenciesRepository,
+  AlreadyExistsError,
+  AuditRepository,
+  PeopleRepository,
+  type Person,
+} from '@app/persistence';
 import { hashPassword } from '../auth/password';
 import { auditEntry } from '../common/audit';
 import { DomainErrorCode, DomainException, invalid, notFound } from '../common/domain.exception';
@@ -26,11 +32,20 @@ export class PeopleService {
         language: dto.language,
         passwordHash,
       });
-      await this.audit.append([auditEntry(p, req, 'person_created', { personId: person.id, role: person.role, agency: person.agencyCode })]);
+      await this.audit.append([
+        auditEntry(p, req, 'person_created', {
+          personId: person.id,
+          role: person.role,
+          agency: person.agencyCode,
+        }),
+      ]);
       return toPersonDto(person);
     } catch (err) {
       if (err instanceof AlreadyExistsError) {
-        throw new DomainException(DomainErrorCode.Duplicate, `A person with email ${dto.email.toLowerCase()} already exists`);
+        throw new DomainException(
+          DomainErrorCode.Duplicate,
+          `A person with email ${dto.email.toLowerCase()} already exists`,
+        );
       }
       throw err;
     }
@@ -66,16 +81,30 @@ export class PeopleService {
   /** Records who stands in for `id` while they are away. */
   async setDeputy(p: Principal, id: string, dto: SetDeputyDto, req?: ApiRequest): Promise<PersonDto> {
     if (dto.until < dto.from) throw invalid([{ field: 'until', message: 'until must not be before from' }]);
-    if (dto.deputyId === id) throw invalid([{ field: 'deputyId', message: 'a person cannot deputise for themselves' }]);
+    if (dto.deputyId === id)
+      throw invalid([{ field: 'deputyId', message: 'a person cannot deputise for themselves' }]);
     if (!(await this.people.findById(id))) throw notFound(`Person ${id}`);
-    if (!(await this.people.findById(dto.deputyId))) throw invalid([{ field: 'deputyId', message: 'no such person' }]);
-    const updated = await this.people.update(id, { deputyId: dto.deputyId, awayFrom: dto.from, awayUntil: dto.until });
-    await this.audit.append([auditEntry(p, req, 'deputy_set', { personId: id, deputyId: dto.deputyId, from: dto.from, until: dto.until })]);
+    if (!(await this.people.findById(dto.deputyId)))
+      throw invalid([{ field: 'deputyId', message: 'no such person' }]);
+    const updated = await this.people.update(id, {
+      deputyId: dto.deputyId,
+      awayFrom: dto.from,
+      awayUntil: dto.until,
+    });
+    await this.audit.append([
+      auditEntry(p, req, 'deputy_set', {
+        personId: id,
+        deputyId: dto.deputyId,
+        from: dto.from,
+        until: dto.until,
+      }),
+    ]);
     return toPersonDto(updated as Person);
   }
 
   private async assertAgency(code: string): Promise<void> {
-    if ((await this.agencies.missing([code])).length) throw invalid([{ field: 'agencyCode', message: `no agency ${code}` }]);
+    if ((await this.agencies.missing([code])).length)
+      throw invalid([{ field: 'agencyCode', message: `no agency ${code}` }]);
   }
 }
 
@@ -88,6 +117,9 @@ export function toPersonDto(p: Person): PersonDto {
     role: p.role,
     language: p.language,
     active: p.active,
-    deputy: p.deputyId && p.awayFrom && p.awayUntil ? { deputyId: p.deputyId, from: p.awayFrom, until: p.awayUntil } : null,
+    deputy:
+      p.deputyId && p.awayFrom && p.awayUntil
+        ? { deputyId: p.deputyId, from: p.awayFrom, until: p.awayUntil }
+        : null,
   };
 }

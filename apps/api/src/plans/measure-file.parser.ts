@@ -58,7 +58,11 @@ const ALIASES: Record<string, ImportColumn> = Object.fromEntries([
 
 export const MAX_IMPORT_ROWS = 2000;
 
-export async function parseMeasureFile(buffer: Buffer, filename: string, mimeType: string): Promise<ParsedFile> {
+export async function parseMeasureFile(
+  buffer: Buffer,
+  filename: string,
+  mimeType: string,
+): Promise<ParsedFile> {
   const isXlsx =
     /\.xlsx$/i.test(filename) ||
     mimeType === 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' ||
@@ -76,7 +80,8 @@ export async function parseMeasureFile(buffer: Buffer, filename: string, mimeTyp
       index.push({ col, at });
     } else if (h.trim() !== '') unknownColumns.push(h);
   });
-  if (body.length > MAX_IMPORT_ROWS) throw new UnreadableFileError(`at most ${MAX_IMPORT_ROWS} rows per file`);
+  if (body.length > MAX_IMPORT_ROWS)
+    throw new UnreadableFileError(`at most ${MAX_IMPORT_ROWS} rows per file`);
   const rows: RawRow[] = [];
   body.forEach((cells, i) => {
     if (cells.every((c) => c.trim() === '')) return; // blank lines are not measures
@@ -87,15 +92,26 @@ export async function parseMeasureFile(buffer: Buffer, filename: string, mimeTyp
     }
     rows.push({ line: i + 2, values });
   });
-  return { columns, missingColumns: REQUIRED_COLUMNS.filter((c) => !columns.includes(c)), unknownColumns, rows };
+  return {
+    columns,
+    missingColumns: REQUIRED_COLUMNS.filter((c) => !columns.includes(c)),
+    unknownColumns,
+    rows,
+  };
 }
 
 function readCsv(buffer: Buffer): string[][] {
   const text = buffer.toString('utf8').replace(/^\uFEFF/, '');
-  if (text.includes('\u0000')) throw new UnreadableFileError('the file is neither CSV text nor an XLSX workbook');
+  if (text.includes('\u0000'))
+    throw new UnreadableFileError('the file is neither CSV text nor an XLSX workbook');
   const delimiter = guessDelimiter(text);
   try {
-    return parseCsv(text, { delimiter, relax_column_count: true, skip_empty_lines: false, trim: false }) as string[][];
+    return parseCsv(text, {
+      delimiter,
+      relax_column_count: true,
+      skip_empty_lines: false,
+      trim: false,
+    }) as string[][];
   } catch (e) {
     throw new UnreadableFileError(`the CSV cannot be read: ${(e as Error).message}`);
   }

@@ -29,9 +29,15 @@ export class PlanImportService {
     private readonly starter: CaseStartService,
   ) {}
 
-  async import(p: Principal, planCode: string, file: UploadedFileLike | undefined, dryRun: boolean): Promise<ImportReportDto> {
+  async import(
+    p: Principal,
+    planCode: string,
+    file: UploadedFileLike | undefined,
+    dryRun: boolean,
+  ): Promise<ImportReportDto> {
     const plan = await this.plans.writable(p, planCode);
-    if (!file || file.size === 0) throw invalid([{ field: 'file', message: 'a CSV or XLSX file is required (multipart field "file")' }]);
+    if (!file || file.size === 0)
+      throw invalid([{ field: 'file', message: 'a CSV or XLSX file is required (multipart field "file")' }]);
     let parsed;
     try {
       parsed = await parseMeasureFile(file.buffer, file.originalname, file.mimetype);
@@ -40,7 +46,10 @@ export class PlanImportService {
       throw e;
     }
     const existing = new Set(
-      await this.cases.existingCodes(plan.code, parsed.rows.map((r) => r.values.code).filter((c): c is string => !!c)),
+      await this.cases.existingCodes(
+        plan.code,
+        parsed.rows.map((r) => r.values.code).filter((c): c is string => !!c),
+      ),
     );
     const seen = new Map<string, number>();
     const rows: (ImportRowDto & { request?: CaseStartRequest })[] = parsed.rows.map((raw) => {
@@ -53,12 +62,22 @@ export class PlanImportService {
         if (first !== undefined) errors.push(`code ${code} repeats line ${first}`);
         else seen.set(code, raw.line);
       }
-      if (errors.length === 0 && code && existing.has(code)) return { line: raw.line, code, outcome: 'exists', errors: [] };
-      return { line: raw.line, code, outcome: errors.length ? 'error' : 'create', errors, request: errors.length ? undefined : request };
+      if (errors.length === 0 && code && existing.has(code))
+        return { line: raw.line, code, outcome: 'exists', errors: [] };
+      return {
+        line: raw.line,
+        code,
+        outcome: errors.length ? 'error' : 'create',
+        errors,
+        request: errors.length ? undefined : request,
+      };
     });
     // references (agencies, definitions) for the rows that passed the format checks
     const toCheck = rows.filter((r) => r.outcome === 'create');
-    const checks: CaseCheck[] = await this.starter.prepare(plan, toCheck.map((r) => r.request as CaseStartRequest));
+    const checks: CaseCheck[] = await this.starter.prepare(
+      plan,
+      toCheck.map((r) => r.request as CaseStartRequest),
+    );
     const inputs = new Map<ImportRowDto, NonNullable<CaseCheck['input']>>();
     toCheck.forEach((r, i) => {
       const c = checks[i];
@@ -84,9 +103,13 @@ export class PlanImportService {
     });
     if (dryRun) return report(0);
     if (errorCount > 0) {
-      throw new DomainException(DomainErrorCode.ImportRejected, `${errorCount} row(s) have errors; nothing was created`, {
-        report: report(0),
-      });
+      throw new DomainException(
+        DomainErrorCode.ImportRejected,
+        `${errorCount} row(s) have errors; nothing was created`,
+        {
+          report: report(0),
+        },
+      );
     }
     let created = 0;
     const actor = actorOf(p);
@@ -117,17 +140,20 @@ function toRequest(raw: RawRow): { request: CaseStartRequest; problems: string[]
   const problems: string[] = [];
   const kind = v.kind ?? 'measure';
   if (!/^[a-z][a-z0-9_]{0,63}$/.test(kind)) problems.push(`kind "${kind}" is not a process definition key`);
-  if (v.code !== undefined && !CODE_PATTERN.test(v.code)) problems.push(`code "${v.code}" must be letters, digits, ".", "-" or "_"`);
+  if (v.code !== undefined && !CODE_PATTERN.test(v.code))
+    problems.push(`code "${v.code}" must be letters, digits, ".", "-" or "_"`);
   if (v.code === undefined) problems.push('code is empty');
   if (v.title === undefined) problems.push('title is empty');
   else if (v.title.length > 500) problems.push('title is longer than 500 characters');
   if (v.leadAgency === undefined) problems.push('leadAgency is empty');
-  else if (!AGENCY_CODE_PATTERN.test(v.leadAgency)) problems.push(`leadAgency "${v.leadAgency}" is not an agency code`);
+  else if (!AGENCY_CODE_PATTERN.test(v.leadAgency))
+    problems.push(`leadAgency "${v.leadAgency}" is not an agency code`);
   const supporting = (v.supportingAgencies ?? '')
     .split(/[;,|\s]+/)
     .map((s) => s.trim())
     .filter(Boolean);
-  for (const a of supporting) if (!AGENCY_CODE_PATTERN.test(a)) problems.push(`supporting agency "${a}" is not an agency code`);
+  for (const a of supporting)
+    if (!AGENCY_CODE_PATTERN.test(a)) problems.push(`supporting agency "${a}" is not an agency code`);
   if (v.dueOn === undefined) problems.push('dueOn is empty');
   else if (!isLocalDate(v.dueOn)) problems.push(`dueOn "${v.dueOn}" is not a date (YYYY-MM-DD)`);
   if (v.areaParagraph !== undefined && !/^(OP)?[1-9][0-9]?(\s?\(?[a-d]\)?)?$/i.test(v.areaParagraph)) {
@@ -139,10 +165,13 @@ function toRequest(raw: RawRow): { request: CaseStartRequest; problems: string[]
   let definitionVersion: number | undefined;
   if (v.definitionVersion !== undefined) {
     definitionVersion = Number(v.definitionVersion);
-    if (!Number.isInteger(definitionVersion) || definitionVersion < 1) problems.push('definitionVersion must be a positive integer');
+    if (!Number.isInteger(definitionVersion) || definitionVersion < 1)
+      problems.push('definitionVersion must be a positive integer');
   }
   const area =
-    v.areaParagraph || v.areaWeaponType ? { paragraph: v.areaParagraph, weaponType: v.areaWeaponType?.toLowerCase() } : undefined;
+    v.areaParagraph || v.areaWeaponType
+      ? { paragraph: v.areaParagraph, weaponType: v.areaWeaponType?.toLowerCase() }
+      : undefined;
   return {
     request: {
       kind,

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import {
   ApiBearerAuth,
@@ -35,7 +46,11 @@ export class PlansController {
   @ApiOperation({ summary: 'Create an action plan (administrator, or the coordinator of its state)' })
   @ApiCreatedResponse({ type: PlanDto })
   @ProblemResponses(400, 401, 403, 409)
-  create(@CurrentPrincipal() p: Principal, @Body() dto: CreatePlanDto, @Req() req: ApiRequest): Promise<PlanDto> {
+  create(
+    @CurrentPrincipal() p: Principal,
+    @Body() dto: CreatePlanDto,
+    @Req() req: ApiRequest,
+  ): Promise<PlanDto> {
     return this.plans.create(p, dto, req);
   }
 
@@ -58,7 +73,9 @@ export class PlansController {
   @Post(':code/shares')
   @HttpCode(200)
   @Idempotent()
-  @ApiOperation({ summary: "Share the plan with an organisation's observers (e.g. OSCE, a peer-review partner)" })
+  @ApiOperation({
+    summary: "Share the plan with an organisation's observers (e.g. OSCE, a peer-review partner)",
+  })
   @ApiOkResponse({ type: PlanWithProgressDto })
   @ProblemResponses(400, 401, 403, 404)
   share(
@@ -73,7 +90,9 @@ export class PlansController {
   @Post(':code/import')
   @HttpCode(200)
   @Idempotent()
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_IMPORT_FILE_BYTES, files: 1, fields: 10 } }))
+  @UseInterceptors(
+    FileInterceptor('file', { limits: { fileSize: MAX_IMPORT_FILE_BYTES, files: 1, fields: 10 } }),
+  )
   @ApiOperation({
     summary: 'Import measures from a CSV or XLSX file',
     description:
@@ -83,10 +102,18 @@ export class PlansController {
       'exists are reported as "exists": importing the same file again creates nothing new.',
   })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' } },
+    },
+  })
   @ApiQuery({ name: 'dryRun', required: false, enum: ['true', 'false'] })
   @ApiOkResponse({ type: ImportReportDto })
-  @ApiUnprocessableEntityResponse({ description: 'some rows are invalid: nothing was created; `report` lists them' })
+  @ApiUnprocessableEntityResponse({
+    description: 'some rows are invalid: nothing was created; `report` lists them',
+  })
   @ProblemResponses(400, 401, 403, 404, 413, 422)
   import(
     @CurrentPrincipal() p: Principal,

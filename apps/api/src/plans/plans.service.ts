@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AgenciesRepository, AlreadyExistsError, AuditRepository, type Plan, PlansRepository, StatesRepository } from '@app/persistence';
+import {
+  AgenciesRepository,
+  AlreadyExistsError,
+  AuditRepository,
+  type Plan,
+  PlansRepository,
+  StatesRepository,
+} from '@app/persistence';
 import { AccessScopeService } from '../common/access-scope.service';
 import { auditEntry } from '../common/audit';
 import { DomainErrorCode, DomainException, forbidden, invalid, notFound } from '../common/domain.exception';
@@ -20,7 +27,8 @@ export class PlansService {
     if (p.role !== 'admin' && !(p.role === 'coordinator' && p.stateCode === dto.stateCode)) {
       throw forbidden('Only an administrator or the national coordinator of the state creates its plans');
     }
-    if (!(await this.states.get(dto.stateCode))) throw invalid([{ field: 'stateCode', message: `no state ${dto.stateCode}` }]);
+    if (!(await this.states.get(dto.stateCode)))
+      throw invalid([{ field: 'stateCode', message: `no state ${dto.stateCode}` }]);
     try {
       const plan = await this.plans.create({
         code: dto.code,
@@ -29,10 +37,13 @@ export class PlansService {
         adoptedOn: dto.adoptedOn,
         version: dto.version ?? 1,
       });
-      await this.audit.append([auditEntry(p, req, 'plan_created', { code: plan.code, stateCode: plan.stateCode })]);
+      await this.audit.append([
+        auditEntry(p, req, 'plan_created', { code: plan.code, stateCode: plan.stateCode }),
+      ]);
       return toPlanDto(plan);
     } catch (err) {
-      if (err instanceof AlreadyExistsError) throw new DomainException(DomainErrorCode.Duplicate, `Plan ${dto.code} already exists`);
+      if (err instanceof AlreadyExistsError)
+        throw new DomainException(DomainErrorCode.Duplicate, `Plan ${dto.code} already exists`);
       throw err;
     }
   }
@@ -43,7 +54,10 @@ export class PlansService {
 
   async get(p: Principal, code: string): Promise<PlanWithProgressDto> {
     const plan = await this.visible(p, code);
-    const progress = await this.plans.progress(plan.code);
+    const [progress, breakdowns] = await Promise.all([
+      this.plans.progress(plan.code),
+      this.plans.breakdowns(plan.code),
+    ]);
     const shares = p.role === 'observer' ? [] : await this.plans.shares(plan.code);
     return {
       ...toPlanDto(plan),
@@ -57,6 +71,10 @@ export class PlansService {
         overdue: progress.overdue,
         dueSoon: progress.dueSoon,
         progress: progress.averageProgress,
+        byHealth: breakdowns.byHealth,
+        byAgency: breakdowns.byAgency,
+        byArea: breakdowns.byArea,
+        holdingUp: breakdowns.holdingUp,
       },
     };
   }
@@ -68,7 +86,9 @@ export class PlansService {
       throw invalid([{ field: 'agencyCode', message: `no agency ${dto.agencyCode}` }]);
     }
     await this.plans.share(plan.code, { agencyCode: dto.agencyCode });
-    await this.audit.append([auditEntry(p, req, 'plan_shared', { code: plan.code, agencyCode: dto.agencyCode })]);
+    await this.audit.append([
+      auditEntry(p, req, 'plan_shared', { code: plan.code, agencyCode: dto.agencyCode }),
+    ]);
     return this.get(p, code);
   }
 
@@ -84,10 +104,16 @@ export class PlansService {
     const plan = await this.visible(p, code);
     if (p.role === 'admin') return plan;
     if (p.role === 'coordinator' && plan.stateCode === p.stateCode) return plan;
-    throw forbidden('Only an administrator or the national coordinator of the plan\'s state may do this');
+    throw forbidden("Only an administrator or the national coordinator of the plan's state may do this");
   }
 }
 
 export function toPlanDto(p: Plan): PlanDto {
-  return { code: p.code, title: p.title, stateCode: p.stateCode, adoptedOn: p.adoptedOn ?? '', version: p.version };
+  return {
+    code: p.code,
+    title: p.title,
+    stateCode: p.stateCode,
+    adoptedOn: p.adoptedOn ?? '',
+    version: p.version,
+  };
 }

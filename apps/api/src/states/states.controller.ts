@@ -18,7 +18,11 @@ export class StatesController {
   @ApiOperation({ summary: 'Create a state (administrators only)' })
   @ApiCreatedResponse({ type: StateDto })
   @ProblemResponses(400, 401, 403, 409)
-  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateStateDto, @Req() req: ApiRequest): Promise<StateDto> {
+  create(
+    @CurrentPrincipal() p: Principal,
+    @Body() dto: CreateStateDto,
+    @Req() req: ApiRequest,
+  ): Promise<StateDto> {
     return this.states.create(p, dto, req);
   }
 

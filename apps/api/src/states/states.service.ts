@@ -23,7 +23,8 @@ export class StatesService {
       await this.audit.append([auditEntry(p, req, 'state_created', { code: s.code })]);
       return toDto(s);
     } catch (err) {
-      if (err instanceof AlreadyExistsError) throw new DomainException(DomainErrorCode.Duplicate, `State ${dto.code} already exists`);
+      if (err instanceof AlreadyExistsError)
+        throw new DomainException(DomainErrorCode.Duplicate, `State ${dto.code} already exists`);
       throw err;
     }
   }
@@ -33,6 +34,11 @@ export class StatesService {
   }
 }
 
-function toDto(s: { code: string; name: string; timeZone: string; holidayCalendar: string | null }): StateDto {
+function toDto(s: {
+  code: string;
+  name: string;
+  timeZone: string;
+  holidayCalendar: string | null;
+}): StateDto {
   return { code: s.code, name: s.name, timeZone: s.timeZone, holidayCalendar: s.holidayCalendar };
 }

@@ -1,13 +1,12 @@
 // Typed calls to the napflow API, with small adapters so list shapes ({items,total} or a bare array) both work.
-import { api, ApiError, type Query } from './client';
-
-let sortSupported: boolean | undefined;
+import { api, type Query } from './client';
 import type {
   Agency,
   Calendar,
   CaseDetail,
   CaseSummary,
   DefinitionVersion,
+  EmailSent,
   HistoryEvent,
   InboxItem,
   Page,
@@ -52,32 +51,11 @@ export const endpoints = {
       form,
     );
   },
-  /**
-   * GET /cases. The UI's `q` is the API's `text`. `sort` is sent while the API accepts it; if the API refuses the
-   * field (400 naming "sort"), the call is repeated without it and the result says so, so the page can sort locally.
-   */
-  cases: async (
-    query: Query,
-    signal?: AbortSignal,
-  ): Promise<Page<CaseSummary> & { sortedByServer: boolean }> => {
-    const { q, sort, ...rest } = query;
-    const params: Query = { ...rest, text: q };
+  /** GET /cases: filtered, sorted (`sort`, e.g. "dueOn" or "-progress") and paginated by the API. The UI's `q` is the API's `text`. */
+  cases: async (query: Query, signal?: AbortSignal): Promise<Page<CaseSummary>> => {
+    const { q, ...rest } = query;
     const fallback = { page: Number(query.page ?? 1), pageSize: Number(query.pageSize ?? 25) };
-    if (sort && sortSupported !== false) {
-      try {
-        const page = toPage<CaseSummary>(await api.get('/cases', { ...params, sort }, signal), fallback);
-        sortSupported = true;
-        return { ...page, sortedByServer: true };
-      } catch (e) {
-        if (!(e instanceof ApiError && e.status === 400 && JSON.stringify(e.problem).includes('sort')))
-          throw e;
-        sortSupported = false;
-      }
-    }
-    return {
-      ...toPage<CaseSummary>(await api.get('/cases', params, signal), fallback),
-      sortedByServer: !sort,
-    };
+    return toPage<CaseSummary>(await api.get('/cases', { ...rest, text: q }, signal), fallback);
   },
   /** Every case matching the query, page by page (overview and exports); capped so a huge state cannot hang the tab. */
   allCases: async (query: Query, signal?: AbortSignal, cap = 5000): Promise<CaseSummary[]> => {
@@ -94,6 +72,8 @@ export const endpoints = {
     api.get<CaseDetail>(`/cases/${encodeURIComponent(id)}`, undefined, signal),
   history: async (id: string, signal?: AbortSignal) =>
     toList<HistoryEvent>(await api.get(`/cases/${encodeURIComponent(id)}/history`, undefined, signal)),
+  emails: async (id: string, signal?: AbortSignal) =>
+    toList<EmailSent>(await api.get(`/cases/${encodeURIComponent(id)}/emails`, undefined, signal)),
   inbox: async (signal?: AbortSignal) =>
     toList<InboxItem>(await api.get('/inbox', { pageSize: 200 }, signal)).map(normaliseInboxItem),
   stepAction: (

@@ -40,7 +40,12 @@ export interface PlanProgress {
   byStatus?: HealthCounts;
   byHealth?: HealthCounts;
   byAgency?: Array<{ agency: string; name?: string } & HealthCounts> | Record<string, HealthCounts>;
-  byArea?: Array<{ area: string } & HealthCounts> | Record<string, HealthCounts>;
+  /** GET /plans/{code} sends `paragraph` and `weaponType` (both null: no area) */
+  byArea?:
+    | Array<{ area?: string; paragraph?: string | null; weaponType?: string | null } & HealthCounts>
+    | Record<string, HealthCounts>;
+  /** open steps past due, by the agency that must act (most first) */
+  holdingUp?: Array<{ agency: string; steps: number }>;
   [extra: string]: unknown;
 }
 
@@ -81,12 +86,19 @@ export interface CaseComment {
   stepKey?: string;
 }
 
+/** A row of GET /cases/{id}/emails (one recipient's copy of one notification). */
 export interface EmailSent {
   id?: string;
   to?: string | string[];
+  recipient?: string;
   subject?: string;
   kind?: string;
-  status?: string;
+  stepKey?: string | null;
+  language?: Language;
+  status?: 'sent' | 'pending' | 'failed' | string;
+  messageId?: string;
+  /** failed emails: the SMTP server's refusal */
+  error?: string;
   sentAt?: string | null;
   createdAt?: string;
   publishedAt?: string | null;

@@ -23,7 +23,12 @@ export function CaseDetailPage({ id }: { id: string }) {
   const { agencyName } = useReference();
   const detail = useApi((s) => endpoints.case(id, s), [id], { poll: true });
   const history = useApi((s) => endpoints.history(id, s).catch(() => []), [id, detail.updatedAt?.getTime()]);
+  const emails = useApi(
+    (s) => endpoints.emails(id, s).catch(() => undefined),
+    [id, detail.updatedAt?.getTime()],
+  );
   const c = detail.data;
+  const sent = emails.data ?? c?.emails;
 
   return (
     <section aria-labelledby="case-title">
@@ -76,28 +81,32 @@ export function CaseDetailPage({ id }: { id: string }) {
             <h2 id="process-title">{t('case.process')}</h2>
             <ol className="process">
               {c.steps.map((s) => (
-                <ProcessStep key={s.key} caseId={id} c={c} step={s} onChanged={detail.reload} />
+                <ProcessStep key={s.key} caseId={c.id} c={c} step={s} onChanged={detail.reload} />
               ))}
             </ol>
           </section>
           <div className="grid-2">
-            <Comments caseId={id} c={c} onChanged={detail.reload} />
+            <Comments caseId={c.id} c={c} onChanged={detail.reload} />
             <section className="card" aria-labelledby="emails-title">
               <h2 id="emails-title">{t('case.emails')}</h2>
-              {c.emails?.length ? (
-                <ul className="plain">
-                  {c.emails.map((m, i) => (
+              {sent?.length ? (
+                <ul className="plain emails">
+                  {sent.map((m, i) => (
                     <li key={m.id ?? i}>
                       <strong>{m.subject ?? m.kind}</strong>
                       <div className="muted small">
                         {[
-                          Array.isArray(m.to) ? m.to.join(', ') : m.to,
-                          m.status,
-                          formatDate(m.sentAt ?? m.createdAt ?? null),
+                          m.recipient ?? (Array.isArray(m.to) ? m.to.join(', ') : m.to),
+                          m.language?.toUpperCase(),
+                          m.stepKey ? (c.steps.find((s) => s.key === m.stepKey)?.title ?? m.stepKey) : null,
+                          m.status ? tx('emailStatus', m.status) : null,
+                          m.sentAt ? formatDateTime(m.sentAt) : formatDate(m.createdAt ?? null),
                         ]
                           .filter(Boolean)
                           .join(' · ')}
                       </div>
+                      {m.status === 'failed' && m.error && <div className="small late-text">{m.error}</div>}
+                      {m.messageId && <div className="muted small code">{m.messageId}</div>}
                     </li>
                   ))}
                 </ul>
@@ -144,7 +153,7 @@ export function CaseDetailPage({ id }: { id: string }) {
   );
 }
 
-// Actions and comments go to the id of the page's URL (the one GET /cases/{id} answered to), not to the snapshot's id.
+// Actions and comments go to the case's `id` as GET /cases/{id} returns it (the row UUID every route accepts).
 function ProcessStep({
   caseId,
   c,

@@ -7,7 +7,6 @@ import { useReference } from '../lib/reference';
 import { Link, useRouter } from '../lib/router';
 import { useApi } from '../lib/use-api';
 import type { MessageKey } from '../i18n/en';
-import type { CaseSummary } from '../api/types';
 
 const FILTERS = [
   'q',
@@ -79,13 +78,9 @@ export function CasesPage() {
 
   const toggleSort = (k: SortKey) => update({ sort: sort === k ? `-${k}` : k }, false);
   const total = list.data?.total ?? 0;
-  // When the API cannot sort, the rows of this page are sorted here (and the note below says so).
   const showStep = (list.data?.items ?? []).some((c) => c.currentStep || c.steps);
-  const rows = list.data
-    ? list.data.sortedByServer
-      ? list.data.items
-      : sortLocally(list.data.items, sort)
-    : [];
+  // the API sorts (over all pages, not only this one)
+  const rows = list.data?.items ?? [];
   const pages = Math.max(1, Math.ceil(total / pageSize));
 
   return (
@@ -182,7 +177,6 @@ export function CasesPage() {
         <>
           <p className="muted" aria-live="polite">
             {t('cases.count', { total })}
-            {!list.data.sortedByServer && ` · ${t('cases.sortedOnPage')}`}
           </p>
           <div className="table-wrap">
             <table className="data">
@@ -297,23 +291,4 @@ function Select({
       </select>
     </div>
   );
-}
-
-function sortLocally(items: CaseSummary[], sort: string): CaseSummary[] {
-  const desc = sort.startsWith('-');
-  const key = (desc ? sort.slice(1) : sort) as SortKey;
-  const value = (c: CaseSummary): string | number => {
-    if (key === 'code') return caseCode(c);
-    if (key === 'progress') return c.progress ?? -1;
-    return String((c as unknown as Record<string, unknown>)[key] ?? '\uffff');
-  };
-  return [...items].sort((a, b) => {
-    const va = value(a);
-    const vb = value(b);
-    const r =
-      typeof va === 'number' && typeof vb === 'number'
-        ? va - vb
-        : String(va).localeCompare(String(vb), undefined, { numeric: true });
-    return desc ? -r : r;
-  });
 }

@@ -1,20 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
 import { endpoints } from '../api/endpoints';
-import type { CaseSummary, Plan } from '../api/types';
+import type { Plan, PlanProgress } from '../api/types';
 import { HealthSummary, Legend, StackedBars } from '../components/charts';
 import { ErrorBox, LiveStamp, Loading, Notice } from '../components/status';
 import { useI18n } from '../i18n/i18n';
 import { canCoordinate, useAuth } from '../lib/auth';
 import { todayIso } from '../lib/dates';
-import {
-  areaLabel,
-  breakdown,
-  breakdownFromProgress,
-  countsFromProgress,
-  holdingUp,
-  totals,
-} from '../lib/health';
+import { areaLabel, breakdownFromProgress, countsFromProgress, emptyCounts } from '../lib/health';
 import { useReference } from '../lib/reference';
 import { download, toCsv, toXlsx } from '../lib/report';
 import { useRouter } from '../lib/router';
@@ -27,19 +20,8 @@ export function OverviewPage({ planCode }: { planCode?: string }) {
   const { navigate } = useRouter();
   const code = planCode ?? plans[0]?.code;
 
-  const data = useApi(
-    code
-      ? async (signal) => {
-          const [plan, cases] = await Promise.all([
-            endpoints.plan(code, signal),
-            endpoints.allCases({ plan: code }, signal),
-          ]);
-          return { plan, cases };
-        }
-      : null,
-    [code],
-    { poll: true },
-  );
+  // the API counts the buckets, by agency and by area, in SQL: the overview never reads every case
+  const data = useApi(code ? (signal) => endpoints.plan(code, signal) : null, [code], { poll: true });
 
   return (
     <section aria-labelledby="overview-title">
@@ -69,30 +51,40 @@ export function OverviewPage({ planCode }: { planCode?: string }) {
       {!code && <p>{t('overview.noPlans')}</p>}
       <ErrorBox error={data.error} onRetry={data.reload} />
       {code && !data.data && data.loading && <Loading />}
-      {data.data && <PlanView plan={data.data.plan} cases={data.data.cases} />}
+      {data.data && <PlanView plan={data.data} />}
       <LiveStamp updatedAt={data.updatedAt} />
     </section>
   );
 }
 
-function PlanView({ plan, cases }: { plan: Plan; cases: CaseSummary[] }) {
+/** The area rows of GET /plans/{code} keyed by their label ("OP 3(D) · all"). */
+function areaRows(byArea: PlanProgress['byArea']): PlanProgress['byArea'] {
+  if (!Array.isArray(byArea)) return byArea;
+  return byArea.map((r) => ({
+    ...r,
+    area: r.area ?? areaLabel({ paragraph: r.paragraph, weaponType: r.weaponType }),
+  }));
+}
+
+function PlanView({ plan }: { plan: Plan }) {
   const { t, tx, formatDate } = useI18n();
   const { agencyName } = useReference();
   const today = todayIso();
-  // The API's own figures when it computed them; otherwise the same figures from the cases.
-  const counts = countsFromProgress(plan.progress) ?? totals(cases, today);
-  const byAgency =
-    breakdownFromProgress(plan.progress?.byAgency, 'agency') ??
-    breakdown(cases, (c) => c.leadAgency ?? '—', today);
-  const byArea =
-    breakdownFromProgress(plan.progress?.byArea, 'area') ?? breakdown(cases, (c) => areaLabel(c.area), today);
-  const late = holdingUp(cases, today).slice(0, 8);
+  const counts = countsFromProgress(plan.progress) ?? emptyCounts();
+  const byAgency = breakdownFromProgress(plan.progress?.byAgency, 'agency') ?? [];
+  const byArea = breakdownFromProgress(areaRows(plan.progress?.byArea), 'area') ?? [];
+  const late = (plan.progress?.holdingUp ?? []).slice(0, 8);
   const maxLate = Math.max(1, ...late.map((l) => l.steps));
+  const counted = Object.values(counts).reduce((n, v) => n + v, 0);
   const [busy, setBusy] = useState(false);
+  const [exportError, setExportError] = useState<unknown>();
 
+  // the report lists every case: read them only when it is asked for
   const exportAs = async (format: 'csv' | 'xlsx') => {
     setBusy(true);
+    setExportError(undefined);
     try {
+      const cases = await endpoints.allCases({ plan: plan.code });
       const ctx = { plan, cases, t, tx, agencyName, today };
       const base = `${plan.code}-status-${today}`;
       if (format === 'csv') download(`${base}.csv`, toCsv(ctx), 'text/csv;charset=utf-8');
@@ -102,6 +94,8 @@ function PlanView({ plan, cases }: { plan: Plan; cases: CaseSummary[] }) {
           toXlsx(ctx) as BlobPart,
           'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         );
+    } catch (err) {
+      setExportError(err);
     } finally {
       setBusy(false);
     }
@@ -159,7 +153,7 @@ function PlanView({ plan, cases }: { plan: Plan; cases: CaseSummary[] }) {
         </section>
         <section className="card no-print" aria-labelledby="export-title">
           <h2 id="export-title">{t('overview.export')}</h2>
-          <p className="muted">{t('overview.computed', { count: cases.length })}</p>
+          <p className="muted">{t('overview.computed', { count: counted })}</p>
           <div className="button-row">
             <button type="button" onClick={() => void exportAs('csv')} disabled={busy}>
               {t('overview.exportCsv')}
@@ -168,6 +162,7 @@ function PlanView({ plan, cases }: { plan: Plan; cases: CaseSummary[] }) {
               {t('overview.exportXlsx')}
             </button>
           </div>
+          <ErrorBox error={exportError} />
         </section>
       </div>
     </>

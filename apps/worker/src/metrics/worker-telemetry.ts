@@ -7,7 +7,13 @@ import pino from 'pino';
 // own metrics (workflow and activity task latencies, schedule-to-start, sticky cache, failures) are served by the
 // Rust core's Prometheus exporter when NAPFLOW_WORKER_METRICS_ADDRESS is set (e.g. 0.0.0.0:9464).
 
-const PINO_LEVEL: Record<LogLevel, pino.Level> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+const PINO_LEVEL: Record<LogLevel, pino.Level> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
 
 /** The SDK Logger interface, written to pino. `caseId`-like fields are lifted to the top of each line. */
 export class PinoTemporalLogger implements Logger {
@@ -16,7 +22,8 @@ export class PinoTemporalLogger implements Logger {
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
     const fields: Record<string, unknown> = { ...(meta ?? {}) };
     // workflow ids are case business keys (case:<plan>:<code>): make them searchable as such
-    if (typeof fields.workflowId === 'string' && fields.workflowId.startsWith('case:')) fields.caseWorkflowId = fields.workflowId;
+    if (typeof fields.workflowId === 'string' && fields.workflowId.startsWith('case:'))
+      fields.caseWorkflowId = fields.workflowId;
     this.pinoLogger[PINO_LEVEL[level] ?? 'info'](fields, message);
   }
   trace(message: string, meta?: LogMetadata): void {
@@ -58,9 +65,18 @@ export function workerRuntimeOptions(options: WorkerTelemetryOptions = {}): Runt
     shutdownSignals: [],
     logger,
     telemetryOptions: {
-      logging: { filter: { core: level === 'debug' || level === 'trace' ? 'DEBUG' : 'WARN', other: 'ERROR' }, forward: {} },
+      logging: {
+        filter: { core: level === 'debug' || level === 'trace' ? 'DEBUG' : 'WARN', other: 'ERROR' },
+        forward: {},
+      },
       ...(options.metricsAddress
-        ? { metrics: { prometheus: { bindAddress: options.metricsAddress }, metricPrefix: 'temporal_', globalTags: { service: 'napflow-worker' } } }
+        ? {
+            metrics: {
+              prometheus: { bindAddress: options.metricsAddress },
+              metricPrefix: 'temporal_',
+              globalTags: { service: 'napflow-worker' },
+            },
+          }
         : {}),
     },
   };
@@ -68,5 +84,8 @@ export function workerRuntimeOptions(options: WorkerTelemetryOptions = {}): Runt
 
 /** The same from the environment: NAPFLOW_LOG_LEVEL and NAPFLOW_WORKER_METRICS_ADDRESS. */
 export function workerRuntimeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeOptions {
-  return workerRuntimeOptions({ logLevel: env.NAPFLOW_LOG_LEVEL, metricsAddress: env.NAPFLOW_WORKER_METRICS_ADDRESS });
+  return workerRuntimeOptions({
+    logLevel: env.NAPFLOW_LOG_LEVEL,
+    metricsAddress: env.NAPFLOW_WORKER_METRICS_ADDRESS,
+  });
 }

@@ -21,7 +21,13 @@ export interface OutboxDraft {
   html: string;
   text: string;
   messageId: string;
-  link?: { stepKey: string; occurrence: number; choices: EmailLinkChoice[]; expiresAt: Date; personId: string };
+  link?: {
+    stepKey: string;
+    occurrence: number;
+    choices: EmailLinkChoice[];
+    expiresAt: Date;
+    personId: string;
+  };
 }
 
 export interface OutboxNotification {
@@ -50,7 +56,9 @@ export class EmailOutboxRepository {
   ) {}
 
   rowsFor(notificationKey: string): Promise<EmailOutboxEntity[]> {
-    return this.ds.getRepository(EmailOutboxEntity).find({ where: { notificationKey }, order: { recipientEmail: 'ASC' } });
+    return this.ds
+      .getRepository(EmailOutboxEntity)
+      .find({ where: { notificationKey }, order: { recipientEmail: 'ASC' } });
   }
 
   findById(id: string): Promise<EmailOutboxEntity | null> {
@@ -71,20 +79,51 @@ export class EmailOutboxRepository {
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
            ON CONFLICT (notification_key, recipient_email) DO NOTHING
            RETURNING id`,
-          [id, n.key, d.recipientEmail.toLowerCase(), n.kind, n.workflowId, n.stepKey, n.stateCode, d.personId, d.onBehalfOf,
-            d.language, d.subject, d.html, d.text, d.messageId],
+          [
+            id,
+            n.key,
+            d.recipientEmail.toLowerCase(),
+            n.kind,
+            n.workflowId,
+            n.stepKey,
+            n.stateCode,
+            d.personId,
+            d.onBehalfOf,
+            d.language,
+            d.subject,
+            d.html,
+            d.text,
+            d.messageId,
+          ],
         );
-        if (inserted.length === 1 && d.link) await this.insertLink(em, id, n.workflowId, d.link, d.onBehalfOf);
+        if (inserted.length === 1 && d.link)
+          await this.insertLink(em, id, n.workflowId, d.link, d.onBehalfOf);
       }
     });
     return this.rowsFor(n.key);
   }
 
-  private async insertLink(em: EntityManager, outboxId: string, workflowId: string, link: NonNullable<OutboxDraft['link']>, onBehalfOf: string | null) {
+  private async insertLink(
+    em: EntityManager,
+    outboxId: string,
+    workflowId: string,
+    link: NonNullable<OutboxDraft['link']>,
+    onBehalfOf: string | null,
+  ) {
     await em.query(
       `INSERT INTO email_links (id, outbox_id, workflow_id, step_key, occurrence, person_id, on_behalf_of, choices, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [randomUUID(), outboxId, workflowId, link.stepKey, link.occurrence, link.personId, onBehalfOf, link.choices, link.expiresAt],
+      [
+        randomUUID(),
+        outboxId,
+        workflowId,
+        link.stepKey,
+        link.occurrence,
+        link.personId,
+        onBehalfOf,
+        link.choices,
+        link.expiresAt,
+      ],
     );
   }
 
@@ -100,7 +139,8 @@ export class EmailOutboxRepository {
       [rowId, claimId, this.leaseMs],
     );
     const row = (await this.findById(rowId)) as EmailOutboxEntity;
-    if (claimed[1] === 1 || (Array.isArray(claimed[0]) && claimed[0].length === 1)) return { outcome: 'claimed', row, claimId };
+    if (claimed[1] === 1 || (Array.isArray(claimed[0]) && claimed[0].length === 1))
+      return { outcome: 'claimed', row, claimId };
     return row.status === 'sending' ? { outcome: 'busy', row } : { outcome: 'done', row };
   }
 
@@ -112,7 +152,9 @@ export class EmailOutboxRepository {
     const link = await this.ds.getRepository(EmailLinkEntity).findOneBy({ outboxId });
     if (!link) return null;
     const token = randomBytes(32).toString('base64url');
-    await this.ds.getRepository(EmailLinkTokenEntity).insert({ tokenHash: sha256Hex(token), linkId: link.id });
+    await this.ds
+      .getRepository(EmailLinkTokenEntity)
+      .insert({ tokenHash: sha256Hex(token), linkId: link.id });
     return token;
   }
 
@@ -143,6 +185,18 @@ export class EmailOutboxRepository {
         WHERE id = $1 AND claim_id = $2 AND status = 'sending'`,
       [rowId, claimId, error.slice(0, 2000)],
     );
+  }
+
+  /**
+   * Every outbox row of one case (its workflow), oldest first, then by recipient: what the case detail shows as the
+   * emails sent. Capped at `limit` rows.
+   */
+  forWorkflow(workflowId: string, limit = 500): Promise<EmailOutboxEntity[]> {
+    return this.ds.getRepository(EmailOutboxEntity).find({
+      where: { workflowId },
+      order: { createdAt: 'ASC', recipientEmail: 'ASC', id: 'ASC' },
+      take: limit,
+    });
   }
 
   /** Permanent failures of a state, newest first: what the coordinator's dashboard lists. */

@@ -30,7 +30,12 @@ export interface DeliveryReport {
  */
 export async function deliverRows(
   rows: EmailOutboxEntity[],
-  deps: { outbox: EmailOutboxRepository; mailer: MailSender; from?: string; headers?: (row: EmailOutboxEntity) => Record<string, string> },
+  deps: {
+    outbox: EmailOutboxRepository;
+    mailer: MailSender;
+    from?: string;
+    headers?: (row: EmailOutboxEntity) => Record<string, string>;
+  },
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, alreadySent: 0, failed: 0, retry: [] };
   for (const initial of rows) {
@@ -44,7 +49,10 @@ export async function deliverRows(
     }
     const claim = await deps.outbox.claim(initial.id);
     if (claim.outcome === 'busy') {
-      report.retry.push({ recipient: initial.recipientEmail, reason: 'another attempt is sending this copy' });
+      report.retry.push({
+        recipient: initial.recipientEmail,
+        reason: 'another attempt is sending this copy',
+      });
       continue;
     }
     if (claim.outcome === 'done') {
@@ -68,7 +76,10 @@ export async function deliverRows(
       await deps.outbox.markSent(row.id, claimId, result.response ?? '');
       report.sent += 1;
     } catch (err) {
-      const e = err instanceof SmtpSendError ? err : new SmtpSendError('temporary', err instanceof Error ? err.message : String(err));
+      const e =
+        err instanceof SmtpSendError
+          ? err
+          : new SmtpSendError('temporary', err instanceof Error ? err.message : String(err));
       const reason = `${e.responseCode ?? e.code ?? 'error'}: ${e.message}`;
       if (e.kind === 'permanent') {
         await deps.outbox.markFailed(row.id, claimId, reason);

@@ -81,7 +81,8 @@ export class RecipientDirectory {
     let caseTitle = str(data.caseTitle) ?? str(data.title);
     let step: NotificationContext['step'] = null;
 
-    const c = req.kind === 'weekly_digest' ? null : await this.repos.cases.findByWorkflowId(req.workflowId, now);
+    const c =
+      req.kind === 'weekly_digest' ? null : await this.repos.cases.findByWorkflowId(req.workflowId, now);
     if (c) {
       caseId = c.id;
       stateCode = c.stateCode;
@@ -98,9 +99,11 @@ export class RecipientDirectory {
     if (!stateCode && req.kind === 'weekly_digest' && req.toAgencies.length === 1) {
       stateCode = (await this.repos.agencies.get(req.toAgencies[0]))?.stateCode ?? null;
     }
-    if (!stateCode) throw new UnknownNotificationSubject(`cannot tell which state notification ${req.key} is about`);
+    if (!stateCode)
+      throw new UnknownNotificationSubject(`cannot tell which state notification ${req.key} is about`);
     const state = await this.repos.states.get(stateCode);
-    if (!state) throw new UnknownNotificationSubject(`unknown state ${stateCode} for notification ${req.key}`);
+    if (!state)
+      throw new UnknownNotificationSubject(`unknown state ${stateCode} for notification ${req.key}`);
     const timeZone = str(data.timeZone) ?? state.timeZone;
     const today = DateTime.fromJSDate(now).setZone(timeZone).toISODate() as string;
     return { stateCode, timeZone, planCode, caseId, caseCode, caseTitle, step, today };
@@ -116,7 +119,10 @@ export class RecipientDirectory {
     // in the case's state, or shared with (the agency, or its whole state)
     const allowed = async (code: string): Promise<boolean> => {
       const st = await agencyState(code);
-      return st === ctx.stateCode || shares.some((s) => s.agencyCode === code || (s.stateCode !== null && s.stateCode === st));
+      return (
+        st === ctx.stateCode ||
+        shares.some((s) => s.agencyCode === code || (s.stateCode !== null && s.stateCode === st))
+      );
     };
     const agencies: string[] = [];
     for (const code of req.toAgencies) if (await allowed(code)) agencies.push(code);
@@ -129,12 +135,22 @@ export class RecipientDirectory {
     });
     const out: Recipient[] = [];
     for (const r of found) {
-      // a deputy from outside the case's state would leak the case (the repository does not know the case)
-      if (!(await allowed(r.agencyCode))) continue;
       let onBehalfOf: Recipient['onBehalfOf'];
-      if (r.deputyFor) {
-        const absent = await this.repos.people.findById(r.deputyFor);
-        if (absent) onBehalfOf = { personId: absent.id, name: absent.name, agencyCode: absent.agencyCode };
+      const absent = r.deputyFor ? await this.repos.people.findById(r.deputyFor) : null;
+      if (absent) onBehalfOf = { personId: absent.id, name: absent.name, agencyCode: absent.agencyCode };
+      if (!(await allowed(r.agencyCode))) {
+        // a deputy from outside the case's state would leak the case: the absent focal point gets it instead
+        if (absent && (await allowed(absent.agencyCode))) {
+          out.push({
+            personId: absent.id,
+            email: absent.email.toLowerCase(),
+            name: absent.name,
+            language: absent.language,
+            agencyCode: absent.agencyCode,
+            role: absent.role,
+          });
+        }
+        continue;
       }
       out.push({
         personId: r.personId,

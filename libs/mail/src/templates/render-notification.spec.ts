@@ -3,11 +3,23 @@ import type { NotificationFacts } from '../mail.types';
 import { renderNotification } from './render-notification';
 
 const KINDS: NotificationKind[] = [
-  'step_assigned', 'reminder', 'due_today', 'overdue', 'escalation',
-  'decision_requested', 'decision_made', 'returned_for_rework', 'case_closed', 'weekly_digest',
+  'step_assigned',
+  'reminder',
+  'due_today',
+  'overdue',
+  'escalation',
+  'decision_requested',
+  'decision_made',
+  'returned_for_rework',
+  'case_closed',
+  'weekly_digest',
 ];
 
-function facts(kind: NotificationKind, language: 'ru' | 'en', extra: Partial<NotificationFacts> = {}): NotificationFacts {
+function facts(
+  kind: NotificationKind,
+  language: 'ru' | 'en',
+  extra: Partial<NotificationFacts> = {},
+): NotificationFacts {
   return {
     kind,
     language,
@@ -31,9 +43,18 @@ function facts(kind: NotificationKind, language: 'ru' | 'en', extra: Partial<Not
           digest: {
             agencyName: 'State Customs Service',
             weekOf: '2026-11-30',
-            dueThisWeek: [{ caseCode: 'DL-EXPORT', caseTitle: 'Draft law on identification', stepTitle: 'Legal review', dueOn: '2026-12-02' }],
+            dueThisWeek: [
+              {
+                caseCode: 'DL-EXPORT',
+                caseTitle: 'Draft law on identification',
+                stepTitle: 'Legal review',
+                dueOn: '2026-12-02',
+              },
+            ],
             overdue: [],
-            awaitingDecision: [{ caseCode: 'GD-CWC', caseTitle: 'CWC decision', stepTitle: 'Approval', dueOn: null }],
+            awaitingDecision: [
+              { caseCode: 'GD-CWC', caseTitle: 'CWC decision', stepTitle: 'Approval', dueOn: null },
+            ],
           },
         }
       : {}),
@@ -59,7 +80,9 @@ describe('renderNotification', () => {
           expect(mail.subject).toContain(language === 'ru' ? '30 ноября 2026' : '30 November 2026');
         } else {
           expect(mail.subject).toContain('RPM-HANDOVER');
-          expect(flat(mail.text)).toContain(language === 'ru' ? 'четверг, 1 января 2015 г.' : 'Thursday, 1 January 2015');
+          expect(flat(mail.text)).toContain(
+            language === 'ru' ? 'четверг, 1 января 2015 г.' : 'Thursday, 1 January 2015',
+          );
           // text-only clients get the same facts as the HTML
           expect(mail.text).toContain('Training of Border Service officers');
         }
@@ -72,12 +95,16 @@ describe('renderNotification', () => {
     expect(mail.html).toContain('Add the &lt;training&gt; plan &amp; schedule');
     expect(mail.html).not.toContain('<training>');
     expect(mail.text).toContain('> Add the <training> plan & schedule');
-    expect(mail.subject).toBe('Decision recorded, approved with comments: Training of Border Service officers (RPM-HANDOVER)');
+    expect(mail.subject).toBe(
+      'Decision recorded, approved with comments: Training of Border Service officers (RPM-HANDOVER)',
+    );
   });
 
   it('writes Russian subjects and decisions in Russian', () => {
     const mail = renderNotification(facts('decision_made', 'ru'));
-    expect(mail.subject).toBe('Решение принято, одобрено с замечаниями: Training of Border Service officers (RPM-HANDOVER)');
+    expect(mail.subject).toBe(
+      'Решение принято, одобрено с замечаниями: Training of Border Service officers (RPM-HANDOVER)',
+    );
     expect(mail.text).toContain('Комментарий:');
     expect(flat(renderNotification(facts('reminder', 'ru')).text)).toContain('осталось 2 рабочих дня');
     expect(flat(renderNotification(facts('reminder', 'en')).text)).toContain('in 2 working days');
@@ -86,7 +113,11 @@ describe('renderNotification', () => {
   it('offers one link per choice, says opening changes nothing, and shows the expiry in the state time zone', () => {
     const mail = renderNotification(
       facts('decision_requested', 'en', {
-        action: { url: 'https://napflow.example.org/email-links/TOKEN', choices: ['approve', 'reject'], expiresAt: '2026-12-11T03:00:00Z' },
+        action: {
+          url: 'https://napflow.example.org/email-links/TOKEN',
+          choices: ['approve', 'reject'],
+          expiresAt: '2026-12-11T03:00:00Z',
+        },
       }),
     );
     expect(mail.text).toContain('Approve:\n  https://napflow.example.org/email-links/TOKEN?choice=approve');
@@ -97,13 +128,20 @@ describe('renderNotification', () => {
   });
 
   it('tells a deputy whom they stand in for', () => {
-    expect(flat(renderNotification(facts('overdue', 'ru', { onBehalfOfName: 'Нурлан Асанов' })).text)).toContain(
-      'как заместитель отсутствующего сотрудника: Нурлан Асанов',
-    );
+    expect(
+      flat(renderNotification(facts('overdue', 'ru', { onBehalfOfName: 'Нурлан Асанов' })).text),
+    ).toContain('как заместитель отсутствующего сотрудника: Нурлан Асанов');
   });
 
   it('leaves out absent facts instead of printing them', () => {
-    const mail = renderNotification({ kind: 'case_closed', language: 'en', recipientName: 'A', timeZone: 'Asia/Dushanbe', caseCode: 'X', caseTitle: 'T' });
+    const mail = renderNotification({
+      kind: 'case_closed',
+      language: 'en',
+      recipientName: 'A',
+      timeZone: 'Asia/Dushanbe',
+      caseCode: 'X',
+      caseTitle: 'T',
+    });
     expect(mail.text).not.toMatch(/Due on|Step:|undefined/);
     expect(mail.subject).toBe('Case closed: T (X)');
   });

@@ -42,7 +42,8 @@ export function renderNotification(f: NotificationFacts): RenderedEmail {
   block.paragraphs.push(...s.intro[f.kind](intro));
 
   if (f.kind !== 'weekly_digest') {
-    if (f.caseTitle) block.facts.push([s.labels.case, f.caseCode ? `${f.caseTitle} (${f.caseCode})` : f.caseTitle]);
+    if (f.caseTitle)
+      block.facts.push([s.labels.case, f.caseCode ? `${f.caseTitle} (${f.caseCode})` : f.caseTitle]);
     if (f.planCode) block.facts.push([s.labels.plan, f.planCode]);
     if (base.stepTitle) block.facts.push([s.labels.step, base.stepTitle]);
     if (intro.due) block.facts.push([s.labels.dueOn, intro.due]);
@@ -51,7 +52,8 @@ export function renderNotification(f: NotificationFacts): RenderedEmail {
     if (decision && aboutDecision) block.facts.push([s.labels.decision, decision]);
     if (intro.actor && aboutDecision) block.facts.push([s.labels.by, intro.actor]);
     if (intro.outcome && f.kind === 'case_closed') block.facts.push([s.labels.outcome, intro.outcome]);
-    if (f.comment && (aboutDecision || f.kind === 'decision_requested' || f.kind === 'case_closed')) block.quote = [s.labels.comment, f.comment];
+    if (f.comment && (aboutDecision || f.kind === 'decision_requested' || f.kind === 'case_closed'))
+      block.quote = [s.labels.comment, f.comment];
   }
 
   if (f.action && f.action.choices.length) {
@@ -113,14 +115,22 @@ function toText(heading: string, greeting: string, b: Block, footer: string): st
   return wrapText(lines.join('\n')) + '\n';
 }
 
-function toHtml(lang: string, subject: string, heading: string, greeting: string, b: Block, footer: string): string {
+function toHtml(
+  lang: string,
+  subject: string,
+  heading: string,
+  greeting: string,
+  b: Block,
+  footer: string,
+): string {
   const e = escapeHtml;
   const parts: string[] = [];
   parts.push(`<h1 style="font-size:1.4em;margin:0 0 1em">${e(heading)}</h1>`, `<p>${e(greeting)}</p>`);
   for (const p of b.paragraphs) parts.push(`<p>${e(p)}</p>`);
   if (b.facts.length) {
     parts.push('<dl style="margin:1em 0">');
-    for (const [k, v] of b.facts) parts.push(`<dt style="font-weight:bold">${e(k)}</dt><dd style="margin:0 0 .5em 0">${e(v)}</dd>`);
+    for (const [k, v] of b.facts)
+      parts.push(`<dt style="font-weight:bold">${e(k)}</dt><dd style="margin:0 0 .5em 0">${e(v)}</dd>`);
     parts.push('</dl>');
   }
   if (b.quote) {
@@ -130,7 +140,9 @@ function toHtml(lang: string, subject: string, heading: string, greeting: string
     );
   }
   for (const sec of b.sections ?? []) {
-    parts.push(`<h2 style="font-size:1.15em;margin:1.25em 0 .5em">${e(sec.title)} (${sec.items.length})</h2>`);
+    parts.push(
+      `<h2 style="font-size:1.15em;margin:1.25em 0 .5em">${e(sec.title)} (${sec.items.length})</h2>`,
+    );
     if (sec.items.length) parts.push(`<ul>${sec.items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>`);
     else parts.push(`<p>${e(sec.empty)}</p>`);
   }
@@ -144,8 +156,11 @@ function toHtml(lang: string, subject: string, heading: string, greeting: string
     parts.push('</ul>');
     for (const n of b.action.notes) parts.push(`<p style="font-size:.95em">${e(n)}</p>`);
   }
-  if (b.caseLink) parts.push(`<p><a href="${e(b.caseLink.url)}" style="color:#0b4f8a">${e(b.caseLink.label)}</a></p>`);
-  parts.push(`<hr style="border:0;border-top:1px solid #767676;margin:2em 0 1em"><p style="font-size:.9em;color:#444">${e(footer)}</p>`);
+  if (b.caseLink)
+    parts.push(`<p><a href="${e(b.caseLink.url)}" style="color:#0b4f8a">${e(b.caseLink.label)}</a></p>`);
+  parts.push(
+    `<hr style="border:0;border-top:1px solid #767676;margin:2em 0 1em"><p style="font-size:.9em;color:#444">${e(footer)}</p>`,
+  );
   return [
     '<!doctype html>',
     `<html lang="${e(lang)}">`,

@@ -27,7 +27,13 @@ export interface Strings {
     safe: string;
     expiry: (when: string) => string;
   };
-  digest: { dueThisWeek: string; overdue: string; awaitingDecision: string; none: string; due: (date: string) => string };
+  digest: {
+    dueThisWeek: string;
+    overdue: string;
+    awaitingDecision: string;
+    none: string;
+    due: (date: string) => string;
+  };
   footer: string;
   subject: Record<NotificationKind, (f: SubjectFacts) => string>;
   heading: Record<NotificationKind, string>;
@@ -131,7 +137,9 @@ const en: Strings = {
       `The step "${f.stepTitle}" of "${f.caseTitle}" is due on ${f.due ?? '—'}${f.daysLeft ? `, in ${f.daysLeft}` : ''}.`,
     ],
     due_today: (f) => [`The step "${f.stepTitle}" of "${f.caseTitle}" is due today, ${f.due ?? '—'}.`],
-    overdue: (f) => [`The step "${f.stepTitle}" of "${f.caseTitle}" was due on ${f.due ?? '—'} and is not done yet.`],
+    overdue: (f) => [
+      `The step "${f.stepTitle}" of "${f.caseTitle}" was due on ${f.due ?? '—'} and is not done yet.`,
+    ],
     escalation: (f) => [
       `The step "${f.stepTitle}" of "${f.caseTitle}", assigned to ${f.agencies || '—'}, was due on ${f.due ?? '—'} and is still open.`,
       ...(f.level ? [`This is escalation level ${f.level}.`] : []),
@@ -140,7 +148,9 @@ const en: Strings = {
       `Your agency's decision is requested on "${f.stepTitle}" of "${f.caseTitle}".`,
       ...(f.due ? [`Please decide by ${f.due}.`] : []),
     ],
-    decision_made: (f) => [`${f.actor || 'A participant'} recorded a decision on "${f.stepTitle}" of "${f.caseTitle}": ${f.decision}.`],
+    decision_made: (f) => [
+      `${f.actor || 'A participant'} recorded a decision on "${f.stepTitle}" of "${f.caseTitle}": ${f.decision}.`,
+    ],
     returned_for_rework: (f) => [
       `The step "${f.stepTitle}" of "${f.caseTitle}" was returned to your agency for rework${f.actor ? ` by ${f.actor}` : ''}.`,
       ...(f.due ? [`The new due date is ${f.due}.`] : []),
@@ -228,8 +238,12 @@ const ru: Strings = {
     reminder: (f) => [
       `Срок этапа «${f.stepTitle}» по делу «${f.caseTitle}»: ${f.due ?? '—'}${f.daysLeft ? `, осталось ${f.daysLeft}` : ''}.`,
     ],
-    due_today: (f) => [`Срок этапа «${f.stepTitle}» по делу «${f.caseTitle}» истекает сегодня, ${f.due ?? '—'}.`],
-    overdue: (f) => [`Срок этапа «${f.stepTitle}» по делу «${f.caseTitle}» истёк ${f.due ?? '—'}, этап не выполнен.`],
+    due_today: (f) => [
+      `Срок этапа «${f.stepTitle}» по делу «${f.caseTitle}» истекает сегодня, ${f.due ?? '—'}.`,
+    ],
+    overdue: (f) => [
+      `Срок этапа «${f.stepTitle}» по делу «${f.caseTitle}» истёк ${f.due ?? '—'}, этап не выполнен.`,
+    ],
     escalation: (f) => [
       `Этап «${f.stepTitle}» по делу «${f.caseTitle}», порученный: ${f.agencies || '—'}, должен был быть выполнен ${f.due ?? '—'} и всё ещё открыт.`,
       ...(f.level ? [`Уровень эскалации: ${f.level}.`] : []),
@@ -238,7 +252,9 @@ const ru: Strings = {
       `Требуется решение вашего ведомства по этапу «${f.stepTitle}» дела «${f.caseTitle}».`,
       ...(f.due ? [`Пожалуйста, примите решение до ${f.due}.`] : []),
     ],
-    decision_made: (f) => [`${f.actor || 'Участник'} принял(а) решение по этапу «${f.stepTitle}» дела «${f.caseTitle}»: ${f.decision}.`],
+    decision_made: (f) => [
+      `${f.actor || 'Участник'} принял(а) решение по этапу «${f.stepTitle}» дела «${f.caseTitle}»: ${f.decision}.`,
+    ],
     returned_for_rework: (f) => [
       `Этап «${f.stepTitle}» по делу «${f.caseTitle}» возвращён вашему ведомству на доработку${f.actor ? ` (${f.actor})` : ''}.`,
       ...(f.due ? [`Новый срок: ${f.due}.`] : []),

@@ -37,8 +37,12 @@ export class Mail1764288000000 implements MigrationInterface {
         CHECK ((status = 'sending') = (claim_id IS NOT NULL))
       )`);
     // What the coordinator looks at: permanent failures of their state, newest first.
-    await q.query(`CREATE INDEX email_outbox_failed_idx ON email_outbox (state_code, failed_at DESC) WHERE status = 'failed'`);
-    await q.query(`CREATE INDEX email_outbox_unsent_idx ON email_outbox (created_at) WHERE status IN ('pending', 'sending')`);
+    await q.query(
+      `CREATE INDEX email_outbox_failed_idx ON email_outbox (state_code, failed_at DESC) WHERE status = 'failed'`,
+    );
+    await q.query(
+      `CREATE INDEX email_outbox_unsent_idx ON email_outbox (created_at) WHERE status IN ('pending', 'sending')`,
+    );
     await q.query(`CREATE INDEX email_outbox_workflow_idx ON email_outbox (workflow_id)`);
 
     await q.query(`

@@ -105,6 +105,39 @@ export interface CaseFilters {
   text?: string;
 }
 
+/** The columns GET /cases may sort by; a leading `-` sorts descending. */
+export const CASE_SORT_KEYS = [
+  'code',
+  'title',
+  'leadAgency',
+  'dueOn',
+  'status',
+  'progress',
+  'updatedAt',
+] as const;
+export type CaseSortKey = (typeof CASE_SORT_KEYS)[number];
+export type CaseSort = CaseSortKey | `-${CaseSortKey}`;
+
+// the whitelist: the only SQL a sort key can turn into (input is never interpolated)
+const SORT_COLUMNS: Record<CaseSortKey, string> = {
+  code: 'c.code',
+  title: 'c.title',
+  leadAgency: 'c.lead_agency',
+  dueOn: 'c.due_on',
+  status: 'c.status',
+  progress: 'c.progress',
+  updatedAt: 'c.updated_at',
+};
+
+/** ORDER BY for a sort: nulls last in both directions, then the id so pages are stable. */
+export function caseOrderBy(sort: CaseSort = 'dueOn'): string {
+  const desc = sort.startsWith('-');
+  const key = (desc ? sort.slice(1) : sort) as CaseSortKey;
+  const column = SORT_COLUMNS[key];
+  if (!column) throw new Error(`unknown case sort ${JSON.stringify(sort)}`);
+  return `${column} ${desc ? 'DESC' : 'ASC'} NULLS LAST, c.id ASC`;
+}
+
 export interface PageRequest {
   /** default 50, at most 200 */
   limit?: number;
@@ -280,14 +313,19 @@ export class CasesRepository {
     return rows.map((r) => r.code);
   }
 
-  /** The dashboard list: filters and the caller's scope in WHERE, ordered by due date, 50 a page by default. */
+  /**
+   * The dashboard list: filters and the caller's scope in WHERE, ordered by `sort` (default due date ascending,
+   * nulls last; ties by id), 50 a page by default.
+   */
   async list(
     filters: CaseFilters,
     scope: AccessScope,
     page: PageRequest = {},
     now: Date = new Date(),
+    sort: CaseSort = 'dueOn',
   ): Promise<Page<CaseSummary>> {
     const { limit, offset } = pageBounds(page);
+    const orderBy = caseOrderBy(sort);
     const sql = new SqlParams();
     const nowP = sql.add(now);
     const where = [scopeCondition(scope, sql, 'c.plan_code', 'c.state_code')];
@@ -327,7 +365,7 @@ export class CasesRepository {
     const countParams = [...sql.values];
     const rows = await this.dataSource.query<CaseRow[]>(
       `SELECT ${caseColumns(nowP)} FROM cases c WHERE ${whereSql}
-       ORDER BY c.due_on ASC NULLS LAST, c.id ASC LIMIT ${sql.add(limit)} OFFSET ${sql.add(offset)}`,
+       ORDER BY ${orderBy} LIMIT ${sql.add(limit)} OFFSET ${sql.add(offset)}`,
       sql.values,
     );
     const total =

@@ -31,6 +31,79 @@ export interface PlanProgress {
   averageProgress: number;
 }
 
+/** The reporting buckets of a case (withdrawn cases are in none). */
+export interface HealthCounts {
+  /** completed */
+  done: number;
+  /** active, nothing due within the horizon, not blocked */
+  onTrack: number;
+  /** active, the case or an open step due within the horizon */
+  dueSoon: number;
+  /** active, the case or an open step past its due instant */
+  overdue: number;
+  /** rejected, or an open step sent back (request_changes, reject) or escalated */
+  blocked: number;
+  total: number;
+}
+
+export interface PlanBreakdowns {
+  byHealth: HealthCounts;
+  /** by lead agency, most cases first */
+  byAgency: Array<{ agency: string } & HealthCounts>;
+  /** by 1540 area (operative paragraph and weapon type; both null: no area), most cases first */
+  byArea: Array<{ paragraph: string | null; weaponType: string | null } & HealthCounts>;
+  /** open steps past due, counted against each agency that still has to act, most first */
+  holdingUp: Array<{ agency: string; steps: number }>;
+}
+
+interface HealthRow {
+  done: number;
+  on_track: number;
+  due_soon: number;
+  overdue: number;
+  blocked: number;
+  total: number;
+}
+
+// Each case's bucket, in the dashboard's order of precedence: done, blocked, overdue, due soon, on track.
+// $1 plan code, $2 now, $3 horizon in days.
+const CASE_HEALTH = `
+  SELECT c.id, c.lead_agency, c.area_paragraph, c.area_weapon,
+         CASE
+           WHEN c.status = 'completed' THEN 'done'
+           WHEN c.status = 'rejected' OR EXISTS (
+             SELECT 1 FROM case_steps s
+              WHERE s.case_id = c.id AND s.status = 'active'
+                AND (s.actions -> -1) ->> 'action' IN ('request_changes', 'reject', 'escalated')) THEN 'blocked'
+           WHEN c.due_at < $2 OR EXISTS (
+             SELECT 1 FROM case_steps s WHERE s.case_id = c.id AND s.status = 'active' AND s.due_at < $2) THEN 'overdue'
+           WHEN c.due_at < $2::timestamptz + make_interval(days => $3) OR EXISTS (
+             SELECT 1 FROM case_steps s
+              WHERE s.case_id = c.id AND s.status = 'active'
+                AND s.due_at < $2::timestamptz + make_interval(days => $3)) THEN 'due_soon'
+           ELSE 'on_track'
+         END AS health
+    FROM cases c
+   WHERE c.plan_code = $1 AND c.status <> 'withdrawn'`;
+
+const HEALTH_COUNTS = `count(*) FILTER (WHERE health = 'done')::int AS done,
+         count(*) FILTER (WHERE health = 'on_track')::int AS on_track,
+         count(*) FILTER (WHERE health = 'due_soon')::int AS due_soon,
+         count(*) FILTER (WHERE health = 'overdue')::int AS overdue,
+         count(*) FILTER (WHERE health = 'blocked')::int AS blocked,
+         count(*)::int AS total`;
+
+function toHealthCounts(r: HealthRow): HealthCounts {
+  return {
+    done: r.done,
+    onTrack: r.on_track,
+    dueSoon: r.due_soon,
+    overdue: r.overdue,
+    blocked: r.blocked,
+    total: r.total,
+  };
+}
+
 export interface PlanShare {
   planCode: string;
   agencyCode: string | null;
@@ -128,6 +201,55 @@ export class PlansRepository {
       overdue: r.overdue,
       dueSoon: r.due_soon,
       averageProgress: r.avg ?? 0,
+    };
+  }
+
+  /**
+   * The plan's cases in the five reporting buckets (done, on track, due soon, overdue, blocked), in total, by lead
+   * agency and by 1540 area, and the agencies holding up the most open steps; all counted in SQL.
+   */
+  async breakdowns(code: string, now: Date = new Date(), dueSoonDays = 14): Promise<PlanBreakdowns> {
+    const params = [code, now, dueSoonDays];
+    const rows = await this.dataSource.query<
+      (HealthRow & {
+        grouping: number;
+        lead_agency: string | null;
+        area_paragraph: string | null;
+        area_weapon: string | null;
+      })[]
+    >(
+      `WITH h AS (${CASE_HEALTH})
+       SELECT GROUPING(lead_agency, area_paragraph, area_weapon)::int AS grouping, lead_agency, area_paragraph, area_weapon,
+              ${HEALTH_COUNTS}
+         FROM h
+        GROUP BY GROUPING SETS ((), (lead_agency), (area_paragraph, area_weapon))
+        ORDER BY total DESC, lead_agency NULLS FIRST, area_paragraph NULLS FIRST, area_weapon NULLS FIRST`,
+      params,
+    );
+    // GROUPING bits: lead_agency 4, area_paragraph 2, area_weapon 1 (a set bit: not grouped by that column)
+    const total = rows.find((r) => r.grouping === 7);
+    const holding = await this.dataSource.query<{ agency: string; steps: number }[]>(
+      `SELECT a.agency, count(*)::int AS steps
+         FROM cases c
+         JOIN case_steps s ON s.case_id = c.id AND s.status = 'active' AND s.due_at < $2
+         CROSS JOIN LATERAL unnest(s.assignees) AS a(agency)
+        WHERE c.plan_code = $1 AND c.status = 'active'
+        GROUP BY a.agency
+        ORDER BY steps DESC, a.agency
+        LIMIT 20`,
+      [code, now],
+    );
+    return {
+      byHealth: total
+        ? toHealthCounts(total)
+        : { done: 0, onTrack: 0, dueSoon: 0, overdue: 0, blocked: 0, total: 0 },
+      byAgency: rows
+        .filter((r) => r.grouping === 3)
+        .map((r) => ({ agency: r.lead_agency as string, ...toHealthCounts(r) })),
+      byArea: rows
+        .filter((r) => r.grouping === 4)
+        .map((r) => ({ paragraph: r.area_paragraph, weaponType: r.area_weapon, ...toHealthCounts(r) })),
+      holdingUp: holding,
     };
   }
 

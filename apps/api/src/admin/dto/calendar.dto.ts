@@ -29,9 +29,12 @@ export class CalendarDto {
   @ApiProperty({ example: 'KG' }) stateCode!: string;
   @ApiProperty({ example: 'Asia/Bishkek' }) timeZone!: string;
   @ApiProperty({ example: 2025 }) year!: number;
-  @ApiProperty({ type: [Number], example: [6, 7], description: 'ISO weekdays of the weekend' }) weekendDays!: number[];
-  @ApiProperty({ type: [HolidayDto], description: 'public holidays (from the holiday calendar)' }) holidays!: HolidayDto[];
+  @ApiProperty({ type: [Number], example: [6, 7], description: 'ISO weekdays of the weekend' })
+  weekendDays!: number[];
+  @ApiProperty({ type: [HolidayDto], description: 'public holidays (from the holiday calendar)' })
+  holidays!: HolidayDto[];
   @ApiProperty({ type: [NonWorkingDayDto], description: 'days an administrator added' })
   nonWorkingDays!: NonWorkingDayDto[];
-  @ApiPropertyOptional({ description: 'set when the holiday calendar of the state is unknown' }) warning?: string;
+  @ApiPropertyOptional({ description: 'set when the holiday calendar of the state is unknown' })
+  warning?: string;
 }

@@ -25,7 +25,9 @@ export class SessionPersonDto {
 }
 
 export class TokenDto {
-  @ApiProperty({ description: 'Bearer token for the Authorization header; also set as the HttpOnly session cookie' })
+  @ApiProperty({
+    description: 'Bearer token for the Authorization header; also set as the HttpOnly session cookie',
+  })
   token!: string;
 
   @ApiProperty({ format: 'date-time' })

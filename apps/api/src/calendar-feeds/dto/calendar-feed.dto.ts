@@ -2,11 +2,17 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 export class CreateCalendarFeedDto {
-  @ApiProperty({ enum: ['agency', 'person'], description: "an agency's open steps, or the caller's own (their agency and whom they deputise for)" })
+  @ApiProperty({
+    enum: ['agency', 'person'],
+    description: "an agency's open steps, or the caller's own (their agency and whom they deputise for)",
+  })
   @IsIn(['agency', 'person'])
   scope!: 'agency' | 'person';
 
-  @ApiPropertyOptional({ description: "agency code for scope=agency (default: the caller's agency)", example: 'KG-MOE' })
+  @ApiPropertyOptional({
+    description: "agency code for scope=agency (default: the caller's agency)",
+    example: 'KG-MOE',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^[A-Z0-9][A-Z0-9-]{1,39}$/)

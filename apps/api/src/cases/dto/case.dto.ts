@@ -1,11 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { AGENCY_CODE_MESSAGE, AGENCY_CODE_PATTERN, CODE_MESSAGE, CODE_PATTERN, IsLocalDate } from '../../common/validation';
+import {
+  AGENCY_CODE_MESSAGE,
+  AGENCY_CODE_PATTERN,
+  CODE_MESSAGE,
+  CODE_PATTERN,
+  IsLocalDate,
+} from '../../common/validation';
+import { CASE_SORT_KEYS, type CaseSort } from '@app/persistence';
 import { AreaDto } from './create-case.dto';
 
 export const CASE_STATUSES = ['active', 'completed', 'rejected', 'withdrawn'] as const;
 export const STEP_STATUSES = ['pending', 'active', 'done', 'skipped', 'withdrawn'] as const;
+
+/** Accepted values of `sort`: each column, ascending or (with a leading "-") descending. */
+export const CASE_SORTS: readonly CaseSort[] = CASE_SORT_KEYS.flatMap((k) => [k, `-${k}` as const]);
 
 const toBool = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
@@ -64,6 +74,16 @@ export class CaseListQueryDto {
   @MaxLength(200)
   text?: string;
 
+  @ApiPropertyOptional({
+    enum: CASE_SORTS,
+    default: 'dueOn',
+    description:
+      'order of the list: a column, with a leading "-" for descending; nulls last, ties by case id. Default dueOn.',
+  })
+  @IsOptional()
+  @IsIn(CASE_SORTS, { message: `$property must be one of ${CASE_SORTS.join(', ')}` })
+  sort?: CaseSort;
+
   @ApiPropertyOptional({ default: 1, minimum: 1 })
   @IsOptional()
   @Type(() => Number)
@@ -88,7 +108,8 @@ export class StepActionDto {
   @ApiProperty({ example: 'complete' }) action!: string;
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty({ enum: ['dashboard', 'api', 'email', 'system'] }) channel!: string;
-  @ApiPropertyOptional({ description: 'person id of the absent colleague a deputy acted for' }) onBehalfOf?: string;
+  @ApiPropertyOptional({ description: 'person id of the absent colleague a deputy acted for' })
+  onBehalfOf?: string;
   @ApiPropertyOptional() note?: string;
   @ApiPropertyOptional() date?: string;
 }
@@ -153,7 +174,8 @@ export class CaseDetailDto extends CaseSummaryDto {
   @ApiProperty({ type: [CommentViewDto] }) comments!: CommentViewDto[];
   @ApiProperty({
     enum: ['workflow', 'read_model'],
-    description: '"workflow": live from Temporal; "read_model": Temporal was unreachable, this is the last projection',
+    description:
+      '"workflow": live from Temporal; "read_model": Temporal was unreachable, this is the last projection',
   })
   source!: 'workflow' | 'read_model';
   @ApiPropertyOptional({ description: 'set when source is read_model' }) stale?: boolean;
@@ -171,4 +193,25 @@ export class HistoryEntryDto {
   @ApiPropertyOptional({ enum: ['dashboard', 'api', 'email', 'system'] }) channel?: string;
   @ApiPropertyOptional() onBehalfOf?: string;
   @ApiProperty({ type: Object }) data!: Record<string, unknown>;
+}
+
+export const EMAIL_STATUSES = ['sent', 'pending', 'failed'] as const;
+
+export class CaseEmailDto {
+  @ApiProperty({ format: 'uuid', description: 'outbox row id' }) id!: string;
+  @ApiProperty({ example: 'step_assigned', description: 'notification kind' }) kind!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'execute' }) stepKey!: string | null;
+  @ApiProperty({ example: 'focal.point@customs.gov.kg' }) recipient!: string;
+  @ApiProperty({ enum: ['ru', 'en'] }) language!: string;
+  @ApiProperty() subject!: string;
+  @ApiProperty({
+    enum: EMAIL_STATUSES,
+    description:
+      '"pending" also while a send is in progress; "failed" when the SMTP server refused it for good',
+  })
+  status!: (typeof EMAIL_STATUSES)[number];
+  @ApiProperty({ description: 'the Message-ID header' }) messageId!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) sentAt!: string | null;
+  @ApiPropertyOptional({ description: "failed emails: the SMTP server's refusal" }) error?: string;
 }

@@ -15,7 +15,13 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { AGENCY_CODE_MESSAGE, AGENCY_CODE_PATTERN, CODE_MESSAGE, CODE_PATTERN, IsLocalDate } from '../../common/validation';
+import {
+  AGENCY_CODE_MESSAGE,
+  AGENCY_CODE_PATTERN,
+  CODE_MESSAGE,
+  CODE_PATTERN,
+  IsLocalDate,
+} from '../../common/validation';
 
 export const WEAPON_TYPES = ['nuclear', 'chemical', 'biological', 'all'] as const;
 
@@ -23,7 +29,9 @@ export class AreaDto {
   @ApiPropertyOptional({ example: 'OP3(d)', description: 'operative paragraph of resolution 1540' })
   @IsOptional()
   @IsString()
-  @Matches(/^(OP)?[1-9][0-9]?(\s?\(?[a-d]\)?)?$/i, { message: '$property must be an operative paragraph such as OP3(d)' })
+  @Matches(/^(OP)?[1-9][0-9]?(\s?\(?[a-d]\)?)?$/i, {
+    message: '$property must be an operative paragraph such as OP3(d)',
+  })
   paragraph?: string;
 
   @ApiPropertyOptional({ enum: WEAPON_TYPES })
@@ -33,9 +41,14 @@ export class AreaDto {
 }
 
 export class CreateCaseDto {
-  @ApiProperty({ example: 'measure', description: 'process definition key: measure, draft_law, government_decision, ...' })
+  @ApiProperty({
+    example: 'measure',
+    description: 'process definition key: measure, draft_law, government_decision, ...',
+  })
   @IsString()
-  @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: '$property must be a process definition key such as "measure"' })
+  @Matches(/^[a-z][a-z0-9_]{0,63}$/, {
+    message: '$property must be a process definition key such as "measure"',
+  })
   kind!: string;
 
   @ApiProperty({ example: 'M-01' })

@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { AGENCY_CODE_MESSAGE, AGENCY_CODE_PATTERN, IsLocalDate } from '../../common/validation';
 
 export const ROLES = ['admin', 'coordinator', 'focal_point', 'observer'] as const;

@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { AGENCY_CODE_MESSAGE, AGENCY_CODE_PATTERN, CODE_MESSAGE, CODE_PATTERN, IsLocalDate } from '../../common/validation';
+import {
+  AGENCY_CODE_MESSAGE,
+  AGENCY_CODE_PATTERN,
+  CODE_MESSAGE,
+  CODE_PATTERN,
+  IsLocalDate,
+} from '../../common/validation';
 
 export class CreatePlanDto {
   @ApiProperty({ example: 'KG-NAP-2013' })
@@ -38,6 +44,32 @@ export class SharePlanDto {
   agencyCode!: string;
 }
 
+export class HealthCountsDto {
+  @ApiProperty({ description: 'completed' }) done!: number;
+  @ApiProperty({ description: 'active, nothing due within 14 days, not blocked' }) onTrack!: number;
+  @ApiProperty({ description: 'active, the case or an open step due within 14 days' }) dueSoon!: number;
+  @ApiProperty({ description: 'active, the case or an open step past its due date' }) overdue!: number;
+  @ApiProperty({ description: 'rejected, or an open step sent back (request changes, reject) or escalated' })
+  blocked!: number;
+  @ApiProperty({ description: 'cases counted (withdrawn ones are not)' }) total!: number;
+}
+
+export class AgencyHealthDto extends HealthCountsDto {
+  @ApiProperty({ example: 'KG-SCS', description: 'lead agency' }) agency!: string;
+}
+
+export class AreaHealthDto extends HealthCountsDto {
+  @ApiProperty({ nullable: true, type: String, example: 'OP3(d)', description: 'operative paragraph' })
+  paragraph!: string | null;
+  @ApiProperty({ nullable: true, type: String, enum: ['nuclear', 'chemical', 'biological', 'all'] })
+  weaponType!: string | null;
+}
+
+export class HoldingUpDto {
+  @ApiProperty({ example: 'KG-SCS' }) agency!: string;
+  @ApiProperty({ description: 'open steps past due that wait on this agency' }) steps!: number;
+}
+
 export class PlanProgressDto {
   @ApiProperty() cases!: number;
   @ApiProperty() active!: number;
@@ -47,6 +79,23 @@ export class PlanProgressDto {
   @ApiProperty() overdue!: number;
   @ApiProperty({ description: 'active cases due within 7 days and not overdue' }) dueSoon!: number;
   @ApiProperty({ description: 'mean progress of the cases, 0..1' }) progress!: number;
+  @ApiProperty({
+    type: HealthCountsDto,
+    description: 'the cases in the five reporting buckets (each case in one; withdrawn cases in none)',
+  })
+  byHealth!: HealthCountsDto;
+  @ApiProperty({ type: [AgencyHealthDto], description: 'the buckets by lead agency, most cases first' })
+  byAgency!: AgencyHealthDto[];
+  @ApiProperty({
+    type: [AreaHealthDto],
+    description: '1540 area (operative paragraph and weapon type; both null: no area), most cases first',
+  })
+  byArea!: AreaHealthDto[];
+  @ApiProperty({
+    type: [HoldingUpDto],
+    description: 'the agencies holding up the most open steps past due (at most 20)',
+  })
+  holdingUp!: HoldingUpDto[];
 }
 
 export class PlanDto {
@@ -73,13 +122,16 @@ export class ImportRowDto {
 
 export class ImportReportDto {
   @ApiProperty() dryRun!: boolean;
-  @ApiProperty({ description: 'true when every row is valid (and, for a real import, everything was created)' })
+  @ApiProperty({
+    description: 'true when every row is valid (and, for a real import, everything was created)',
+  })
   ok!: boolean;
   @ApiProperty() created!: number;
   @ApiProperty() existing!: number;
   @ApiProperty() errors!: number;
   @ApiProperty({ type: [ImportRowDto] }) rows!: ImportRowDto[];
-  @ApiPropertyOptional({ type: [String], description: 'problems of the file as a whole' }) fileErrors?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'problems of the file as a whole' })
+  fileErrors?: string[];
   @ApiPropertyOptional({ type: [String], description: 'columns that were not recognised and ignored' })
   ignoredColumns?: string[];
 }

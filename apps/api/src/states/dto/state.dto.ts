@@ -21,7 +21,8 @@ export class CreateStateDto {
 
   @ApiPropertyOptional({
     example: 'KG',
-    description: 'holiday calendar id (date-holidays country code, or a custom napflow calendar); defaults to the code',
+    description:
+      'holiday calendar id (date-holidays country code, or a custom napflow calendar); defaults to the code',
   })
   @IsOptional()
   @IsString()
