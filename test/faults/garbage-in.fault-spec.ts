@@ -4,8 +4,6 @@
 import fc from 'fast-check';
 import {
   createMeasure,
-  eventually,
-  expectMailExactlyOnce,
   type FaultStack,
   type Http,
   LEADS,

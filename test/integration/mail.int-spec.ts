@@ -456,20 +456,23 @@ describe('through Temporal (retry policy, digest, schedules)', () => {
   });
 
   it('creates one schedule per agency, Mondays 09:00 in the state time zone, and updates it when it exists', async () => {
+    // agency codes of this test alone: workers started by other suites ensure schedules for the shared agencies
+    const suffix = Date.now().toString(36).toUpperCase();
+    const [kg, tj] = [`KG-SCS-${suffix}`, `TJ-CS-${suffix}`];
     const targets = [
-      { agencyCode: 'KG-SCS', timeZone: 'Asia/Bishkek' },
-      { agencyCode: 'TJ-CS', timeZone: 'Asia/Dushanbe' },
+      { agencyCode: kg, timeZone: 'Asia/Bishkek' },
+      { agencyCode: tj, timeZone: 'Asia/Dushanbe' },
     ];
     try {
       await expect(ensureDigestSchedules(client, targets, { taskQueue })).resolves.toEqual({
-        created: ['digest:KG-SCS', 'digest:TJ-CS'],
+        created: [`digest:${kg}`, `digest:${tj}`],
         updated: [],
       });
       await expect(ensureDigestSchedules(client, targets, { taskQueue })).resolves.toEqual({
         created: [],
-        updated: ['digest:KG-SCS', 'digest:TJ-CS'],
+        updated: [`digest:${kg}`, `digest:${tj}`],
       });
-      const d = await client.schedule.getHandle('digest:TJ-CS').describe();
+      const d = await client.schedule.getHandle(`digest:${tj}`).describe();
       expect(d.spec.timezone).toBe('Asia/Dushanbe');
       expect(d.spec.calendars?.[0]).toMatchObject({
         hour: [{ start: 9, end: 9, step: 1 }],
@@ -479,7 +482,7 @@ describe('through Temporal (retry policy, digest, schedules)', () => {
       expect(d.action).toMatchObject({
         type: 'startWorkflow',
         workflowType: 'digestWorkflow',
-        workflowId: 'digest:TJ-CS',
+        workflowId: `digest:${tj}`,
         taskQueue,
       });
       const next = d.info.nextActionTimes[0];

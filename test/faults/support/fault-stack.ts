@@ -160,8 +160,8 @@ async function createAdmin(databaseUrl: string): Promise<void> {
 /** The worker as a child process (so a drill can SIGKILL it), from the sources through the swc require hook. */
 export interface WorkerChild {
   pid: number;
-  kill(signal: NodeJS.Signals): Promise<number | null>;
-  exited: Promise<number | null>;
+  kill(signal: NodeJS.Signals): Promise<number | string | null>;
+  exited: Promise<number | string | null>;
   isAlive(): boolean;
   output(): string;
 }
@@ -180,8 +180,8 @@ function spawnChild(entry: string, env: Record<string, string>): WorkerChild {
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   let alive = true;
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => ((alive = false), resolve(code))),
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once('exit', (code, signal) => ((alive = false), resolve(code ?? signal))),
   );
   return {
     pid: child.pid as number,
