@@ -15,6 +15,8 @@ function log(msg: string): void {
 
 async function main(): Promise<void> {
   const t0 = Date.now();
+  // The console of `npm start` is for people: warnings and napflow's own lines. NAPFLOW_LOG_LEVEL=info shows more.
+  process.env.NAPFLOW_LOG_LEVEL ??= 'warn';
   const base = loadConfig(process.env, { requireServices: false });
   const dataDir = path.resolve(base.dataDir);
   log(`data directory ${dataDir}`);

@@ -3,7 +3,7 @@ import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE, NestFactory } from '@nestjs/core'
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
-import type { AppConfig } from '@app/config';
+import { nestLogLevels, type AppConfig } from '@app/config';
 import { PersistenceModule } from '@app/persistence';
 import { TemporalClientModule } from '@app/temporal';
 import { AdminModule } from './admin/admin.module';
@@ -70,7 +70,7 @@ export class AppModule {
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
+    logger: nestLogLevels(config.logLevel),
   });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
-import type { INestApplicationContext, LogLevel } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { DefaultLogger, Runtime, type LogLevel as SdkLogLevel } from '@temporalio/worker';
-import type { AppConfig } from '@app/config';
+import { nestLogLevels, type AppConfig } from '@app/config';
 import { WorkerModule } from './worker.module';
 
 export interface RunningWorker {
@@ -33,21 +33,11 @@ const SDK_LEVELS: Record<AppConfig['logLevel'], SdkLogLevel> = {
   trace: 'TRACE',
 };
 
-const LEVELS: Record<AppConfig['logLevel'], LogLevel[] | false> = {
-  silent: false,
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
-
 /** Starts the worker in this process: used by apps/worker/src/main.ts, `npm start`, tests and benchmarks. */
 export async function startWorker(config: AppConfig): Promise<RunningWorker> {
   installRuntime(config.logLevel);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
-    logger: LEVELS[config.logLevel],
+    logger: nestLogLevels(config.logLevel),
   });
   let stopped: Promise<void> | undefined;
   return {

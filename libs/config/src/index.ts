@@ -1,1 +1,2 @@
 export { loadConfig, ConfigError, type AppConfig, type Env } from './config';
+export { nestLogLevels } from './log-levels';
