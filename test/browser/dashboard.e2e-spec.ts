@@ -170,6 +170,14 @@ describe('dashboard (browser)', () => {
     await inboxItem(focal, 'M-01', 'execute').waitFor({ timeout: LIVE_TIMEOUT });
     await checkPage(focal, '04-inbox');
 
+    // evidence attached in place: uploaded first, then cited by the completion
+    await inboxItem(focal, 'M-01', 'execute')
+      .getByLabel('Evidence files (optional)')
+      .setInputFiles({
+        name: 'adoption-evidence.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.from('%PDF-1.4\n% adopted\n%%EOF\n'),
+      });
     // a refusal needs a reason: the form says so before anything is sent
     await inboxItem(focal, 'M-01', 'execute').getByRole('button', { name: 'Mark done' }).click();
     await inboxItem(focal, 'M-01', 'head_approval').waitFor({ timeout: LIVE_TIMEOUT });
@@ -198,6 +206,19 @@ describe('dashboard (browser)', () => {
     expect(await coordinator.locator('.acted').first().textContent()).toMatch(
       /State Customs Service\) — completed/,
     );
+    // the evidence the focal point attached, downloadable from the case
+    const evidence = coordinator.getByRole('link', { name: 'Download adoption-evidence.pdf' });
+    await evidence.waitFor();
+    const href = (await evidence.getAttribute('href')) ?? '';
+    const fetched = await coordinator.evaluate(async (url) => {
+      const r = await fetch(url, { credentials: 'include' });
+      return { status: r.status, type: r.headers.get('content-type'), text: await r.text() };
+    }, href);
+    expect(fetched).toMatchObject({
+      status: 200,
+      type: 'application/pdf',
+      text: expect.stringContaining('% adopted'),
+    });
     await checkPage(coordinator, '05-case-detail');
 
     await coordinator.getByRole('button', { name: 'Approve', exact: true }).click();

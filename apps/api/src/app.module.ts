@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -39,6 +40,7 @@ export class AppModule {
         PersistenceModule.forRoot(config.databaseUrl, {
           poolSize: config.databasePoolSize,
           applicationName: 'napflow-api',
+          attachmentsDir: join(config.dataDir, 'attachments'),
         }),
         CommonModule,
         TemporalClientModule.forRoot(config),

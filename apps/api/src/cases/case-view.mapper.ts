@@ -62,6 +62,7 @@ function stepView(st: StepSnapshot): StepDto {
       onBehalfOf: a.onBehalfOf,
       note: a.note,
       date: a.date,
+      ...(a.attachments?.length ? { attachments: a.attachments.map((x) => ({ ...x })) } : {}),
     })),
     ...(st.approval ? { approval: { ...st.approval } } : {}),
   };

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { CaseCommand } from '@app/domain/engine/engine.types';
 import type { CaseSnapshot } from '@app/domain/case/case.types';
 import {
+  AttachmentsRepository,
   AuditRepository,
   type CaseDetail,
   CasesRepository,
@@ -16,6 +17,7 @@ import { isTemporalDown } from '../common/infrastructure-errors';
 import { TemporalCalls } from '../common/temporal-calls.service';
 import { TemporalUnavailable } from '../common/temporal-deadline';
 import { actorOf, type Principal } from '../common/principal';
+import { resolveAttachmentRefs } from './attachment-refs';
 import { assertMayAct, type CaseAction } from './case-access.policy';
 import { CaseStartService, type CaseStartRequest, type StartedCaseView } from './case-start.service';
 import { caseDetailFromSnapshot } from './case-view.mapper';
@@ -50,6 +52,7 @@ export class CasesService {
     private readonly workflows: CaseWorkflowClient,
     private readonly calls: TemporalCalls,
     private readonly outbox: EmailOutboxRepository,
+    private readonly attachments: AttachmentsRepository,
   ) {}
 
   async create(p: Principal, planCode: string, r: CaseStartRequest): Promise<StartedCaseView> {
@@ -174,7 +177,12 @@ export class CasesService {
       const live = await this.liveOrStored(row);
       acting = assertMayAct(p, live, action, stepKeyOf(cmd), await this.absentColleagues(p));
     }
-    const command = { ...cmd, actor: actorOf(p, acting.onBehalfOf) } as CaseCommand;
+    // only evidence uploaded to this case may be cited (422 naming a foreign or unknown id)
+    const checked: CaseCommandInput =
+      cmd.type === 'complete' && cmd.attachments?.length
+        ? { ...cmd, attachments: await resolveAttachmentRefs(this.attachments, row.id, cmd.attachments) }
+        : cmd;
+    const command = { ...checked, actor: actorOf(p, acting.onBehalfOf) } as CaseCommand;
     let snapshot: CaseSnapshot;
     try {
       snapshot = await this.calls.run(
@@ -192,7 +200,7 @@ export class CasesService {
   }
 
   /** The case if the caller may read it (the scope is in the query); 404 otherwise, also for malformed ids. */
-  private async visible(p: Principal, id: string): Promise<CaseDetail> {
+  async visible(p: Principal, id: string): Promise<CaseDetail> {
     if (!UUID.test(id)) throw notFound(`Case ${id}`);
     const row = await this.cases.findById(id.toLowerCase(), await this.scopes.of(p));
     if (!row) throw notFound(`Case ${id}`);

@@ -1,7 +1,8 @@
 // Typed calls to the napflow API, with small adapters so list shapes ({items,total} or a bare array) both work.
-import { api, type Query } from './client';
+import { api, request, type Query } from './client';
 import type {
   Agency,
+  Attachment,
   Calendar,
   CaseDetail,
   CaseSummary,
@@ -86,6 +87,17 @@ export const endpoints = {
       `/cases/${encodeURIComponent(caseId)}/steps/${encodeURIComponent(stepKey)}/${action}`,
       body,
     ),
+  attachments: async (caseId: string, signal?: AbortSignal) =>
+    toList<Attachment>(await api.get(`/cases/${encodeURIComponent(caseId)}/attachments`, undefined, signal)),
+  /** Uploads one evidence file; cite the answer's {id, name, sha256} when completing a step. */
+  uploadAttachment: (caseId: string, file: File) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return api.post<Attachment>(`/cases/${encodeURIComponent(caseId)}/attachments`, form);
+  },
+  /** Same-origin download link (the session cookie authenticates it). */
+  attachmentUrl: (caseId: string, attachmentId: string) =>
+    `/cases/${encodeURIComponent(caseId)}/attachments/${encodeURIComponent(attachmentId)}`,
   comment: (caseId: string, text: string, stepKey?: string) =>
     api.post<CaseDetail>(`/cases/${encodeURIComponent(caseId)}/comments`, { text, stepKey }),
   agencies: async (signal?: AbortSignal) => toList<Agency>(await api.get('/agencies', undefined, signal)),
@@ -101,6 +113,32 @@ export const endpoints = {
     ),
   definitions: async (signal?: AbortSignal) =>
     toList<DefinitionVersion>(await api.get('/admin/definitions', undefined, signal)),
+  createAgency: (body: { code: string; name: string; stateCode?: string | null; kind?: string }) =>
+    api.post<Agency>('/agencies', body),
+  createPerson: (body: {
+    email: string;
+    name: string;
+    agencyCode: string;
+    role: string;
+    language: string;
+    password: string;
+  }) => api.post<Person>('/people', body),
+  updatePerson: (
+    id: string,
+    body: { role?: string; agencyCode?: string; language?: string; active?: boolean },
+  ) => request<Person>(`/people/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+  setDeputy: (id: string, body: { deputyId: string; from: string; until: string }) =>
+    request<Person>(`/people/${encodeURIComponent(id)}/deputy`, { method: 'PUT', body }),
+  addNonWorkingDay: (stateCode: string, body: { date: string; reason?: string }) =>
+    api.post<Calendar>(`/admin/calendars/${encodeURIComponent(stateCode)}/non-working-days`, body),
+  removeNonWorkingDay: (stateCode: string, date: string) =>
+    request<void>(
+      `/admin/calendars/${encodeURIComponent(stateCode)}/non-working-days/${encodeURIComponent(date)}`,
+      { method: 'DELETE' },
+    ),
+  uploadDefinition: (definition: unknown) => api.post<DefinitionVersion>('/admin/definitions', definition),
+  sharePlan: (planCode: string, agencyCode: string) =>
+    api.post<Plan>(`/plans/${encodeURIComponent(planCode)}/shares`, { agencyCode }),
 };
 
 function normaliseInboxItem(raw: InboxItem): InboxItem {

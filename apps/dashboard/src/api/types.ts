@@ -243,3 +243,14 @@ export interface Calendar {
   nonWorkingDays: Array<{ date: string; reason?: string }>;
   warning?: string;
 }
+
+/** An evidence file of a case (POST/GET /cases/{id}/attachments). */
+export interface Attachment {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+  sha256: string;
+  uploadedBy?: string | null;
+  at?: string;
+}

@@ -50,6 +50,10 @@ export function allowedActions(
   return out;
 }
 
+const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+const ATTACHMENT_ACCEPT =
+  '.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.rtf,.png,.jpg,.jpeg,.gif,.webp,.tif,.tiff,.txt,.csv,.zip';
+
 const NEEDS_COMMENT: StepActionName[] = ['request_changes', 'reject', 'approve_with_comments'];
 
 export function StepActions({
@@ -75,6 +79,9 @@ export function StepActions({
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
   const [localError, setLocalError] = useState<string>();
+  const [files, setFiles] = useState<File[]>([]);
+  const [fileInputKey, setFileInputKey] = useState(0);
+  const [uploading, setUploading] = useState<string>();
   if (actions.length === 0) return null;
 
   const decisions = actions.filter(
@@ -99,8 +106,27 @@ export function StepActions({
     try {
       let res: CaseDetail | undefined;
       const note = text.trim() || undefined;
-      if (action === 'complete') res = await endpoints.stepAction(caseId, step.key, 'complete', { note });
-      else if (action === 'milestone')
+      if (action === 'complete') {
+        const tooBig = files.find((f) => f.size > MAX_ATTACHMENT_BYTES);
+        if (tooBig) {
+          setLocalError(t('attach.tooBig', { name: tooBig.name }));
+          return;
+        }
+        // upload first, then complete citing what the server stored
+        const attachments: Array<{ id: string; name: string; sha256: string }> = [];
+        for (const f of files) {
+          setUploading(t('attach.uploading', { name: f.name }));
+          const a = await endpoints.uploadAttachment(caseId, f);
+          attachments.push({ id: a.id, name: a.name, sha256: a.sha256 });
+        }
+        setUploading(undefined);
+        res = await endpoints.stepAction(caseId, step.key, 'complete', {
+          note,
+          ...(attachments.length ? { attachments } : {}),
+        });
+        setFiles([]);
+        setFileInputKey((k) => k + 1);
+      } else if (action === 'milestone')
         res = await endpoints.stepAction(caseId, step.key, 'milestone', { on: date, note });
       else if (action === 'due-date')
         res = await endpoints.stepAction(caseId, step.key, 'due-date', { dueOn: date, reason: note });
@@ -114,6 +140,7 @@ export function StepActions({
     } catch (e) {
       setError(e);
     } finally {
+      setUploading(undefined);
       setBusy(false);
     }
   };
@@ -156,6 +183,28 @@ export function StepActions({
             {actions.includes('milestone') ? t('action.date') : t('action.newDue')}
           </label>
           <input id={`${id}-date`} type="date" value={date} onChange={(e) => setDate(e.target.value)} />
+        </div>
+      )}
+      {actions.includes('complete') && (
+        <div className="field">
+          <label htmlFor={`${id}-files`}>{t('attach.label')}</label>
+          <input
+            key={fileInputKey}
+            id={`${id}-files`}
+            type="file"
+            multiple
+            accept={ATTACHMENT_ACCEPT}
+            aria-describedby={`${id}-files-hint`}
+            onChange={(e) => setFiles(Array.from(e.target.files ?? []))}
+          />
+          <p id={`${id}-files-hint`} className="muted small">
+            {t('attach.hint')}
+          </p>
+          {uploading && (
+            <p className="muted small" role="status">
+              {uploading}
+            </p>
+          )}
         </div>
       )}
       {actions.includes('reassign') && (

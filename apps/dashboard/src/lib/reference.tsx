@@ -10,6 +10,7 @@ interface Reference {
   plans: Plan[];
   agencyName: (code: string | null | undefined) => string;
   reloadPlans: () => void;
+  reloadAgencies: () => void;
 }
 
 const ReferenceContext = createContext<Reference | null>(null);
@@ -30,8 +31,9 @@ export function ReferenceProvider({ children }: { children: ReactNode }) {
         return a ? (lang === 'ru' && a.nameRu ? a.nameRu : a.name) : code;
       },
       reloadPlans: plans.reload,
+      reloadAgencies: agencies.reload,
     };
-  }, [agencies.data, plans.data, plans.reload, lang, t]);
+  }, [agencies.data, plans.data, plans.reload, agencies.reload, lang, t]);
   return <ReferenceContext.Provider value={value}>{children}</ReferenceContext.Provider>;
 }
 

@@ -1,23 +1,39 @@
 import { endpoints } from '../api/endpoints';
 import { useState } from 'react';
-import type { DefinitionStep, DefinitionVersion, Person } from '../api/types';
+import type { Agency, DefinitionStep, DefinitionVersion, Person } from '../api/types';
 import { ErrorBox, Loading } from '../components/status';
 import { useI18n } from '../i18n/i18n';
 import { useReference } from '../lib/reference';
 import { Link } from '../lib/router';
 import { useApi, type Resource } from '../lib/use-api';
 import type { MessageKey } from '../i18n/en';
+import { useAuth } from '../lib/auth';
+import type { Me } from '../api/types';
+import {
+  AddAgencyForm,
+  AddNonWorkingDayForm,
+  AddPersonForm,
+  EditPersonForm,
+  RemoveDayButton,
+  SetDeputyForm,
+  SharePlanForm,
+  UploadDefinitionForm,
+} from './admin-forms';
+import { Notice } from '../components/status';
 
-const TABS: Array<{ key: string; label: MessageKey }> = [
+const TABS: Array<{ key: string; label: MessageKey; adminOnly?: boolean }> = [
   { key: 'agencies', label: 'admin.agencies' },
-  { key: 'people', label: 'admin.people' },
+  // GET /people is for administrators only
+  { key: 'people', label: 'admin.people', adminOnly: true },
   { key: 'calendars', label: 'admin.calendars' },
   { key: 'definitions', label: 'admin.definitions' },
 ];
 
 export function AdminPage({ tab }: { tab?: string }) {
   const { t } = useI18n();
-  const current = TABS.some((x) => x.key === tab) ? (tab as string) : 'agencies';
+  const { me } = useAuth();
+  const tabs = TABS.filter((x) => !x.adminOnly || me?.role === 'admin');
+  const current = tabs.some((x) => x.key === tab) ? (tab as string) : 'agencies';
   return (
     <section aria-labelledby="admin-title">
       <div className="page-head">
@@ -25,7 +41,7 @@ export function AdminPage({ tab }: { tab?: string }) {
       </div>
       <nav aria-label={t('admin.title')} className="tabs">
         <ul>
-          {TABS.map((x) => (
+          {tabs.map((x) => (
             <li key={x.key}>
               <Link to={`/admin/${x.key}`} aria-current={x.key === current ? 'page' : undefined}>
                 {t(x.label)}
@@ -50,9 +66,40 @@ function Guard<T>({ res, children }: { res: Resource<T>; children: (d: T) => Rea
   return <>{children(res.data)}</>;
 }
 
+/** What the viewer may change here, as the API allows it. */
+function isAdmin(me: Me | null | undefined): boolean {
+  return me?.role === 'admin';
+}
+
 function Agencies() {
-  const { t } = useI18n();
+  const { me } = useAuth();
+  const { reloadAgencies } = useReference();
   const res = useApi((s) => endpoints.agencies(s), []);
+  const states = useApi((s) => endpoints.states(s), []);
+  const plans = useApi((s) => endpoints.plans(s), []);
+  // a coordinator may share only the plans of their state (POST /plans/{code}/shares)
+  const shareable = (plans.data ?? []).filter(
+    (p) => isAdmin(me) || (me?.role === 'coordinator' && p.stateCode === me.stateCode),
+  );
+  return (
+    <>
+      {isAdmin(me) && states.data && (
+        <AddAgencyForm
+          states={states.data}
+          onDone={() => {
+            res.reload();
+            reloadAgencies();
+          }}
+        />
+      )}
+      {shareable.length > 0 && res.data && <SharePlanForm plans={shareable} agencies={res.data} />}
+      <AgencyList res={res} />
+    </>
+  );
+}
+
+function AgencyList({ res }: { res: Resource<Agency[]> }) {
+  const { t } = useI18n();
   return (
     <Guard res={res}>
       {(rows) => (
@@ -105,9 +152,25 @@ function deputyOf(
 }
 
 function People() {
+  const res = useApi((s) => endpoints.people(s), []);
+  const agencies = useApi((s) => endpoints.agencies(s), []);
+  return (
+    <>
+      {agencies.data && <AddPersonForm agencies={agencies.data} onDone={res.reload} />}
+      {agencies.data && res.data && res.data.length > 0 && (
+        <div className="grid-2">
+          <EditPersonForm people={res.data} agencies={agencies.data} onDone={res.reload} />
+          <SetDeputyForm people={res.data} onDone={res.reload} />
+        </div>
+      )}
+      <PeopleList res={res} />
+    </>
+  );
+}
+
+function PeopleList({ res }: { res: Resource<Person[]> }) {
   const { t, tx, formatDate } = useI18n();
   const { agencyName } = useReference();
-  const res = useApi((s) => endpoints.people(s), []);
   return (
     <Guard res={res}>
       {(rows) => (
@@ -133,7 +196,10 @@ function People() {
                     <td>{p.email}</td>
                     <td>{tx('role', p.role)}</td>
                     <td>{agencyName(p.agencyCode ?? p.agency)}</td>
-                    <td>{p.language?.toUpperCase() ?? '—'}</td>
+                    <td>
+                      {p.language?.toUpperCase() ?? '—'}
+                      {p.active === false && <div className="muted small">{t('adminForm.inactive')}</div>}
+                    </td>
                     <td>
                       {d ? (
                         <>
@@ -164,6 +230,12 @@ function People() {
 
 function Calendars() {
   const { t, formatDate } = useI18n();
+  const { me } = useAuth();
+  const [notice, setNotice] = useState<string>();
+  const [removeError, setRemoveError] = useState<unknown>();
+  // the API lets an administrator, or the coordinator of the state, change its calendar
+  const mayEdit = (stateCode: string) =>
+    isAdmin(me) || (me?.role === 'coordinator' && me.stateCode === stateCode);
   const [year, setYear] = useState(new Date().getFullYear());
   const res = useApi(
     async (s) => {
@@ -192,6 +264,8 @@ function Calendars() {
           })}
         </select>
       </div>
+      {notice && <Notice>{notice}</Notice>}
+      <ErrorBox error={removeError} />
       <Guard res={res}>
         {(rows) => (
           <div className="grid-2 calendars">
@@ -234,12 +308,31 @@ function Calendars() {
                         {cal.nonWorkingDays.map((d) => (
                           <li key={d.date}>
                             <time dateTime={d.date}>{formatDate(d.date)}</time>{' '}
-                            {d.reason && <span className="muted">{d.reason}</span>}
+                            {d.reason && <span className="muted">{d.reason}</span>}{' '}
+                            {mayEdit(st.code) && (
+                              <RemoveDayButton
+                                stateCode={st.code}
+                                date={d.date}
+                                label={formatDate(d.date)}
+                                onDone={(m) => {
+                                  setRemoveError(undefined);
+                                  setNotice(m);
+                                  res.reload();
+                                }}
+                                onError={(e) => {
+                                  setNotice(undefined);
+                                  setRemoveError(e);
+                                }}
+                              />
+                            )}
                           </li>
                         ))}
                       </ul>
                     ) : (
                       <p className="muted">{t('common.none')}</p>
+                    )}
+                    {mayEdit(st.code) && (
+                      <AddNonWorkingDayForm stateCode={st.code} year={year} onDone={res.reload} />
                     )}
                   </>
                 )}
@@ -278,17 +371,28 @@ function describeWho(v: unknown, tx: (prefix: string, v: string) => string): str
 function describeDue(v: unknown, t: ReturnType<typeof useI18n>['t']): string {
   if (typeof v === 'number') return t('due.afterStart', { n: v });
   if (!v || typeof v !== 'object') return describeValue(v);
-  const d = v as { type?: string; businessDays?: number; days?: number };
-  const n = d.businessDays ?? d.days ?? 0;
+  const d = v as { type?: string; businessDays?: number; days?: number; businessDaysBefore?: number };
+  const n = d.businessDays ?? d.days ?? d.businessDaysBefore ?? 0;
   if (d.type === 'none') return t('due.none');
   if (d.type === 'after_start') return t('due.afterStart', { n });
-  if (d.type === 'before_deadline') return n ? t('due.beforeDeadline', { n }) : t('due.deadline');
+  if (d.type === 'before_deadline' || d.type === 'case_deadline')
+    return n ? t('due.beforeDeadline', { n }) : t('due.deadline');
   return describeValue(v);
 }
 
 function Definitions() {
-  const { t, tx, lang } = useI18n();
+  const { me } = useAuth();
   const res = useApi((s) => endpoints.definitions(s), []);
+  return (
+    <>
+      {isAdmin(me) && <UploadDefinitionForm onDone={res.reload} />}
+      <DefinitionList res={res} />
+    </>
+  );
+}
+
+function DefinitionList({ res }: { res: Resource<DefinitionVersion[]> }) {
+  const { t, tx, lang } = useI18n();
   return (
     <Guard res={res}>
       {(defs) => (

@@ -113,7 +113,7 @@ export function CaseDetailPage({ id }: { id: string }) {
               ) : (
                 <p className="muted">{t('case.noEmails')}</p>
               )}
-              <Attachments c={c} />
+              <Attachments c={c} refresh={detail.updatedAt?.getTime()} />
             </section>
           </div>
           <section className="card" aria-labelledby="history-title">
@@ -294,22 +294,49 @@ function Comments({ caseId, c, onChanged }: { caseId: string; c: CaseDetail; onC
   );
 }
 
-function Attachments({ c }: { c: CaseDetail }) {
-  const { t } = useI18n();
-  const fromSteps = c.steps.flatMap((s) => s.actions.flatMap((a) => a.attachments ?? []));
-  const all = [...(c.attachments ?? []), ...fromSteps];
-  if (all.length === 0) return null;
+function Attachments({ c, refresh }: { c: CaseDetail; refresh?: number }) {
+  const { t, formatDateTime } = useI18n();
+  const listed = useApi((s) => endpoints.attachments(c.id, s).catch(() => undefined), [c.id, refresh]);
+  // the API's list (downloadable); before it answers, or if it cannot, what the steps cite
+  const cited = [
+    ...(c.attachments ?? []),
+    ...c.steps.flatMap((s) => s.actions.flatMap((a) => a.attachments ?? [])),
+  ];
+  const all: Array<{ id: string; name: string; sha256?: string; size?: number; at?: string }> =
+    listed.data ?? cited.filter((a, i) => cited.findIndex((b) => b.id === a.id) === i);
   return (
     <>
       <h3>{t('case.attachments')}</h3>
-      <ul className="plain">
-        {all.map((a) => (
-          <li key={a.id}>
-            {'url' in a && a.url ? <a href={a.url as string}>{a.name}</a> : a.name}
-            {a.sha256 && <span className="muted small"> · sha256 {a.sha256.slice(0, 12)}…</span>}
-          </li>
-        ))}
-      </ul>
+      {all.length === 0 ? (
+        <p className="muted">{t('attach.none')}</p>
+      ) : (
+        <ul className="plain">
+          {all.map((a) => (
+            <li key={a.id}>
+              <a
+                href={endpoints.attachmentUrl(c.id, a.id)}
+                download={a.name}
+                aria-label={t('attach.download', { name: a.name })}
+              >
+                {a.name}
+              </a>
+              {a.size !== undefined && a.at && (
+                <span className="muted small">
+                  {' '}
+                  · {t('attach.meta', { size: formatSize(a.size), date: formatDateTime(a.at) })}
+                </span>
+              )}
+              {a.sha256 && <span className="muted small code"> · sha256 {a.sha256.slice(0, 12)}…</span>}
+            </li>
+          ))}
+        </ul>
+      )}
     </>
   );
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -10,6 +10,7 @@ import {
 } from '../../common/validation';
 import { CASE_SORT_KEYS, type CaseSort } from '@app/persistence';
 import { AreaDto } from './create-case.dto';
+import { AttachmentRefDto } from './step-action.dto';
 
 export const CASE_STATUSES = ['active', 'completed', 'rejected', 'withdrawn'] as const;
 export const STEP_STATUSES = ['pending', 'active', 'done', 'skipped', 'withdrawn'] as const;
@@ -112,6 +113,11 @@ export class StepActionDto {
   onBehalfOf?: string;
   @ApiPropertyOptional() note?: string;
   @ApiPropertyOptional() date?: string;
+  @ApiPropertyOptional({
+    type: [AttachmentRefDto],
+    description: 'evidence cited by a completion (download at /cases/{id}/attachments/{attachmentId})',
+  })
+  attachments?: AttachmentRefDto[];
 }
 
 export class StepDto {
