@@ -50,6 +50,7 @@ import {
 const MAX_REMEMBERED_UPDATE_IDS = 500;
 /** patched() ids of changes to running cases; deprecatePatch() them once no older history is open. */
 const CALENDAR_REFRESH_PER_RUN = 'napflow-calendar-refresh-per-run';
+const COALESCE_MISSED_NOTICES = 'napflow-coalesce-missed-notices';
 /** Continue as new at this many events even if the server never suggests it (the server suggests at ~4K). */
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 4_000;
 /** Every transition records the whole case: keep a run's history well under the server's 50 MB limit. */
@@ -144,9 +145,17 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   // one object per resolved calendar: the engine compiles a calendar once per object
   let engineCalendar: EngineCalendar | undefined = calendar && toEngineCalendar(calendar);
 
+  // Decided once per run, at its start: runs that began before the rule keep sending every missed notice.
+  const coalesceMissedNotices = patched(COALESCE_MISSED_NOTICES);
+
   function ctx(): EngineContext {
     if (!engineCalendar) throw new Error('the calendar is not resolved yet');
-    return { now: Date.now(), calendar: engineCalendar, workflowId: workflowInfo().workflowId };
+    return {
+      now: Date.now(),
+      calendar: engineCalendar,
+      workflowId: workflowInfo().workflowId,
+      coalesceMissedNotices,
+    };
   }
 
   /** Resolves the calendar when it does not cover the years the case needs now (or when asked to refresh). */

@@ -249,4 +249,19 @@ describe('API attachments', () => {
     const still = await h.http().get(`/cases/${otherCaseId}`).set(lead);
     expect((still.body as CaseView).steps.find((s) => s.key === 'execute')?.status).toBe('active');
   });
+
+  it('documents the routes in OpenAPI (multipart upload, binary download)', async () => {
+    const res = await h.http().get('/docs/openapi.json');
+    expect(res.status).toBe(200);
+    const paths = (res.body as { paths: Record<string, Record<string, unknown>> }).paths;
+    const upload = paths['/cases/{id}/attachments']?.post as {
+      requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> };
+    };
+    expect(upload.requestBody.content['multipart/form-data'].schema.properties.file).toMatchObject({
+      type: 'string',
+      format: 'binary',
+    });
+    expect(paths['/cases/{id}/attachments']?.get).toBeDefined();
+    expect(paths['/cases/{id}/attachments/{attachmentId}']?.get).toBeDefined();
+  });
 });

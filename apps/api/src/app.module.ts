@@ -3,6 +3,7 @@ import { type DynamicModule, type INestApplication, Module } from '@nestjs/commo
 import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
 import cookieParser from 'cookie-parser';
 import { nestLogLevels, type AppConfig } from '@app/config';
 import { PersistenceModule } from '@app/persistence';
@@ -22,6 +23,7 @@ import { createValidationPipe } from './common/validation';
 import { EmailLinksModule } from './email-links/email-links.module';
 import { HealthModule } from './health/health.module';
 import { InboxModule } from './inbox/inbox.module';
+import { ApiLoggingModule } from './metrics/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PeopleModule } from './people/people.module';
 import { PlansModule } from './plans/plans.module';
@@ -37,6 +39,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
+        ApiLoggingModule.forRoot(config),
         PersistenceModule.forRoot(config.databaseUrl, {
           poolSize: config.databasePoolSize,
           applicationName: 'napflow-api',
@@ -73,7 +76,10 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     logger: nestLogLevels(config.logLevel),
+    bufferLogs: config.logLevel !== 'silent',
   });
+  // Nest's own logs and one JSON line per request (with its id and case id) through pino.
+  if (config.logLevel !== 'silent') app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });

@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { DefaultLogger, Runtime, type LogLevel as SdkLogLevel } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { nestLogLevels, type AppConfig } from '@app/config';
+import { workerRuntimeOptions } from './metrics/worker-telemetry';
 import { WorkerModule } from './worker.module';
 
 export interface RunningWorker {
@@ -13,29 +14,22 @@ export interface RunningWorker {
 let runtimeInstalled = false;
 
 // The SDK's runtime must not take over SIGINT/SIGTERM: the process owner (main.ts, npm start, tests) decides.
-function installRuntime(level: AppConfig['logLevel']): void {
+// Its logs go through pino as JSON lines; the SDK's metrics are exported when an address is configured.
+function installRuntime(config: AppConfig): void {
   if (runtimeInstalled) return;
   try {
-    Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(SDK_LEVELS[level]) });
+    Runtime.install(
+      workerRuntimeOptions({ logLevel: config.logLevel, metricsAddress: config.workerMetricsAddress }),
+    );
   } catch {
     // already installed or instantiated by an earlier worker in this process: keep it
   }
   runtimeInstalled = true;
 }
 
-const SDK_LEVELS: Record<AppConfig['logLevel'], SdkLogLevel> = {
-  silent: 'ERROR',
-  fatal: 'ERROR',
-  error: 'ERROR',
-  warn: 'WARN',
-  info: 'INFO',
-  debug: 'DEBUG',
-  trace: 'TRACE',
-};
-
 /** Starts the worker in this process: used by apps/worker/src/main.ts, `npm start`, tests and benchmarks. */
 export async function startWorker(config: AppConfig): Promise<RunningWorker> {
-  installRuntime(config.logLevel);
+  installRuntime(config);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: nestLogLevels(config.logLevel),
   });

@@ -50,6 +50,10 @@ const envSchema = z.object({
     .default(14 * 24),
   NAPFLOW_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NAPFLOW_WORKFLOW_BUNDLE: z.string().optional(),
+  NAPFLOW_WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[^\s:/]+:\d+$/, 'must be host:port')
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -59,6 +63,8 @@ export interface AppConfig {
   databaseUrl: string;
   databasePoolSize: number;
   temporal: { address: string; namespace: string; taskQueue: string; workflowBundlePath?: string };
+  /** host:port of the worker's Prometheus exporter for the Temporal SDK's metrics; unset = none */
+  workerMetricsAddress?: string;
   smtp: { url: string; from: string; poolSize: number; tlsRejectUnauthorized: boolean };
   http: { host: string; port: number; publicUrl: string };
   dataDir: string;
@@ -106,6 +112,7 @@ export function loadConfig(
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       workflowBundlePath: e.NAPFLOW_WORKFLOW_BUNDLE,
     },
+    workerMetricsAddress: e.NAPFLOW_WORKER_METRICS_ADDRESS,
     smtp: {
       url: e.SMTP_URL ?? '',
       from: e.SMTP_FROM,

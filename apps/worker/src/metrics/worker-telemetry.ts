@@ -81,11 +81,3 @@ export function workerRuntimeOptions(options: WorkerTelemetryOptions = {}): Runt
     },
   };
 }
-
-/** The same from the environment: NAPFLOW_LOG_LEVEL and NAPFLOW_WORKER_METRICS_ADDRESS. */
-export function workerRuntimeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeOptions {
-  return workerRuntimeOptions({
-    logLevel: env.NAPFLOW_LOG_LEVEL,
-    metricsAddress: env.NAPFLOW_WORKER_METRICS_ADDRESS,
-  });
-}

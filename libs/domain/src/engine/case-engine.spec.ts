@@ -543,9 +543,19 @@ describe('case engine', () => {
       expect(d.step('execute').nextNotices).toEqual([]);
     });
 
-    it('onTime called late fires every missed notice once, in order', () => {
+    it('onTime called late sends only the latest missed notice of a step, not every one it missed', () => {
       const d = measureAlone();
       const r = onTime(d.state, ctx(t('2027-07-02', 12)));
+      // three reminders and the due-today notice were missed: the overdue notice alone goes out
+      expect(r.notifications.map((n) => n.kind)).toEqual(['overdue']);
+      expect(nextWakeUp(r.state)).toBe(t('2027-07-07', 9));
+      // nothing missed is sent later either
+      expect(onTime(r.state, ctx(t('2027-07-02', 13))).notifications).toEqual([]);
+    });
+
+    it('without coalescing (runs started before that rule) fires every missed notice once, in order', () => {
+      const d = measureAlone();
+      const r = onTime(d.state, { ...ctx(t('2027-07-02', 12)), coalesceMissedNotices: false });
       expect(r.notifications.map((n) => n.kind)).toEqual([
         'reminder',
         'reminder',
@@ -554,6 +564,15 @@ describe('case engine', () => {
         'overdue',
       ]);
       expect(nextWakeUp(r.state)).toBe(t('2027-07-07', 9));
+    });
+
+    it('onTime called years late sends one overdue notice and records each escalation once', () => {
+      const d = measureAlone();
+      const r = onTime(d.state, ctx(t('2037-07-02', 12)));
+      const kinds = r.notifications.map((n) => n.kind);
+      expect(kinds.filter((k) => k === 'escalation')).toHaveLength(2);
+      expect(kinds.filter((k) => k !== 'escalation')).toEqual(['overdue']);
+      expect(r.events.filter((e) => e.type === 'escalated').map((e) => e.data.level)).toEqual([1, 2]);
     });
 
     it('a due-date extension re-arms the reminders from the new date', () => {

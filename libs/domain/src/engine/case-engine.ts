@@ -90,14 +90,14 @@ export function startCase(input: StartCaseInput, ctx: EngineContext): EngineResu
   });
   for (const key of definition.start) arrive(tx, key, null, ctx.now);
   maybeComplete(tx, ctx.now);
-  sweep(tx, ctx.now);
+  sweep(tx, ctx.now, ctx.coalesceMissedNotices ?? true);
   return tx.result();
 }
 
 /** Throws CommandRefused when the command is not allowed now; never changes the state. */
 export function validateCommand(state: CaseState, cmd: CaseCommand, ctx: EngineContext): void {
   const tx = new Tx(cloneState(state, ctx.calendar), ctx.workflowId);
-  sweep(tx, ctx.now);
+  sweep(tx, ctx.now, ctx.coalesceMissedNotices ?? true);
   check(tx.s, cmd, ctx.now);
 }
 
@@ -105,18 +105,18 @@ export function validateCommand(state: CaseState, cmd: CaseCommand, ctx: EngineC
 export function applyCommand(state: CaseState, cmd: CaseCommand, ctx: EngineContext): EngineResult {
   const tx = new Tx(cloneState(state, ctx.calendar), ctx.workflowId);
   // Timers that fell due before this command take effect first (e.g. tacit consent at the due instant).
-  sweep(tx, ctx.now);
+  sweep(tx, ctx.now, ctx.coalesceMissedNotices ?? true);
   check(tx.s, cmd, ctx.now);
   execute(tx, cmd, ctx.now);
   maybeComplete(tx, ctx.now);
-  sweep(tx, ctx.now);
+  sweep(tx, ctx.now, ctx.coalesceMissedNotices ?? true);
   return tx.result();
 }
 
 /** Fires every timer-driven thing due at or before ctx.now, each once. */
 export function onTime(state: CaseState, ctx: EngineContext): EngineResult {
   const tx = new Tx(cloneState(state, ctx.calendar), ctx.workflowId);
-  sweep(tx, ctx.now);
+  sweep(tx, ctx.now, ctx.coalesceMissedNotices ?? true);
   return tx.result();
 }
 
@@ -947,15 +947,38 @@ function earliestTimer(s: CaseState): TimerItem | null {
   return best;
 }
 
-function sweep(tx: Tx, now: number): void {
+function sweep(tx: Tx, now: number, coalesce: boolean): void {
   for (let i = 0; i < MAX_TIMER_FIRINGS; i++) {
     if (tx.s.status !== 'active') return;
     const item = earliestTimer(tx.s);
     if (!item || item.at > now) return;
+    if (
+      coalesce &&
+      item.type === 'notice' &&
+      item.slot.kind !== 'escalation' &&
+      laterNoticeAlsoDue(tx.s, item, now)
+    ) {
+      // Catch-up (a worker away for days, a step that starts long overdue): only the latest due notice of a step
+      // goes out, not every reminder and overdue repeat it missed. Escalations are always recorded.
+      tx.s.steps[item.step].noticeCursor = item.slot.at;
+      continue;
+    }
     fire(tx, item);
     maybeComplete(tx, item.at);
   }
   throw new Error(`case ${tx.workflowId}: more than ${MAX_TIMER_FIRINGS} timers due at once`);
+}
+
+function laterNoticeAlsoDue(s: CaseState, item: TimerItem & { type: 'notice' }, now: number): boolean {
+  const st = s.steps[item.step];
+  const saved = st.noticeCursor;
+  st.noticeCursor = item.slot.at;
+  try {
+    for (const t of timersOf(s, item.step)) if (t.type === 'notice' && t.at <= now) return true;
+    return false;
+  } finally {
+    st.noticeCursor = saved;
+  }
 }
 
 function fire(tx: Tx, item: TimerItem): void {

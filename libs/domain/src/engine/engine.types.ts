@@ -23,6 +23,12 @@ export interface EngineContext {
   now: number;
   calendar: EngineCalendar;
   workflowId: string;
+  /**
+   * When several notices of one step are due at once (a worker away for days, a step that starts long overdue),
+   * send only the latest, not every one missed; escalations are always recorded. Default true. The workflow sets
+   * it from patched() so that histories of cases started before this rule replay unchanged.
+   */
+  coalesceMissedNotices?: boolean;
 }
 
 export type CaseCommand =
