@@ -4,6 +4,8 @@
 import fc from 'fast-check';
 import {
   createMeasure,
+  eventually,
+  expectMailExactlyOnce,
   type FaultStack,
   type Http,
   LEADS,
@@ -24,6 +26,13 @@ describe('garbage in', () => {
     stack = await startFaultStack({ worker: 'in-process' });
     s = await seedDrill(stack.baseUrl);
     caseId = await createMeasure(s, 'GARBAGE-TARGET', LEADS[0], stack);
+    // The new case's assignment email is written by the worker after the case is projected: let it settle, so
+    // that "nothing written" below compares against a quiet database.
+    await eventually(
+      'the assignment email to be queued',
+      async () => (await writtenRows(stack)).email_outbox > 0,
+    );
+    await expectMailExactlyOnce(stack);
   });
 
   afterAll(async () => {

@@ -16,6 +16,9 @@ export interface UploadedFileLike {
   size: number;
 }
 
+/** Case starts in flight at once during a real import. */
+const IMPORT_START_CONCURRENCY = 8;
+
 /**
  * Import of measures from CSV/XLSX. A dry run reports row by row what would be created and what is wrong; a real
  * import checks everything first and creates nothing unless every row is valid. Rows whose code already exists in
@@ -113,22 +116,31 @@ export class PlanImportService {
     }
     let created = 0;
     const actor = actorOf(p);
-    for (const row of rows) {
-      const input = inputs.get(row);
-      if (!input) continue;
-      try {
-        const started = await this.starter.startChecked(input, actor);
-        row.caseId = started.id;
-        created++;
-      } catch (err) {
-        // created meanwhile by someone else: it exists, which is what the import wants
-        if (err instanceof DomainException && err.code === DomainErrorCode.Duplicate) {
-          row.outcome = 'exists';
-          continue;
+    const queue = rows.filter((row) => inputs.has(row));
+    let next = 0;
+    let failure: unknown;
+    // A few starts in flight at once: each is a round trip to PostgreSQL and Temporal, and one at a time leaves
+    // both idle. The first failure stops new starts; those in flight finish.
+    const runner = async (): Promise<void> => {
+      while (failure === undefined && next < queue.length) {
+        const row = queue[next++];
+        try {
+          const started = await this.starter.startChecked(
+            inputs.get(row) as NonNullable<CaseCheck['input']>,
+            actor,
+          );
+          row.caseId = started.id;
+          created++;
+        } catch (err) {
+          // created meanwhile by someone else: it exists, which is what the import wants
+          if (err instanceof DomainException && err.code === DomainErrorCode.Duplicate)
+            row.outcome = 'exists';
+          else failure ??= err;
         }
-        throw err;
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(IMPORT_START_CONCURRENCY, queue.length) }, runner));
+    if (failure !== undefined) throw failure;
     return report(created);
   }
 }
