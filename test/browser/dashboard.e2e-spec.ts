@@ -1,11 +1,13 @@
 // The dashboard in a real browser against the real stack: the API (serving the built dashboard), an in-process
 // worker, PostgreSQL, Temporal and the SMTP sink from the e2e global setup. A coordinator creates a plan and imports
 // its measures, a focal point acts from the inbox, the coordinator sees the overview change without reloading.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
 import {
   ADMIN_PASSWORD,
   buildWorld,
@@ -257,6 +259,47 @@ describe('dashboard (browser)', () => {
     await go(coordinator, `/cases/${encodeURIComponent(m02.id)}`, '#process-title');
     const execute = coordinator.locator('.process-step', { hasText: 'Implementation by the lead agency' });
     await execute.locator('.acted', { hasText: 'via email link' }).waitFor({ timeout: LIVE_TIMEOUT });
+
+    // the same link again: it was used, the page says so and offers nothing to confirm
+    const reused = await newPage();
+    await reused.goto(`${base}/email-links/${token}?choice=complete`);
+    await reused.getByText('This link was already used', { exact: false }).waitFor();
+    expect(await reused.getByRole('button', { name: 'Confirm' }).count()).toBe(0);
+  });
+
+  it('refuses an expired approve-by-email link in the browser and records nothing', async () => {
+    const list = await fetch(`${base}/cases?plan=${planCode}&text=M-03`, {
+      headers: { Authorization: `Bearer ${world.tokens.coordinator}` },
+    });
+    const m03 = (
+      (await list.json()) as { items: Array<{ id: string; workflowId: string; code: string }> }
+    ).items.find((c) => c.code === 'M-03')!;
+    const mail = await waitForMail(
+      (m) =>
+        (m.headers['x-napflow-notification'] ?? '').startsWith(`${m03.workflowId}:execute:step_assigned:`),
+      30_000,
+    );
+    const token = /\/email-links\/([A-Za-z0-9_-]{20,})\?choice=/.exec(mail.text ?? '')?.[1];
+    expect(token).toBeDefined();
+    // the link's lifetime has passed (moved into the past rather than waiting two weeks)
+    const ds = h.app.get(DataSource);
+    const hash = createHash('sha256').update(token!).digest('hex');
+    const [, updated] = (await ds.query(
+      `UPDATE email_links SET expires_at = now() - interval '1 day'
+        WHERE id = (SELECT link_id FROM email_link_tokens WHERE token_hash = $1)`,
+      [hash],
+    )) as [unknown, number];
+    expect(updated).toBe(1);
+
+    const page = await newPage();
+    await page.goto(`${base}/email-links/${token}?choice=complete`);
+    await page.getByText('This link has expired', { exact: false }).waitFor();
+    expect(await page.getByRole('button', { name: 'Confirm' }).count()).toBe(0);
+    const detail = await fetch(`${base}/cases/${m03.id}`, {
+      headers: { Authorization: `Bearer ${world.tokens.coordinator}` },
+    });
+    const steps = ((await detail.json()) as { steps: Array<{ key: string; status: string }> }).steps;
+    expect(steps.find((st) => st.key === 'execute')?.status).toBe('active');
   });
 
   it('exports the plan status report as CSV and XLSX for the 1540 Committee', async () => {
