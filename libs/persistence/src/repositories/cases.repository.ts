@@ -65,20 +65,10 @@ export interface CaseSummary {
   updatedAt: string;
 }
 
-export interface CaseStep {
-  key: string;
-  title: string;
-  kind: StepKind;
-  status: StepStatus;
-  assignees: string[];
-  dueOn: string | null;
-  dueAt: string | null;
-  startedAt: string | null;
-  completedAt: string | null;
-  occurrence: number;
-  actions: StepAction[];
+/** A step as the read model stores it: the workflow's step snapshot without its upcoming notices. */
+export type CaseStep = Omit<StepSnapshot, 'approval' | 'nextNotices'> & {
   approval: StepSnapshot['approval'] | null;
-}
+};
 
 export interface CaseDetail extends CaseSummary {
   steps: CaseStep[];
