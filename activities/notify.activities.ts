@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Decision, NotificationKind, NotificationRequest } from '@app/domain/case/case.types';
 import {
@@ -16,6 +17,7 @@ import {
   type OutboxDraft,
   type Recipient,
   type RecipientDirectory,
+  type SentJournal,
 } from '@app/mail';
 import type { CaseActivities, NotifyResult } from './contracts';
 
@@ -28,6 +30,10 @@ export interface NotifyActivityDeps {
   /** lifetime of approve-by-email links */
   linkTtlHours: number;
   from?: string;
+  /** the worker's record of copies the SMTP server accepted (see FileSentJournal); strongly recommended */
+  journal?: SentJournal;
+  /** how long an accepted copy's acknowledgement is retried while the database is away (default 10 min) */
+  ackPatienceMs?: number;
   log?: { info(msg: string, meta?: object): void; warn(msg: string, meta?: object): void };
   now?: () => Date;
 }
@@ -164,71 +170,98 @@ export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActiv
 
   return {
     async notify(req: NotificationRequest): Promise<NotifyResult> {
-      if (
-        !req ||
-        typeof req.key !== 'string' ||
-        !req.key ||
-        !KINDS.has(req.kind) ||
-        typeof req.workflowId !== 'string'
-      ) {
-        throw ApplicationFailure.nonRetryable(
-          `malformed notification request ${JSON.stringify(req?.key)}`,
-          'NapflowInvalidInput',
-        );
+      // alive while it works (an SMTP send, an acknowledgement waiting for the database): a killed worker's attempt
+      // is retried after the workflow's heartbeat timeout, not after the whole start-to-close timeout
+      const stopHeartbeat = heartbeatWhileRunning();
+      try {
+        return await notifyOnce(req);
+      } finally {
+        stopHeartbeat();
       }
-      // First attempt renders and stores every copy; later attempts (retries, replays) only send what is unsent.
-      let rows = await deps.outbox.rowsFor(req.key);
-      if (!rows.length) {
-        let rendered: Awaited<ReturnType<typeof render>>;
-        try {
-          rendered = await render(req);
-        } catch (err) {
-          if (err instanceof UnknownNotificationSubject)
-            throw ApplicationFailure.nonRetryable(err.message, 'NapflowInvalidInput');
-          throw err;
-        }
-        if (!rendered) {
-          deps.log?.warn('notification has no recipients', {
-            key: req.key,
-            kind: req.kind,
-            agencies: req.toAgencies,
-          });
-          return { key: req.key, status: 'no_recipients', recipients: 0 };
-        }
-        rows = await deps.outbox.enqueue(
-          {
-            key: req.key,
-            kind: req.kind,
-            workflowId: req.workflowId,
-            stepKey: req.stepKey ?? null,
-            stateCode: rendered.stateCode,
-          },
-          rendered.drafts,
-        );
-      }
-      const report = await deliverRows(rows, {
-        outbox: deps.outbox,
-        mailer: deps.mailer,
-        from: deps.from,
-        headers: (row) => ({
-          'X-Napflow-Notification': row.notificationKey,
-          'X-Napflow-Kind': row.kind,
-          References: threadIdFor(row.workflowId),
-          'Auto-Submitted': 'auto-generated',
-          'X-Auto-Response-Suppress': 'All',
-        }),
-      });
-      deps.log?.info('notification delivery', { key: req.key, ...report, retry: report.retry.length });
-      if (report.retry.length) {
-        // the workflow's retry policy (backoff) retries; rows already sent stay sent
-        throw ApplicationFailure.retryable(
-          `${report.retry.length} of ${rows.length} copies not sent yet: ${report.retry.map((r) => r.reason).join('; ')}`,
-          SMTP_TEMPORARY_FAILURE,
-        );
-      }
-      const status: NotifyResult['status'] =
-        report.failed > 0 ? 'failed_permanently' : report.sent > 0 ? 'sent' : 'already_sent';
-      return { key: req.key, status, recipients: rows.length };
     },
   };
+
+  async function notifyOnce(req: NotificationRequest): Promise<NotifyResult> {
+    if (
+      !req ||
+      typeof req.key !== 'string' ||
+      !req.key ||
+      !KINDS.has(req.kind) ||
+      typeof req.workflowId !== 'string'
+    ) {
+      throw ApplicationFailure.nonRetryable(
+        `malformed notification request ${JSON.stringify(req?.key)}`,
+        'NapflowInvalidInput',
+      );
+    }
+    // First attempt renders and stores every copy; later attempts (retries, replays) only send what is unsent.
+    let rows = await deps.outbox.rowsFor(req.key);
+    if (!rows.length) {
+      let rendered: Awaited<ReturnType<typeof render>>;
+      try {
+        rendered = await render(req);
+      } catch (err) {
+        if (err instanceof UnknownNotificationSubject)
+          throw ApplicationFailure.nonRetryable(err.message, 'NapflowInvalidInput');
+        throw err;
+      }
+      if (!rendered) {
+        deps.log?.warn('notification has no recipients', {
+          key: req.key,
+          kind: req.kind,
+          agencies: req.toAgencies,
+        });
+        return { key: req.key, status: 'no_recipients', recipients: 0 };
+      }
+      rows = await deps.outbox.enqueue(
+        {
+          key: req.key,
+          kind: req.kind,
+          workflowId: req.workflowId,
+          stepKey: req.stepKey ?? null,
+          stateCode: rendered.stateCode,
+        },
+        rendered.drafts,
+      );
+    }
+    const report = await deliverRows(rows, {
+      outbox: deps.outbox,
+      mailer: deps.mailer,
+      from: deps.from,
+      journal: deps.journal,
+      ackPatienceMs: deps.ackPatienceMs,
+      log: deps.log,
+      headers: (row) => ({
+        'X-Napflow-Notification': row.notificationKey,
+        'X-Napflow-Kind': row.kind,
+        References: threadIdFor(row.workflowId),
+        'Auto-Submitted': 'auto-generated',
+        'X-Auto-Response-Suppress': 'All',
+      }),
+    });
+    deps.log?.info('notification delivery', { key: req.key, ...report, retry: report.retry.length });
+    if (report.retry.length) {
+      // the workflow's retry policy (backoff) retries; rows already sent stay sent
+      throw ApplicationFailure.retryable(
+        `${report.retry.length} of ${rows.length} copies not sent yet: ${report.retry.map((r) => r.reason).join('; ')}`,
+        SMTP_TEMPORARY_FAILURE,
+      );
+    }
+    const status: NotifyResult['status'] =
+      report.failed > 0 ? 'failed_permanently' : report.sent + report.recovered > 0 ? 'sent' : 'already_sent';
+    return { key: req.key, status, recipients: rows.length };
+  }
+}
+
+/** Heartbeats every 5 s while inside a Temporal activity (the SDK throttles them); a no-op when called directly. */
+function heartbeatWhileRunning(): () => void {
+  let ctx: Context;
+  try {
+    ctx = Context.current();
+  } catch {
+    return () => undefined;
+  }
+  ctx.heartbeat();
+  const timer = setInterval(() => ctx.heartbeat(), 5_000);
+  return () => clearInterval(timer);
 }

@@ -70,6 +70,9 @@ const { resolveCalendar, recordTransition } = proxyActivities<CaseActivities>({
 
 const { notify } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '2 minutes',
+  // the activity heartbeats while it sends: an attempt on a killed worker is retried after 30 s, not 2 min
+  // (scheduling options are not part of replay's determinism check: histories saved without it still replay)
+  heartbeatTimeout: '30 seconds',
   // A mail relay can be down for hours: keep trying, at most every 10 minutes. Permanent refusals come back
   // as a result (failed_permanently), not as an error.
   retry: {

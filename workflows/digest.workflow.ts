@@ -21,6 +21,7 @@ const { collectAgencyDigest } = proxyActivities<DigestActivities>({
 
 const { notify } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
   // SMTP outages are retried here, with backoff, until the day is over (the schedule's run timeout)
   retry: {
     initialInterval: '5 seconds',

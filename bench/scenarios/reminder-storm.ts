@@ -3,11 +3,14 @@
 // requests, as the worker's activity slots would run them, against the real PostgreSQL and the SMTP sink; the
 // baseline is pooled nodemailer sending N messages to the same sink. Duplicates and missing counted by Message-ID.
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { createNotifyActivities } from '@app/activities/notify.activities';
 import type { NotificationRequest } from '@app/domain/case/case.types';
-import { EmailOutboxRepository, RecipientDirectory, SmtpMailer } from '@app/mail';
+import { EmailOutboxRepository, FileSentJournal, RecipientDirectory, SmtpMailer } from '@app/mail';
 import { connectDataSource } from '@app/persistence';
 import type { SmtpSink } from '@app/devstack';
 import { compare, endProgress, progress, type Comparison, type ScenarioResult } from '../support/report';
@@ -90,6 +93,8 @@ export async function reminderStorm(
       directory: RecipientDirectory.fromDataSource(ds),
       publicUrl: 'http://127.0.0.1:3000',
       linkTtlHours: 24,
+      // as the worker runs it: each accepted copy is journalled until the database records it
+      journal: new FileSentJournal(fs.mkdtempSync(path.join(os.tmpdir(), 'napflow-bench-journal-'))),
     });
     const { rows } = await stack.pg.query<{ workflow_id: string; lead_agency: string }>(
       `SELECT c.workflow_id, c.lead_agency FROM cases c WHERE c.plan_code = $1 AND c.status = 'active' ORDER BY c.code LIMIT $2`,

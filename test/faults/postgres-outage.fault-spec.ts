@@ -133,7 +133,8 @@ describe('PostgreSQL outage', () => {
       [s.plan],
     );
     expect(rows[0].n).toBe(created);
-    // a copy claimed when the database went away stays 'sending' until its lease (3 min) expires, then goes out
+    // a copy the server accepted during the outage is recorded as sent once the database answers (never released
+    // to go again); only a claim whose own reply was lost with the connection waits for its lease (3 min)
     await expectMailExactlyOnce(stack, 300_000);
   }, 600_000);
 });

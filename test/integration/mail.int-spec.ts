@@ -18,6 +18,7 @@ import { SmtpSink, type ReceivedMail } from '@app/devstack';
 import {
   deliveryKey,
   EmailOutboxRepository,
+  FileSentJournal,
   messageIdFor,
   RecipientDirectory,
   sha256Hex,
@@ -46,6 +47,7 @@ let ds: DataSource;
 let sink: SmtpSink;
 let mailer: SmtpMailer;
 let outbox: EmailOutboxRepository;
+let journal: FileSentJournal;
 let notify: (req: NotificationRequest) => ReturnType<ReturnType<typeof createNotifyActivities>['notify']>;
 const people: Record<string, string> = {};
 let seq = 0;
@@ -208,12 +210,14 @@ beforeAll(async () => {
     socketTimeoutMs: 5000,
   });
   outbox = new EmailOutboxRepository(ds, 60_000);
+  journal = new FileSentJournal(fs.mkdtempSync(path.join(os.tmpdir(), 'napflow-sent-journal-')));
   ({ notify } = createNotifyActivities({
     outbox,
     mailer,
     directory: RecipientDirectory.fromDataSource(ds),
     publicUrl: PUBLIC_URL,
     linkTtlHours: 48,
+    journal,
   }));
 });
 
@@ -356,15 +360,18 @@ describe('notify', () => {
     expect(await receivedFor(req.key)).toHaveLength(1);
   });
 
-  it('worker killed between SMTP acceptance and the acknowledgement: no second copy while its claim is fresh; after the lease, the one resend carries the same Message-ID', async () => {
-    const req = request('step_assigned');
-    // the first attempt renders and stores, then "dies" right after the server accepted the message
+  /**
+   * What a worker does up to the server's 250 and its journal entry, then "dies" before the database hears of it:
+   * the row stays claimed ('sending') by a holder that will never come back.
+   */
+  async function dieAfterAcceptance(req: NotificationRequest, withJournal: boolean) {
+    // the first attempt renders and stores, then fails its SMTP transaction (so the row exists, pending)
     sink.setFaults({ tempFailNext: 1 });
     await expect(notify(req)).rejects.toMatchObject({ type: SMTP_TEMPORARY_FAILURE });
     const [row] = await outbox.rowsFor(req.key);
     const claim = await outbox.claim(row.id);
     if (claim.outcome !== 'claimed') throw new Error('expected to claim the row');
-    await mailer.send({
+    const sent = await mailer.send({
       to: row.recipientEmail,
       subject: row.subject,
       html: row.html,
@@ -372,21 +379,104 @@ describe('notify', () => {
       messageId: row.messageId,
       headers: { 'X-Napflow-Notification': req.key },
     });
+    if (withJournal)
+      await journal.record(row.id, {
+        messageId: row.messageId,
+        response: sent.response,
+        acceptedAt: new Date().toISOString(),
+      });
     // the activity's retry while the dead attempt's claim is fresh: retried later, nothing sent
     await expect(notify(req)).rejects.toMatchObject({
       type: SMTP_TEMPORARY_FAILURE,
       message: expect.stringContaining('another attempt'),
     });
     expect(await receivedFor(req.key)).toHaveLength(1);
-    // the lease runs out (the holder is presumed dead): the next retry sends the copy again, same Message-ID
+    // the lease runs out: the holder is presumed dead and the next retry takes the claim over
     await ds.query(`UPDATE email_outbox SET claimed_at = now() - interval '2 minutes' WHERE id = $1`, [
       row.id,
     ]);
+    return row;
+  }
+
+  it('worker killed between SMTP acceptance and the acknowledgement: the takeover reads the sent journal and records the copy, exactly one email', async () => {
+    const req = request('step_assigned');
+    const row = await dieAfterAcceptance(req, true);
+    expect(await journal.find(row.id)).toMatchObject({ messageId: row.messageId });
+
     await expect(notify(req)).resolves.toMatchObject({ status: 'sent' });
     await expect(notify(req)).resolves.toMatchObject({ status: 'already_sent' });
     const copies = await receivedFor(req.key);
+    expect(copies).toHaveLength(1);
+    expect(copies[0].messageId).toBe(row.messageId);
+    const [after] = await outbox.rowsFor(req.key);
+    expect(after.status).toBe('sent');
+    expect(after.smtpResponse).toMatch(/^250 .*\(recovered from the sent journal\)$/);
+    expect(await journal.find(row.id)).toBeNull();
+  });
+
+  it('the same death seen from a worker without that journal (another host): one resend, with the same Message-ID', async () => {
+    const req = request('step_assigned');
+    const row = await dieAfterAcceptance(req, false);
+    await expect(notify(req)).resolves.toMatchObject({ status: 'sent' });
+    const copies = await receivedFor(req.key);
     expect(copies).toHaveLength(2);
     expect(new Set(copies.map((m) => m.messageId))).toEqual(new Set([row.messageId]));
+  });
+
+  it('the database away when the server accepts: the acknowledgement is retried, never released for a second send', async () => {
+    const req = request('step_assigned');
+    // the database refuses the first three "sent" records, as during an outage, then answers again
+    let refusals = 3;
+    const flaky = Object.create(outbox) as EmailOutboxRepository;
+    flaky.markSent = async (...args: Parameters<EmailOutboxRepository['markSent']>) => {
+      if (refusals > 0) {
+        refusals -= 1;
+        throw new Error('Connection terminated unexpectedly');
+      }
+      return outbox.markSent(...args);
+    };
+    const { notify: notifyDuringOutage } = createNotifyActivities({
+      outbox: flaky,
+      mailer,
+      directory: RecipientDirectory.fromDataSource(ds),
+      publicUrl: PUBLIC_URL,
+      linkTtlHours: 48,
+      journal,
+    });
+    await expect(notifyDuringOutage(req)).resolves.toMatchObject({ status: 'sent' });
+    expect(refusals).toBe(0);
+    const copies = await receivedFor(req.key);
+    expect(copies).toHaveLength(1);
+    const [row] = await outbox.rowsFor(req.key);
+    expect(row).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(await journal.find(row.id)).toBeNull();
+  });
+
+  it('the database away for longer than the acknowledgement patience: the copy stays claimed, and the takeover records it from the journal without sending', async () => {
+    const req = request('step_assigned');
+    const flaky = Object.create(outbox) as EmailOutboxRepository;
+    flaky.markSent = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    const { notify: notifyDuringOutage } = createNotifyActivities({
+      outbox: flaky,
+      mailer,
+      directory: RecipientDirectory.fromDataSource(ds),
+      publicUrl: PUBLIC_URL,
+      linkTtlHours: 48,
+      journal,
+      ackPatienceMs: 0,
+    });
+    await expect(notifyDuringOutage(req)).rejects.toMatchObject({ name: 'UnacknowledgedSend' });
+    const [held] = await outbox.rowsFor(req.key);
+    expect(held.status).toBe('sending');
+    expect(await journal.find(held.id)).toMatchObject({ messageId: held.messageId });
+    expect(await receivedFor(req.key)).toHaveLength(1);
+
+    await ds.query(`UPDATE email_outbox SET claimed_at = now() - interval '2 minutes' WHERE id = $1`, [
+      held.id,
+    ]);
+    await expect(notify(req)).resolves.toMatchObject({ status: 'sent' });
+    expect(await receivedFor(req.key)).toHaveLength(1);
+    expect((await outbox.rowsFor(req.key))[0].status).toBe('sent');
   });
 });
 

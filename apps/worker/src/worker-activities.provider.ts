@@ -1,7 +1,8 @@
 import type { Provider } from '@nestjs/common';
+import { log as activityLog } from '@temporalio/activity';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@app/config';
-import { EmailOutboxRepository, RecipientDirectory, SmtpMailer } from '@app/mail';
+import { EmailOutboxRepository, FileSentJournal, RecipientDirectory, SmtpMailer } from '@app/mail';
 import { createCalendarActivities } from '@app/activities/calendar.activities';
 import {
   createDigestActivitiesFromDataSource,
@@ -38,12 +39,18 @@ export const workerActivitiesProvider: Provider = {
     ...createProjectionActivities({ dataSource }),
     ...createCalendarActivities(createCalendarDataSources({ dataSource })),
     ...createNotifyActivities({
-      outbox: new EmailOutboxRepository(dataSource),
+      outbox: new EmailOutboxRepository(dataSource, config.outboxLeaseMs),
       mailer,
       directory: RecipientDirectory.fromDataSource(dataSource),
       publicUrl: config.http.publicUrl,
       linkTtlHours: config.auth.emailLinkTtlHours,
       from: config.smtp.from,
+      journal: new FileSentJournal(config.outboxJournalDir),
+      // the activity context's logger: each line carries the workflow and activity ids
+      log: {
+        info: (msg, meta) => activityLog.info(msg, meta as Record<string, unknown> | undefined),
+        warn: (msg, meta) => activityLog.warn(msg, meta as Record<string, unknown> | undefined),
+      },
     }),
     ...createDigestActivitiesFromDataSource(dataSource),
   }),

@@ -18,6 +18,21 @@ describe(loadConfig.name, () => {
     expect(cfg.http).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://127.0.0.1:3000' });
     expect(cfg.demo).toBe(true);
     expect(cfg.auth.tokenTtlSeconds).toBe(43200);
+    expect(cfg.outboxJournalDir).toBe('.data/outbox-journal');
+    expect(cfg.outboxLeaseMs).toBe(180_000);
+  });
+
+  it('places the sent journal under the data dir unless told, and refuses a lease shorter than 30 s', () => {
+    expect(loadConfig({ ...services, NAPFLOW_DATA_DIR: '/var/lib/napflow/' }).outboxJournalDir).toBe(
+      '/var/lib/napflow/outbox-journal',
+    );
+    expect(loadConfig({ ...services, NAPFLOW_OUTBOX_JOURNAL_DIR: '/srv/journal' }).outboxJournalDir).toBe(
+      '/srv/journal',
+    );
+    expect(loadConfig({ ...services, NAPFLOW_OUTBOX_LEASE_SECONDS: '45' }).outboxLeaseMs).toBe(45_000);
+    expect(() => loadConfig({ ...services, NAPFLOW_OUTBOX_LEASE_SECONDS: '5' })).toThrow(
+      /NAPFLOW_OUTBOX_LEASE_SECONDS/,
+    );
   });
 
   it('names every bad variable at once', () => {

@@ -33,6 +33,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_URL: z.string().url('must be an absolute URL').optional(),
   NAPFLOW_DATA_DIR: z.string().min(1).default('.data'),
+  NAPFLOW_OUTBOX_JOURNAL_DIR: z.string().min(1).optional(),
+  NAPFLOW_OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(30).max(3600).default(180),
   NAPFLOW_ADMIN_EMAIL: z.string().email('must be an email address').default('admin@napflow.example.org'),
   NAPFLOW_ADMIN_PASSWORD: z.string().min(12, 'must have at least 12 characters').optional(),
   NAPFLOW_DEMO: bool.default(true),
@@ -66,6 +68,10 @@ export interface AppConfig {
   /** host:port of the worker's Prometheus exporter for the Temporal SDK's metrics; unset = none */
   workerMetricsAddress?: string;
   smtp: { url: string; from: string; poolSize: number; tlsRejectUnauthorized: boolean };
+  /** the worker's sent journal (copies the SMTP server accepted, until the database records them) */
+  outboxJournalDir: string;
+  /** a claim on an outbox row older than this is presumed dead and taken over; keep it above the SMTP timeouts */
+  outboxLeaseMs: number;
   http: { host: string; port: number; publicUrl: string };
   dataDir: string;
   admin: { email: string; password?: string };
@@ -119,6 +125,9 @@ export function loadConfig(
       poolSize: e.SMTP_POOL_SIZE,
       tlsRejectUnauthorized: e.SMTP_TLS_REJECT_UNAUTHORIZED,
     },
+    outboxJournalDir:
+      e.NAPFLOW_OUTBOX_JOURNAL_DIR ?? `${e.NAPFLOW_DATA_DIR.replace(/\/+$/, '')}/outbox-journal`,
+    outboxLeaseMs: e.NAPFLOW_OUTBOX_LEASE_SECONDS * 1000,
     http: {
       host: e.HOST,
       port: e.PORT,

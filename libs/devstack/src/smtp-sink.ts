@@ -45,6 +45,12 @@ export interface SmtpFaults {
   reject?: boolean | ((recipient: string) => boolean);
   /** After the message body arrives, close the connection without replying: always, or the next N times. */
   dropAfterData?: boolean | number;
+  /**
+   * The next N messages are stored (and announced by the 'message' event) but their `250` is held back for
+   * `holdReplyMs` (default 3 s): the window in which the server has a message the client does not know was accepted.
+   */
+  holdReplyNext?: number;
+  holdReplyMs?: number;
 }
 
 export interface SmtpSinkStats {
@@ -318,6 +324,10 @@ export class SmtpSink {
     this.entries.push(mail);
     this.stats.accepted += 1;
     this.events.emit('message', mail);
+    if (faults.holdReplyNext && faults.holdReplyNext > 0) {
+      faults.holdReplyNext -= 1;
+      await new Promise((r) => setTimeout(r, faults.holdReplyMs ?? 3000));
+    }
     return id;
   }
 

@@ -17,7 +17,14 @@ export {
   type OutboxNotification,
   type ClaimResult,
 } from './outbox/email-outbox.repository';
-export { deliverRows, type DeliveryReport, type MailSender } from './outbox/outbox-delivery';
+export {
+  deliverRows,
+  UnacknowledgedSend,
+  type DeliveryDeps,
+  type DeliveryReport,
+  type MailSender,
+} from './outbox/outbox-delivery';
+export { FileSentJournal, type SentJournal, type SentJournalEntry } from './outbox/sent-journal';
 export {
   RecipientDirectory,
   UnknownNotificationSubject,

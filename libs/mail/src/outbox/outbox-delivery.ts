@@ -2,6 +2,7 @@ import type { EmailOutboxEntity } from '@app/persistence';
 import type { OutgoingEmail } from '../mail.types';
 import { SmtpSendError } from '../smtp-mailer';
 import { LINK_TOKEN_PLACEHOLDER, type EmailOutboxRepository } from './email-outbox.repository';
+import type { SentJournal } from './sent-journal';
 
 export interface MailSender {
   send(mail: OutgoingEmail): Promise<{ response: string }>;
@@ -10,6 +11,8 @@ export interface MailSender {
 export interface DeliveryReport {
   /** copies this call handed to SMTP and recorded as sent */
   sent: number;
+  /** copies an earlier, interrupted attempt handed to SMTP (found in the sent journal): recorded, not sent again */
+  recovered: number;
   /** copies found sent by an earlier attempt */
   alreadySent: number;
   /** copies refused permanently (this call or earlier) */
@@ -18,26 +21,55 @@ export interface DeliveryReport {
   retry: Array<{ recipient: string; reason: string }>;
 }
 
+export interface DeliveryDeps {
+  outbox: EmailOutboxRepository;
+  mailer: MailSender;
+  from?: string;
+  headers?: (row: EmailOutboxEntity) => Record<string, string>;
+  /** the worker's record of copies the server accepted; without it a takeover after a crash sends again */
+  journal?: SentJournal;
+  /**
+   * How long to keep trying to record a copy the server accepted as sent while the database is away, before giving
+   * up this attempt (the copy stays claimed; the journal, or failing it the lease, settles it later). Default 10 min.
+   */
+  ackPatienceMs?: number;
+  log?: { warn(msg: string, meta?: object): void };
+  /** test seam: waits between acknowledgement attempts */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The copy was accepted by the SMTP server but its acknowledgement could not be recorded in time. */
+export class UnacknowledgedSend extends Error {
+  constructor(
+    readonly rowId: string,
+    cause: unknown,
+  ) {
+    super(
+      `outbox row ${rowId}: the SMTP server accepted the copy but the database could not record it: ${
+        cause instanceof Error ? cause.message : String(cause)
+      }`,
+    );
+    this.name = 'UnacknowledgedSend';
+  }
+}
+
 /**
  * Sends every unsent copy of a notification, once each:
  * 1. claim the row (pending → sending, atomic; a fresh claim held elsewhere means "retry later", not "send too");
+ *    a claim taken over from a dead holder first reads the sent journal: a copy the server accepted is recorded as
+ *    sent, not sent again;
  * 2. issue the link token, put it into the stored HTML/text (the only per-send change; nothing is re-rendered);
- * 3. SMTP; 4. record sent / failed, or release the claim on a temporary failure.
+ * 3. SMTP; on the server's 250, write the sent journal;
+ * 4. record sent (retried with backoff while the database is away: an accepted copy is never released to be sent
+ *    again), or failed, or release the claim on a temporary SMTP failure.
  *
- * Residual window, honestly: if the process dies after the server accepted the message (250) and before step 4
- * commits, the claim expires and the copy is sent again. The resend has the same Message-ID, so clients and
- * archives that deduplicate by Message-ID show it once; this is at-least-once with a window of one DB round trip.
+ * Residual window, honestly: the server has stored the message but its 250 never reached us (connection lost
+ * after the data, or the worker killed within that round trip): SMTP gives the client no way to tell, so the copy
+ * goes again, with the same Message-ID. Without a journal (or from another host), the window is the whole time
+ * between the 250 and the database's commit.
  */
-export async function deliverRows(
-  rows: EmailOutboxEntity[],
-  deps: {
-    outbox: EmailOutboxRepository;
-    mailer: MailSender;
-    from?: string;
-    headers?: (row: EmailOutboxEntity) => Record<string, string>;
-  },
-): Promise<DeliveryReport> {
-  const report: DeliveryReport = { sent: 0, alreadySent: 0, failed: 0, retry: [] };
+export async function deliverRows(rows: EmailOutboxEntity[], deps: DeliveryDeps): Promise<DeliveryReport> {
+  const report: DeliveryReport = { sent: 0, recovered: 0, alreadySent: 0, failed: 0, retry: [] };
   for (const initial of rows) {
     if (initial.status === 'sent') {
       report.alreadySent += 1;
@@ -61,6 +93,13 @@ export async function deliverRows(
       continue;
     }
     const { row, claimId } = claim;
+    const journaled = deps.journal ? await deps.journal.find(row.id) : null;
+    if (journaled) {
+      await acknowledge(deps, row.id, claimId, `${journaled.response} (recovered from the sent journal)`);
+      report.recovered += 1;
+      continue;
+    }
+    let response: string;
     try {
       const token = await deps.outbox.issueLinkToken(row.id);
       const fill = (s: string) => (token ? s.split(LINK_TOKEN_PLACEHOLDER).join(token) : s);
@@ -73,8 +112,7 @@ export async function deliverRows(
         messageId: row.messageId,
         headers: deps.headers?.(row),
       });
-      await deps.outbox.markSent(row.id, claimId, result.response ?? '');
-      report.sent += 1;
+      response = result.response ?? '';
     } catch (err) {
       const e =
         err instanceof SmtpSendError
@@ -82,13 +120,88 @@ export async function deliverRows(
           : new SmtpSendError('temporary', err instanceof Error ? err.message : String(err));
       const reason = `${e.responseCode ?? e.code ?? 'error'}: ${e.message}`;
       if (e.kind === 'permanent') {
-        await deps.outbox.markFailed(row.id, claimId, reason);
+        await persist(deps, row.id, 'failed', () => deps.outbox.markFailed(row.id, claimId, reason));
         report.failed += 1;
       } else {
-        await deps.outbox.release(row.id, claimId, reason);
+        await persist(deps, row.id, 'pending', () => deps.outbox.release(row.id, claimId, reason));
         report.retry.push({ recipient: row.recipientEmail, reason });
       }
+      continue;
     }
+    // From here on the copy is out: nothing may release it to be sent again.
+    if (deps.journal) {
+      try {
+        await deps.journal.record(row.id, {
+          messageId: row.messageId,
+          response,
+          acceptedAt: new Date().toISOString(),
+        });
+      } catch (err) {
+        deps.log?.warn('sent journal not written; only the database acknowledgement protects this copy', {
+          rowId: row.id,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      }
+    }
+    await acknowledge(deps, row.id, claimId, response);
+    report.sent += 1;
   }
   return report;
+}
+
+/** Records an accepted copy as sent (see `persist`), then drops its journal entry. */
+async function acknowledge(deps: DeliveryDeps, rowId: string, claimId: string, response: string) {
+  await persist(
+    deps,
+    rowId,
+    'sent',
+    () => deps.outbox.markSent(rowId, claimId, response),
+    UnacknowledgedSend,
+  );
+  await deps.journal?.forget(rowId).catch(() => undefined);
+}
+
+/**
+ * Writes a row's outcome, retrying with backoff while the database is away (up to `ackPatienceMs`), so that a
+ * short outage delays the outcome instead of leaving the row claimed until its lease expires. A `false` from the
+ * write means our claim is gone (recorded already, or taken over after our lease): nothing to add.
+ */
+async function persist(
+  deps: DeliveryDeps,
+  rowId: string,
+  outcome: 'sent' | 'failed' | 'pending',
+  write: () => Promise<unknown>,
+  GiveUp: new (rowId: string, cause: unknown) => Error = OutcomeNotRecorded,
+) {
+  const patience = deps.ackPatienceMs ?? 10 * 60_000;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const giveUpAt = Date.now() + patience;
+  let wait = 250;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await write();
+      return;
+    } catch (err) {
+      if (Date.now() + wait > giveUpAt) throw new GiveUp(rowId, err);
+      if (attempt === 1)
+        deps.log?.warn(`the database is not answering: retrying to record the copy as ${outcome}`, {
+          rowId,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      await sleep(wait);
+      wait = Math.min(wait * 2, 5_000);
+    }
+  }
+}
+
+/** A release or a refusal could not be recorded in time: the row stays claimed until its lease expires. */
+class OutcomeNotRecorded extends Error {
+  constructor(rowId: string, cause: unknown) {
+    super(
+      `outbox row ${rowId}: outcome not recorded, the database is away: ${
+        cause instanceof Error ? cause.message : String(cause)
+      }`,
+    );
+    this.name = 'OutcomeNotRecorded';
+  }
 }
