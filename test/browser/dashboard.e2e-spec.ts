@@ -17,7 +17,13 @@ import {
   type World,
 } from '../e2e/api-harness';
 import { waitForMail } from '../support/services';
-import { launchChromium, prepareBrowserTests, screenshot, seriousA11yViolations } from './browser-harness';
+import {
+  checkPage,
+  launchChromium,
+  prepareBrowserTests,
+  screenshot,
+  signIn as signInAt,
+} from './browser-harness';
 
 const LAPTOP = { width: 1366, height: 900 };
 const TABLET = { width: 820, height: 1180 };
@@ -49,22 +55,11 @@ describe('dashboard (browser)', () => {
     return page;
   }
 
-  async function signIn(page: Page, email: string, password: string): Promise<void> {
-    await page.goto(`${base}/`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('whoami').waitFor();
-  }
+  const signIn = (page: Page, email: string, password: string) => signInAt(page, base, email, password);
 
   async function go(page: Page, appPath: string, ready: string): Promise<void> {
     await page.goto(`${base}/app${appPath}`);
     await page.locator(ready).first().waitFor();
-  }
-
-  async function checkPage(page: Page, name: string): Promise<void> {
-    await screenshot(page, name);
-    expect(await seriousA11yViolations(page)).toEqual([]);
   }
 
   /** Waits for `done`; if the page shows a problem instead, fails with its words (and a screenshot). */

@@ -1,6 +1,15 @@
 // iCal feeds over HTTP (issue 5, "digests and calendars"): a secret URL per agency and per person listing every open
 // step's due date, following a moved due date, refused to other agencies, dead once revoked.
-import { auth, buildWorld, eventually, type Harness, startHarness, type World } from './api-harness';
+import {
+  auth,
+  buildWorld,
+  eventually,
+  type Harness,
+  login,
+  PASSWORD,
+  startHarness,
+  type World,
+} from './api-harness';
 
 jest.setTimeout(180_000);
 
@@ -94,6 +103,88 @@ describe('calendar feeds (HTTP)', () => {
 
     expect((await h.http().delete(`/calendar-feeds/${id}`).set(lead)).status).toBe(204);
     expect((await feed(url)).status).toBe(404);
+  });
+
+  it("puts the steps waiting on the national coordinator into the coordinator's own feed, not the focal point's", async () => {
+    const created = await h.http().post(`/plans/${w.plan}/cases`).set(auth(w.tokens.coordinator)).send({
+      kind: 'measure',
+      code: 'CAL-COORD',
+      title: 'Licensing rules for dual-use exports',
+      leadAgency: w.agencies.lead,
+      dueOn: '2030-06-30',
+    });
+    expect(created.status).toBe(201);
+    const { id, workflowId: wf } = created.body as { id: string; workflowId: string };
+    const lead = auth(w.tokens.lead);
+    await eventually(async () => {
+      const r = await h.http().post(`/cases/${id}/steps/execute/complete`).set(lead).send({ note: 'done' });
+      return r.status === 200 ? r : undefined;
+    }, 'the execute step to be completed');
+    const decided = await h
+      .http()
+      .post(`/cases/${id}/steps/head_approval/decision`)
+      .set(lead)
+      .send({ decision: 'approve' });
+    expect(decided.status).toBe(200);
+
+    const coordinatorFeed = await h
+      .http()
+      .post('/calendar-feeds')
+      .set(auth(w.tokens.coordinator))
+      .send({ scope: 'person' });
+    const leadFeed = await h.http().post('/calendar-feeds').set(lead).send({ scope: 'person' });
+    expect([coordinatorFeed.status, leadFeed.status]).toEqual([201, 201]);
+    await eventually(async () => {
+      const r = await feed((coordinatorFeed.body as { url: string }).url);
+      return eventOf(r.text, `${wf}/coordinator_approval/`) ? r : undefined;
+    }, "the coordinator step in the coordinator's feed");
+    const leadIcs = (await feed((leadFeed.body as { url: string }).url)).text;
+    expect(eventOf(leadIcs, `${wf}/coordinator_approval/`)).toBeUndefined();
+  });
+
+  it('says which feeds the caller may revoke: a colleague sees the agency feed but may not revoke it', async () => {
+    const email = `colleague-${h.tag.toLowerCase()}@kg.napflow.example.org`;
+    const person = await h
+      .http()
+      .post('/people')
+      .set(auth(w.tokens.admin))
+      .send({
+        email,
+        name: `colleague ${h.tag}`,
+        agencyCode: w.agencies.lead,
+        role: 'focal_point',
+        language: 'en',
+        password: PASSWORD,
+      });
+    expect(person.status).toBe(201);
+    const colleague = auth(await login(h, email, PASSWORD));
+    const created = await h
+      .http()
+      .post('/calendar-feeds')
+      .set(auth(w.tokens.lead))
+      .send({ scope: 'agency', label: 'shared office calendar' });
+    expect(created.status).toBe(201);
+    const { id } = created.body as { id: string };
+    expect(created.body).toMatchObject({ canRevoke: true, revokedAt: null });
+
+    const listed = async (who: { Authorization: string }) =>
+      ((await h.http().get('/calendar-feeds').set(who)).body as Array<{ id: string }>).find(
+        (f) => f.id === id,
+      );
+    expect(await listed(colleague)).toMatchObject({
+      scope: 'agency',
+      agencyCode: w.agencies.lead,
+      canRevoke: false,
+    });
+    expect(await listed(auth(w.tokens.lead))).toMatchObject({ canRevoke: true });
+    expect((await h.http().delete(`/calendar-feeds/${id}`).set(colleague)).status).toBe(403);
+
+    // the coordinator of the agency's state may revoke it; once revoked, nobody can revoke it again
+    expect((await h.http().delete(`/calendar-feeds/${id}`).set(auth(w.tokens.coordinator))).status).toBe(204);
+    expect(await listed(auth(w.tokens.lead))).toMatchObject({
+      revokedAt: expect.any(String),
+      canRevoke: false,
+    });
   });
 
   it('refuses a focal point the calendar of another agency, and a forged URL', async () => {

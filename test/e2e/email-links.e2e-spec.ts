@@ -230,7 +230,13 @@ describe('approve by email (HTTP)', () => {
     expect(list.status).toBe(200);
     expect(list.body).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ workflowId, error: '550: 5.1.1 recipient refused' }),
+        expect.objectContaining({
+          workflowId,
+          caseId,
+          caseCode: 'EL-1',
+          caseTitle: 'Radiation portal monitors handed to the Border Service',
+          error: '550: 5.1.1 recipient refused',
+        }),
       ]),
     );
     expect((await h.http().get('/email-outbox/failed').set(auth(w.tokens.lead))).status).toBe(403);

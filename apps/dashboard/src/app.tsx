@@ -11,6 +11,8 @@ import { CasesPage } from './pages/cases.page';
 import { CaseDetailPage } from './pages/case-detail.page';
 import { InboxPage } from './pages/inbox.page';
 import { AdminPage } from './pages/admin.page';
+import { RefusedEmailsPage } from './pages/refused-emails.page';
+import { CalendarFeedsPage } from './pages/calendar-feeds.page';
 import type { Language } from './api/types';
 
 export function App() {
@@ -53,6 +55,10 @@ function Routes({ path }: { path: string }) {
   if (path === '/cases') return <CasesPage />;
   if ((m = match('/cases/:id', path))) return <CaseDetailPage id={m.id} />;
   if (path === '/inbox') return <InboxPage />;
+  if (path === '/calendar-feeds') return <CalendarFeedsPage />;
+  if (path === '/refused-emails') {
+    return canCoordinate(me) ? <RefusedEmailsPage /> : <p role="alert">{t('forbidden')}</p>;
+  }
   if (path === '/admin' || (m = match('/admin/:tab', path))) {
     return canCoordinate(me) ? <AdminPage tab={m?.tab} /> : <p role="alert">{t('forbidden')}</p>;
   }
@@ -118,9 +124,14 @@ function Shell({ children }: { children: ReactNode }) {
               <Link to="/inbox">{t('nav.inbox')}</Link>
             </li>
             {canCoordinate(me) && (
-              <li>
-                <Link to="/admin">{t('nav.admin')}</Link>
-              </li>
+              <>
+                <li>
+                  <Link to="/refused-emails">{t('nav.refusedEmails')}</Link>
+                </li>
+                <li>
+                  <Link to="/admin">{t('nav.admin')}</Link>
+                </li>
+              </>
             )}
           </ul>
         </nav>
@@ -134,6 +145,10 @@ function Shell({ children }: { children: ReactNode }) {
               {agency ? ` · ${me?.agencyName ?? agencyName(agency)}` : ''}
             </span>
           </p>
+          {/* the signed-in person's own things, beside who they are */}
+          <Link to="/calendar-feeds" className="personal">
+            {t('nav.calendarFeeds')}
+          </Link>
           <button type="button" className="link-button" onClick={() => void signOut()}>
             {t('nav.signOut')}
           </button>

@@ -53,21 +53,32 @@ export class CalendarFeedsService {
       label: dto.label ?? '',
       createdBy: p.personId,
     });
-    return { ...toDto(feed), url: `${this.config.http.publicUrl}/calendar-feeds/${token}/feed.ics` };
+    return {
+      ...toDto(feed, true),
+      url: `${this.config.http.publicUrl}/calendar-feeds/${token}/feed.ics`,
+    };
   }
 
   async list(p: Principal): Promise<CalendarFeedDto[]> {
-    return (await this.feeds.listFor({ personId: p.personId, agencyCode: p.agencyCode })).map(toDto);
+    const feeds = await this.feeds.listFor({ personId: p.personId, agencyCode: p.agencyCode });
+    const out: CalendarFeedDto[] = [];
+    for (const f of feeds) out.push(toDto(f, f.revokedAt === null && (await this.mayRevoke(p, f))));
+    return out;
   }
 
   async revoke(p: Principal, id: string): Promise<void> {
     const feed = await this.feeds.get(id);
     if (!feed) throw notFound('Calendar feed');
-    const mine = feed.createdBy === p.personId || feed.personId === p.personId;
-    const agency = feed.agencyCode ? await this.agencies.get(feed.agencyCode) : null;
-    const coordinates = p.role === 'coordinator' && agency !== null && agency.stateCode === p.stateCode;
-    if (!mine && p.role !== 'admin' && !coordinates) throw forbidden('You may not revoke this calendar feed');
+    if (!(await this.mayRevoke(p, feed))) throw forbidden('You may not revoke this calendar feed');
     await this.feeds.revoke(id);
+  }
+
+  /** Its creator, the person it is for, an administrator, or the coordinator of the agency's state. */
+  private async mayRevoke(p: Principal, feed: CalendarFeedTokenEntity): Promise<boolean> {
+    if (p.role === 'admin' || feed.createdBy === p.personId || feed.personId === p.personId) return true;
+    if (p.role !== 'coordinator' || !feed.agencyCode) return false;
+    const agency = await this.agencies.get(feed.agencyCode);
+    return agency !== null && agency.stateCode !== null && agency.stateCode === p.stateCode;
   }
 
   /** The feed's iCal text, or null for an unknown or revoked token. */
@@ -77,6 +88,7 @@ export class CalendarFeedsService {
     let agencies: string[];
     let name: string;
     let timeZone = 'UTC';
+    let coordinatorOf: string | null = null;
     if (feed.scope === 'agency' && feed.agencyCode) {
       const agency = await this.agencies.get(feed.agencyCode);
       if (!agency) return null;
@@ -90,8 +102,17 @@ export class CalendarFeedsService {
       const today = DateTime.fromJSDate(now).setZone(timeZone).toISODate() as string;
       agencies = await this.feeds.agenciesOfPerson(person.id, today);
       name = `napflow — ${person.name}`;
+      coordinatorOf = person.role === 'coordinator' ? person.stateCode : null;
     }
     const open = await this.steps.openStepsOf(agencies, now);
+    if (coordinatorOf) {
+      // a coordinator's own feed also holds the steps that wait on the national coordinator of their state
+      const seen = new Set(open.map((s) => `${s.workflowId}/${s.stepKey}/${s.occurrence}`));
+      for (const s of await this.steps.openStepsOf(['coordinator'], now))
+        if (s.stateCode === coordinatorOf && !seen.has(`${s.workflowId}/${s.stepKey}/${s.occurrence}`))
+          open.push(s);
+      open.sort((a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? ''));
+    }
     const cal = ical({
       name,
       prodId: { company: 'napflow', product: 'napflow', language: 'EN' },
@@ -119,7 +140,7 @@ export class CalendarFeedsService {
   }
 }
 
-function toDto(f: CalendarFeedTokenEntity): CalendarFeedDto {
+function toDto(f: CalendarFeedTokenEntity, canRevoke: boolean): CalendarFeedDto {
   return {
     id: f.id,
     scope: f.scope,
@@ -128,5 +149,6 @@ function toDto(f: CalendarFeedTokenEntity): CalendarFeedDto {
     label: f.label,
     createdAt: new Date(f.createdAt).toISOString(),
     revokedAt: f.revokedAt ? new Date(f.revokedAt).toISOString() : null,
+    canRevoke,
   };
 }

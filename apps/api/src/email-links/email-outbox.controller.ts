@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { EmailOutboxRepository } from '@app/mail';
+import { CasesRepository } from '@app/persistence';
 import { CurrentPrincipal, Roles } from '../common/decorators';
 import { forbidden } from '../common/domain.exception';
 import type { Principal } from '../common/principal';
@@ -17,8 +18,13 @@ export class FailedEmailDto {
   @ApiProperty() notificationKey!: string;
   @ApiProperty() kind!: string;
   @ApiProperty() workflowId!: string;
+  @ApiPropertyOptional({ nullable: true, description: 'the case the email was about; null for digests' })
+  caseId!: string | null;
+  @ApiPropertyOptional({ nullable: true, example: 'M-01' }) caseCode!: string | null;
+  @ApiPropertyOptional({ nullable: true }) caseTitle!: string | null;
   @ApiPropertyOptional({ nullable: true }) stepKey!: string | null;
   @ApiProperty() recipient!: string;
+  @ApiProperty() subject!: string;
   @ApiProperty({ description: 'the SMTP server\'s refusal, e.g. "550: 5.1.1 recipient refused"' })
   error!: string;
   @ApiProperty() attempts!: number;
@@ -31,7 +37,10 @@ export class FailedEmailDto {
 export class EmailOutboxController {
   private readonly outbox: EmailOutboxRepository;
 
-  constructor(dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    private readonly cases: CasesRepository,
+  ) {
     this.outbox = new EmailOutboxRepository(dataSource);
   }
 
@@ -52,15 +61,30 @@ export class EmailOutboxController {
     if (p.role !== 'admin' && state && state !== p.stateCode)
       throw forbidden('Coordinators see the emails of their own state');
     const rows = await this.outbox.failedFor(stateCode);
-    return rows.map((r) => ({
-      notificationKey: r.notificationKey,
-      kind: r.kind,
-      workflowId: r.workflowId,
-      stepKey: r.stepKey,
-      recipient: r.recipientEmail,
-      error: r.lastError ?? '',
-      attempts: r.attempts,
-      failedAt: new Date(r.failedAt ?? r.updatedAt).toISOString(),
-    }));
+    // the case of each row, once per workflow (at most 100 rows; a digest has no case)
+    const caseOf = new Map(
+      await Promise.all(
+        [...new Set(rows.map((r) => r.workflowId))].map(
+          async (id) => [id, await this.cases.findByWorkflowId(id)] as const,
+        ),
+      ),
+    );
+    return rows.map((r) => {
+      const c = caseOf.get(r.workflowId);
+      return {
+        notificationKey: r.notificationKey,
+        kind: r.kind,
+        workflowId: r.workflowId,
+        caseId: c?.id ?? null,
+        caseCode: c?.code ?? null,
+        caseTitle: c?.title ?? null,
+        stepKey: r.stepKey,
+        recipient: r.recipientEmail,
+        subject: r.subject,
+        error: r.lastError ?? '',
+        attempts: r.attempts,
+        failedAt: new Date(r.failedAt ?? r.updatedAt).toISOString(),
+      };
+    });
   }
 }

@@ -4,10 +4,13 @@ import type {
   Agency,
   Attachment,
   Calendar,
+  CalendarFeed,
   CaseDetail,
   CaseSummary,
   DefinitionVersion,
+  CreatedCalendarFeed,
   EmailSent,
+  FailedEmail,
   HistoryEvent,
   InboxItem,
   Page,
@@ -139,6 +142,15 @@ export const endpoints = {
   uploadDefinition: (definition: unknown) => api.post<DefinitionVersion>('/admin/definitions', definition),
   sharePlan: (planCode: string, agencyCode: string) =>
     api.post<Plan>(`/plans/${encodeURIComponent(planCode)}/shares`, { agencyCode }),
+  /** Emails the SMTP server refused for good; coordinators get their state's, administrators name one. */
+  failedEmails: async (stateCode: string | undefined, signal?: AbortSignal) =>
+    toList<FailedEmail>(await api.get('/email-outbox/failed', { state: stateCode }, signal)),
+  calendarFeeds: async (signal?: AbortSignal) =>
+    toList<CalendarFeed>(await api.get('/calendar-feeds', undefined, signal)),
+  createCalendarFeed: (body: { scope: 'agency' | 'person'; agencyCode?: string; label?: string }) =>
+    api.post<CreatedCalendarFeed>('/calendar-feeds', body),
+  revokeCalendarFeed: (id: string) =>
+    request<void>(`/calendar-feeds/${encodeURIComponent(id)}`, { method: 'DELETE' }),
 };
 
 function normaliseInboxItem(raw: InboxItem): InboxItem {

@@ -254,3 +254,36 @@ export interface Attachment {
   uploadedBy?: string | null;
   at?: string;
 }
+
+/** A permanently refused email (GET /email-outbox/failed): the SMTP server answered 5xx, nothing retries it. */
+export interface FailedEmail {
+  notificationKey: string;
+  kind: string;
+  workflowId: string;
+  /** null for emails about no case (digests) */
+  caseId: string | null;
+  caseCode: string | null;
+  caseTitle: string | null;
+  stepKey: string | null;
+  recipient: string;
+  subject: string;
+  error: string;
+  attempts: number;
+  failedAt: string;
+}
+
+/** A calendar feed (GET /calendar-feeds); its secret URL is only in the answer that created it. */
+export interface CalendarFeed {
+  id: string;
+  scope: 'agency' | 'person';
+  agencyCode: string | null;
+  personId: string | null;
+  label: string;
+  createdAt: string;
+  revokedAt: string | null;
+  canRevoke: boolean;
+}
+
+export interface CreatedCalendarFeed extends CalendarFeed {
+  url: string;
+}

@@ -1,9 +1,17 @@
 // The administration pages' write forms: each posts to the API, shows the API's problem details next to the fields
 // they name, announces success and asks its list to re-fetch (no page reload).
-import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
-import { ApiError } from '../api/client';
+import { type FormEvent, useId, useState } from 'react';
 import { endpoints } from '../api/endpoints';
 import type { Agency, Person, Plan, StateInfo } from '../api/types';
+import {
+  CodeOptions,
+  Field,
+  FormCard,
+  FormStatus,
+  problemsOf,
+  useFormState,
+  values,
+} from '../components/forms';
 import { ErrorBox, Notice } from '../components/status';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/en';
@@ -11,162 +19,6 @@ import type { MessageKey } from '../i18n/en';
 const ROLES = ['admin', 'coordinator', 'focal_point', 'observer'] as const;
 const LANGUAGES = ['ru', 'en'] as const;
 const KINDS = ['ministry', 'agency', 'international'] as const;
-
-/** Field-level problems of an ApiError, keyed by the field (or path) they name. */
-export function problemsOf(error: unknown): Array<{ field: string; message: string }> {
-  if (!(error instanceof ApiError)) return [];
-  const errors = error.problem.errors;
-  if (!errors) return [];
-  if (Array.isArray(errors)) {
-    return errors.map((e) => ({
-      field: String(e.field ?? e.path ?? ''),
-      message: String(e.message ?? e.detail ?? ''),
-    }));
-  }
-  return Object.entries(errors).map(([field, v]) => ({
-    field,
-    message: Array.isArray(v) ? v.join(', ') : String(v),
-  }));
-}
-
-interface FormState {
-  busy: boolean;
-  message: string | undefined;
-  error: unknown;
-  /** the problems naming this field */
-  fieldError: (field: string) => string | undefined;
-  /** runs a write: clears old messages, shows success or the API's problems */
-  run: (fn: () => Promise<string>) => Promise<boolean>;
-}
-
-function useFormState(): FormState {
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string>();
-  const [error, setError] = useState<unknown>();
-  const problems = problemsOf(error);
-  return {
-    busy,
-    message,
-    error,
-    fieldError: (field) =>
-      problems
-        .filter((p) => p.field === field || p.field.startsWith(`${field}.`))
-        .map((p) => p.message)
-        .join('; ') || undefined,
-    run: async (fn) => {
-      setBusy(true);
-      setMessage(undefined);
-      setError(undefined);
-      try {
-        setMessage(await fn());
-        return true;
-      } catch (e) {
-        setError(e);
-        return false;
-      } finally {
-        setBusy(false);
-      }
-    },
-  };
-}
-
-/** A labelled control with its API problem below it, linked by aria-describedby. */
-function Field({
-  form,
-  name,
-  label,
-  children,
-}: {
-  form: FormState;
-  name: string;
-  label: string;
-  children: (props: {
-    id: string;
-    name: string;
-    'aria-invalid'?: true;
-    'aria-describedby'?: string;
-  }) => ReactNode;
-}) {
-  const id = useId();
-  const err = form.fieldError(name);
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children({
-        id,
-        name,
-        ...(err ? { 'aria-invalid': true as const, 'aria-describedby': `${id}-error` } : {}),
-      })}
-      {err && (
-        <p className="field-error" id={`${id}-error`}>
-          {err}
-        </p>
-      )}
-    </div>
-  );
-}
-
-/** Success message, or the problem with any field messages the form's fields did not show. */
-function FormStatus({ form, fields }: { form: FormState; fields: string[] }) {
-  const { t } = useI18n();
-  if (form.message) return <Notice>{form.message}</Notice>;
-  if (!form.error) return null;
-  const problems = problemsOf(form.error);
-  const shown = problems.filter((p) => fields.some((f) => p.field === f || p.field.startsWith(`${f}.`)));
-  if (problems.length && shown.length === problems.length) {
-    const e = form.error as ApiError;
-    return (
-      <p className="error" role="alert">
-        {e.problem.title ?? t('common.error')}: {t('adminForm.seeFields')}
-      </p>
-    );
-  }
-  return <ErrorBox error={form.error} />;
-}
-
-function values(e: FormEvent<HTMLFormElement>): Record<string, string> {
-  const out: Record<string, string> = {};
-  new FormData(e.currentTarget).forEach((v, k) => {
-    if (typeof v === 'string') out[k] = v.trim();
-  });
-  return out;
-}
-
-function AdminForm({
-  title,
-  form,
-  fields,
-  onSubmit,
-  submit,
-  children,
-}: {
-  title: string;
-  form: FormState;
-  fields: string[];
-  onSubmit: (e: FormEvent<HTMLFormElement>) => void;
-  submit: string;
-  children: ReactNode;
-}) {
-  const ref = useRef<HTMLFormElement>(null);
-  // keyboard and screen-reader users land on the first field the API named
-  useEffect(() => {
-    if (form.error) ref.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [form.error]);
-  return (
-    <section className="card admin-form" aria-label={title}>
-      <h2>{title}</h2>
-      <form ref={ref} className="form-grid" aria-label={title} onSubmit={onSubmit} noValidate>
-        {children}
-        <div>
-          <button type="submit" className="primary" disabled={form.busy}>
-            {submit}
-          </button>
-        </div>
-      </form>
-      <FormStatus form={form} fields={fields} />
-    </section>
-  );
-}
 
 const AGENCY_FIELDS = ['code', 'name', 'kind', 'stateCode'];
 
@@ -198,7 +50,7 @@ export function AddAgencyForm({ states, onDone }: { states: StateInfo[]; onDone:
       });
   };
   return (
-    <AdminForm
+    <FormCard
       title={t('adminForm.addAgency')}
       form={form}
       fields={AGENCY_FIELDS}
@@ -226,16 +78,12 @@ export function AddAgencyForm({ states, onDone }: { states: StateInfo[]; onDone:
         <Field form={form} name="stateCode" label={t('admin.state')}>
           {(p) => (
             <select {...p} required defaultValue={states[0]?.code}>
-              {states.map((s) => (
-                <option key={s.code} value={s.code}>
-                  {s.name} ({s.code})
-                </option>
-              ))}
+              <CodeOptions items={states} />
             </select>
           )}
         </Field>
       )}
-    </AdminForm>
+    </FormCard>
   );
 }
 
@@ -254,7 +102,7 @@ export function SharePlanForm({ plans, agencies }: { plans: Plan[]; agencies: Ag
     });
   };
   return (
-    <AdminForm
+    <FormCard
       title={t('adminForm.sharePlan')}
       form={form}
       fields={SHARE_FIELDS}
@@ -275,15 +123,11 @@ export function SharePlanForm({ plans, agencies }: { plans: Plan[]; agencies: Ag
       <Field form={form} name="agencyCode" label={t('adminForm.observerOrg')}>
         {(p) => (
           <select {...p} required>
-            {observers.map((a) => (
-              <option key={a.code} value={a.code}>
-                {a.name} ({a.code})
-              </option>
-            ))}
+            <CodeOptions items={observers} />
           </select>
         )}
       </Field>
-    </AdminForm>
+    </FormCard>
   );
 }
 
@@ -316,7 +160,7 @@ export function AddPersonForm({ agencies, onDone }: { agencies: Agency[]; onDone
       });
   };
   return (
-    <AdminForm
+    <FormCard
       title={t('adminForm.addPerson')}
       form={form}
       fields={PERSON_FIELDS}
@@ -349,7 +193,7 @@ export function AddPersonForm({ agencies, onDone }: { agencies: Agency[]; onDone
       <Field form={form} name="password" label={t('adminForm.password')}>
         {(p) => <input {...p} type="password" required minLength={12} autoComplete="new-password" />}
       </Field>
-    </AdminForm>
+    </FormCard>
   );
 }
 
@@ -364,11 +208,7 @@ function AgencySelect({
 }) {
   return (
     <select {...p} required>
-      {agencies.map((a) => (
-        <option key={a.code} value={a.code}>
-          {a.name} ({a.code})
-        </option>
-      ))}
+      <CodeOptions items={agencies} />
     </select>
   );
 }
@@ -440,7 +280,7 @@ export function EditPersonForm({
   };
   if (!person) return null;
   return (
-    <AdminForm
+    <FormCard
       title={t('adminForm.editPerson')}
       form={form}
       fields={EDIT_FIELDS}
@@ -489,7 +329,7 @@ export function EditPersonForm({
         </label>
         {form.fieldError('active') && <p className="field-error">{form.fieldError('active')}</p>}
       </div>
-    </AdminForm>
+    </FormCard>
   );
 }
 
@@ -511,7 +351,7 @@ export function SetDeputyForm({ people, onDone }: { people: Person[]; onDone: ()
       .then((ok) => ok && onDone());
   };
   return (
-    <AdminForm
+    <FormCard
       title={t('adminForm.setDeputy')}
       form={form}
       fields={DEPUTY_FIELDS}
@@ -530,7 +370,7 @@ export function SetDeputyForm({ people, onDone }: { people: Person[]; onDone: ()
       <Field form={form} name="until" label={t('adminForm.until')}>
         {(p) => <input {...p} type="date" required />}
       </Field>
-    </AdminForm>
+    </FormCard>
   );
 }
 
@@ -565,7 +405,7 @@ export function AddNonWorkingDayForm({
       });
   };
   return (
-    <div className="admin-form">
+    <div className="form-card">
       <h3>{title}</h3>
       <form className="form-grid" aria-label={title} onSubmit={submit} noValidate>
         <Field form={form} name="date" label={t('adminForm.date')}>
@@ -656,7 +496,7 @@ export function UploadDefinitionForm({ onDone }: { onDone: () => void }) {
   };
   const invalid = Boolean(parseError || problems.length);
   return (
-    <section className="card admin-form" aria-label={t('adminForm.uploadDefinition')}>
+    <section className="card form-card" aria-label={t('adminForm.uploadDefinition')}>
       <h2>{t('adminForm.uploadDefinition')}</h2>
       <form aria-label={t('adminForm.uploadDefinition')} onSubmit={submit} className="stack">
         <div className="field">

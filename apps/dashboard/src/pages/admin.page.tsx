@@ -1,6 +1,7 @@
 import { endpoints } from '../api/endpoints';
 import { useState } from 'react';
 import type { Agency, DefinitionStep, DefinitionVersion, Person } from '../api/types';
+import { DataTable } from '../components/data-table';
 import { ErrorBox, Loading } from '../components/status';
 import { useI18n } from '../i18n/i18n';
 import { useReference } from '../lib/reference';
@@ -103,30 +104,21 @@ function AgencyList({ res }: { res: Resource<Agency[]> }) {
   return (
     <Guard res={res}>
       {(rows) => (
-        <div className="table-wrap">
-          <table className="data">
-            <caption className="sr-only">{t('admin.agencies')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.code')}</th>
-                <th scope="col">{t('admin.name')}</th>
-                <th scope="col">{t('admin.state')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((a) => (
-                <tr key={a.code}>
-                  <td className="code">{a.code}</td>
-                  <td>
-                    {a.name}
-                    {a.nameRu && a.nameRu !== a.name && <div className="muted small">{a.nameRu}</div>}
-                  </td>
-                  <td>{a.stateCode ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t('admin.agencies')}
+          columns={[t('admin.code'), t('admin.name'), t('admin.state')]}
+        >
+          {rows.map((a) => (
+            <tr key={a.code}>
+              <td className="code">{a.code}</td>
+              <td>
+                {a.name}
+                {a.nameRu && a.nameRu !== a.name && <div className="muted small">{a.nameRu}</div>}
+              </td>
+              <td>{a.stateCode ?? '—'}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </Guard>
   );
@@ -174,55 +166,50 @@ function PeopleList({ res }: { res: Resource<Person[]> }) {
   return (
     <Guard res={res}>
       {(rows) => (
-        <div className="table-wrap">
-          <table className="data">
-            <caption className="sr-only">{t('admin.people')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.name')}</th>
-                <th scope="col">{t('admin.email')}</th>
-                <th scope="col">{t('admin.role')}</th>
-                <th scope="col">{t('admin.agency')}</th>
-                <th scope="col">{t('admin.language')}</th>
-                <th scope="col">{t('admin.deputy')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((p) => {
-                const d = deputyOf(p, rows);
-                return (
-                  <tr key={p.id ?? p.email}>
-                    <td>{p.name}</td>
-                    <td>{p.email}</td>
-                    <td>{tx('role', p.role)}</td>
-                    <td>{agencyName(p.agencyCode ?? p.agency)}</td>
-                    <td>
-                      {p.language?.toUpperCase() ?? '—'}
-                      {p.active === false && <div className="muted small">{t('adminForm.inactive')}</div>}
-                    </td>
-                    <td>
-                      {d ? (
-                        <>
-                          {d.name}
-                          {(d.from || d.until) && (
-                            <div className="muted small">
-                              {t('admin.deputyPeriod', {
-                                from: formatDate(d.from),
-                                until: formatDate(d.until),
-                              })}
-                            </div>
-                          )}
-                        </>
-                      ) : (
-                        '—'
+        <DataTable
+          caption={t('admin.people')}
+          columns={[
+            t('admin.name'),
+            t('admin.email'),
+            t('admin.role'),
+            t('admin.agency'),
+            t('admin.language'),
+            t('admin.deputy'),
+          ]}
+        >
+          {rows.map((p) => {
+            const d = deputyOf(p, rows);
+            return (
+              <tr key={p.id ?? p.email}>
+                <td>{p.name}</td>
+                <td>{p.email}</td>
+                <td>{tx('role', p.role)}</td>
+                <td>{agencyName(p.agencyCode ?? p.agency)}</td>
+                <td>
+                  {p.language?.toUpperCase() ?? '—'}
+                  {p.active === false && <div className="muted small">{t('adminForm.inactive')}</div>}
+                </td>
+                <td>
+                  {d ? (
+                    <>
+                      {d.name}
+                      {(d.from || d.until) && (
+                        <div className="muted small">
+                          {t('admin.deputyPeriod', {
+                            from: formatDate(d.from),
+                            until: formatDate(d.until),
+                          })}
+                        </div>
                       )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
       )}
     </Guard>
   );
@@ -432,31 +419,26 @@ function DefinitionSteps({ d }: { d: DefinitionVersion }) {
   if (!res.data) return <Loading />;
   const steps = res.data;
   return (
-    <div className="table-wrap">
-      <table className="data">
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">{t('admin.stepKey')}</th>
-            <th scope="col">{t('admin.stepTitle')}</th>
-            <th scope="col">{t('admin.stepKind')}</th>
-            <th scope="col">{t('admin.stepAssignees')}</th>
-            <th scope="col">{t('admin.stepDue')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {steps.map((s, i) => (
-            <tr key={s.key}>
-              <td className="num">{i + 1}</td>
-              <td className="code">{s.key}</td>
-              <td>{text(s.title, lang)}</td>
-              <td>{tx('stepKind', s.kind)}</td>
-              <td>{describeWho(s.assignees ?? s.assignee ?? s.approvers, tx)}</td>
-              <td>{describeDue(s.duration ?? s.dueInBusinessDays ?? s.due, t)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={[
+        '#',
+        t('admin.stepKey'),
+        t('admin.stepTitle'),
+        t('admin.stepKind'),
+        t('admin.stepAssignees'),
+        t('admin.stepDue'),
+      ]}
+    >
+      {steps.map((s, i) => (
+        <tr key={s.key}>
+          <td className="num">{i + 1}</td>
+          <td className="code">{s.key}</td>
+          <td>{text(s.title, lang)}</td>
+          <td>{tx('stepKind', s.kind)}</td>
+          <td>{describeWho(s.assignees ?? s.assignee ?? s.approvers, tx)}</td>
+          <td>{describeDue(s.duration ?? s.dueInBusinessDays ?? s.due, t)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

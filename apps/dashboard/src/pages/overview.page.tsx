@@ -12,6 +12,7 @@ import { useReference } from '../lib/reference';
 import { download, toCsv, toXlsx } from '../lib/report';
 import { useRouter } from '../lib/router';
 import { useApi } from '../lib/use-api';
+import { RefusedEmailsAlert } from './refused-emails.page';
 
 export function OverviewPage({ planCode }: { planCode?: string }) {
   const { t } = useI18n();
@@ -47,6 +48,7 @@ export function OverviewPage({ planCode }: { planCode?: string }) {
           {t('common.print')}
         </button>
       </div>
+      {canCoordinate(me) && <RefusedEmailsAlert me={me} />}
       {canCoordinate(me) && <PlanTools planCode={code} onChanged={data.reload} />}
       {!code && <p>{t('overview.noPlans')}</p>}
       <ErrorBox error={data.error} onRetry={data.reload} />

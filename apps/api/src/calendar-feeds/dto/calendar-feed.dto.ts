@@ -33,6 +33,7 @@ export class CalendarFeedDto {
   @ApiProperty() label!: string;
   @ApiProperty() createdAt!: string;
   @ApiPropertyOptional({ nullable: true }) revokedAt!: string | null;
+  @ApiProperty({ description: 'whether the caller may revoke it (false once revoked)' }) canRevoke!: boolean;
 }
 
 export class CreatedCalendarFeedDto extends CalendarFeedDto {
