@@ -9,7 +9,7 @@ export interface SmtpService {
   url: string;
   /** The local mailbox page (embedded sink only). */
   mailboxUrl?: string;
-  /** Where the embedded sink keeps .eml files and index.json. */
+  /** Where the embedded sink keeps .eml files and index.jsonl. */
   mailDir?: string;
   /** The embedded sink itself, for fault drills in-process. */
   sink?: SmtpSink;

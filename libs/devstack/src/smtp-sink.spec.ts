@@ -42,6 +42,34 @@ describe(SmtpSink.name, () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('keeps its index as appended JSON lines, and still reads the index of earlier versions', async () => {
+    await send({ subject: 'appended' });
+    await sink.stop();
+    const entry = (subject: string, id: string) => ({
+      id,
+      messageId: `<${id}@napflow>`,
+      from: 'a@b',
+      to: ['c@d'],
+      subject,
+      date: '2026-11-27T10:00:00.000Z',
+      receivedAt: '2026-11-27T10:00:00.000Z',
+      file: `${id}.eml`,
+      size: 10,
+    });
+    fs.writeFileSync(path.join(dir, 'index.json'), JSON.stringify([entry('from the old index', 'old-1')]));
+    // a line cut short by a crash mid-append loses that line of the listing only
+    fs.appendFileSync(path.join(dir, 'index.jsonl'), '{"id":"cut-sh');
+    expect(readMailIndex(dir).map((m) => m.subject)).toEqual(['from the old index', 'appended']);
+    sink = await SmtpSink.start({ dir });
+    expect(sink.messages().map((m) => m.subject)).toEqual(['from the old index', 'appended']);
+    await send({ subject: 'after the restart' });
+    expect(readMailIndex(dir).map((m) => m.subject)).toEqual([
+      'from the old index',
+      'appended',
+      'after the restart',
+    ]);
+  });
+
   describe('receive', () => {
     it('stores the message as .eml and indexes it before answering 250', async () => {
       const info = await send({ subject: 'Проект закона', cc: 'observer@osce.example' });

@@ -8,7 +8,7 @@ import { type AddressObject, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { DevStackError } from './devstack-error';
 
-/** One line of `<dir>/index.json`: what the mailbox lists. */
+/** One line of `<dir>/index.jsonl`: what the mailbox lists. */
 export interface MailIndexEntry {
   id: string;
   /** The Message-ID header, with its angle brackets, as sent. */
@@ -61,7 +61,7 @@ export interface SmtpSinkStats {
 }
 
 export interface SmtpSinkOptions {
-  /** Where .eml files and index.json are kept (created if missing; existing index is loaded). */
+  /** Where .eml files and index.jsonl are kept (created if missing; existing index is loaded). */
   dir: string;
   host?: string;
   /** 0 (default) = a free port. */
@@ -75,7 +75,10 @@ interface SmtpConnectionInternals {
   _socket?: net.Socket;
 }
 
-const INDEX_FILE = 'index.json';
+/** One JSON line per message, appended: O(1) per message however much mail the sink holds. */
+const INDEX_FILE = 'index.jsonl';
+/** The index of earlier versions (one JSON array, rewritten per message): still read, never written. */
+const LEGACY_INDEX_FILE = 'index.json';
 
 /**
  * An in-process SMTP server that keeps every message as an .eml file plus a JSON index, and can
@@ -334,25 +337,24 @@ export class SmtpSink {
   private persist(mail: ReceivedMail, raw: Buffer): Promise<void> {
     const run = async (): Promise<void> => {
       await fs.promises.writeFile(path.join(this.dir, mail.file), raw);
-      const index = [...this.entries, mail].map(toIndexEntry);
-      const tmp = path.join(this.dir, `.${INDEX_FILE}.${process.pid}.tmp`);
-      await fs.promises.writeFile(tmp, JSON.stringify(index, null, 1));
-      await fs.promises.rename(tmp, path.join(this.dir, INDEX_FILE));
+      await fs.promises.appendFile(
+        path.join(this.dir, INDEX_FILE),
+        `${JSON.stringify(toIndexEntry(mail))}\n`,
+      );
     };
+    // appends in arrival order
     const next = this.writeChain.then(run);
     this.writeChain = next.catch(() => undefined);
     return next;
   }
 
   private loadIndex(): void {
+    for (const entry of readMailIndex(this.dir)) this.entries.push({ ...entry, headers: {} });
+    // a line cut short by a crash: end it, so the next append starts a line of its own
     const file = path.join(this.dir, INDEX_FILE);
-    if (!fs.existsSync(file)) return;
-    try {
-      const index = JSON.parse(fs.readFileSync(file, 'utf8')) as MailIndexEntry[];
-      for (const entry of index) this.entries.push({ ...entry, headers: {} });
-    } catch {
-      // A damaged index loses the listing, not the mail: the .eml files stay.
-      fs.renameSync(file, `${file}.damaged-${Date.now()}`);
+    if (fs.existsSync(file)) {
+      const text = fs.readFileSync(file, 'utf8');
+      if (text.length > 0 && !text.endsWith('\n')) fs.appendFileSync(file, '\n');
     }
   }
 
@@ -380,14 +382,37 @@ export function toIndexEntry(mail: MailIndexEntry): MailIndexEntry {
   return { id, messageId, from, to, subject, date, receivedAt, file, size };
 }
 
-/** Reads `<dir>/index.json` (from any process); empty when nothing arrived yet. */
+/**
+ * Reads the sink's index in `dir` (from any process): the legacy `index.json` array, then `index.jsonl`; empty
+ * when nothing arrived yet. A damaged line (a crash mid-append) loses that line of the listing, not the mail.
+ */
 export function readMailIndex(dir: string): MailIndexEntry[] {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dir, INDEX_FILE), 'utf8')) as MailIndexEntry[];
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
+  const read = (file: string): string | null => {
+    try {
+      return fs.readFileSync(path.join(dir, file), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  };
+  const out: MailIndexEntry[] = [];
+  const legacy = read(LEGACY_INDEX_FILE);
+  if (legacy) {
+    try {
+      out.push(...(JSON.parse(legacy) as MailIndexEntry[]));
+    } catch {
+      // a damaged legacy index: its listing is lost, its .eml files stay
+    }
   }
+  for (const line of (read(INDEX_FILE) ?? '').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as MailIndexEntry);
+    } catch {
+      continue;
+    }
+  }
+  return out;
 }
 
 /** Parses a raw message into the parts the mailbox shows. */
