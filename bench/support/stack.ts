@@ -59,7 +59,13 @@ export function startChild(
   logFile: string,
 ): ManagedProcess {
   const out = fs.openSync(logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', out, out] });
+  // e.g. NAPFLOW_BENCH_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the API and the workers
+  const nodeArgs = (process.env.NAPFLOW_BENCH_CHILD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', out, out],
+  });
   fs.closeSync(out);
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));

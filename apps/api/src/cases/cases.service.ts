@@ -167,12 +167,16 @@ export class CasesService {
   async act(p: Principal, id: string, cmd: CaseCommandInput, updateId?: string): Promise<CaseDetailDto> {
     const row = await this.visible(p, id);
     const action = actionOf(cmd);
-    // coarse check on the read model first: a forbidden caller never reaches the workflow
+    // Coarse check on the read model first: a forbidden caller never reaches the workflow. A focal point the read
+    // model refuses may be acting on a step that has just become theirs, or as a deputy: ask the workflow itself.
+    // One the read model allows needs no query: the workflow's update validator checks the agency again.
     const current = row.snapshot ?? { stateCode: row.stateCode, steps: [] };
-    let acting =
-      p.role === 'focal_point' && action !== 'comment'
-        ? undefined
-        : assertMayAct(p, current, action, stepKeyOf(cmd));
+    let acting: ReturnType<typeof assertMayAct> | undefined;
+    try {
+      acting = assertMayAct(p, current, action, stepKeyOf(cmd));
+    } catch (err) {
+      if (p.role !== 'focal_point' || action === 'comment') throw err;
+    }
     if (!acting) {
       const live = await this.liveOrStored(row);
       acting = assertMayAct(p, live, action, stepKeyOf(cmd), await this.absentColleagues(p));
