@@ -14,6 +14,7 @@ import {
   proxyLocalActivities,
   setHandler,
   workflowInfo,
+  type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { CaseActivities, CalendarData } from '@app/activities/contracts';
 import type { CaseSnapshot, NotificationRequest, StartCaseInput } from '@app/domain/case/case.types';
@@ -59,31 +60,26 @@ const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 4_000;
 const CONTINUE_AS_NEW_AFTER_BYTES = 8 * 1024 * 1024;
 const HOUR_MS = 3_600_000;
 
-const { resolveCalendar, recordTransition } = proxyActivities<CaseActivities>({
+/** The case cannot move without its calendar and its record: retry until the database is back. */
+const UNTIL_THE_DATABASE_IS_BACK: LocalActivityOptions = {
   startToCloseTimeout: '1 minute',
-  // The case cannot move without its calendar and its record: retry until the database is back.
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '5 minutes',
     nonRetryableErrorTypes: [...NON_RETRYABLE_ACTIVITY_ERRORS],
   },
-});
+};
+
+const { resolveCalendar, recordTransition } = proxyActivities<CaseActivities>(UNTIL_THE_DATABASE_IS_BACK);
 
 /**
  * The same record as a local activity: run by the worker inside the workflow task, without the two server round
  * trips of a scheduled activity, so a decision answers sooner and a run's history holds one marker per record
  * instead of three activity events. Retried the same way while the database is away.
  */
-const { recordTransition: recordTransitionLocally } = proxyLocalActivities<CaseActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ACTIVITY_ERRORS],
-  },
-});
+const { recordTransition: recordTransitionLocally } =
+  proxyLocalActivities<CaseActivities>(UNTIL_THE_DATABASE_IS_BACK);
 
 const { notify } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '2 minutes',

@@ -14,7 +14,7 @@ import {
   LEADS,
   type Seeded,
   seedDrill,
-  spawnWorkerChild,
+  startPollingWorkerChild,
   startFaultStack,
   type WorkerChild,
 } from './support/fault-stack';
@@ -27,28 +27,12 @@ describe('worker killed in the middle of a send', () => {
   let worker: WorkerChild | undefined;
   let journalDir: string;
 
-  async function startWorkerChild(): Promise<WorkerChild> {
-    const w = spawnWorkerChild({
-      ...stack.env,
+  const startWorkerChild = (): Promise<WorkerChild> =>
+    startPollingWorkerChild(stack, client, {
       NAPFLOW_OUTBOX_JOURNAL_DIR: journalDir,
       // the shortest lease allowed, so the takeover comes 30 s after the claim rather than 3 min
       NAPFLOW_OUTBOX_LEASE_SECONDS: '30',
     });
-    await eventually(
-      'the worker child to poll its task queue',
-      async () => {
-        const r = await client.workflowService.describeTaskQueue({
-          namespace: stack.config.temporal.namespace,
-          taskQueue: { name: stack.config.temporal.taskQueue },
-          taskQueueType: 1,
-        });
-        return (r.pollers ?? []).length > 0;
-      },
-      180_000,
-      250,
-    );
-    return w;
-  }
 
   const journalEntries = () => fs.readdirSync(journalDir).filter((f) => f.endsWith('.json'));
 

@@ -11,7 +11,7 @@ import {
   type Seeded,
   seedDrill,
   spawnApiChild,
-  spawnWorkerChild,
+  startPollingWorkerChild,
   startFaultStack,
   type WorkerChild,
 } from './support/fault-stack';
@@ -25,23 +25,7 @@ describe('SIGTERM under load', () => {
   let client: Client;
   let worker: WorkerChild | undefined;
 
-  async function startWorkerChild(): Promise<WorkerChild> {
-    const w = spawnWorkerChild(stack.env);
-    await eventually(
-      'the worker child to poll its task queue',
-      async () => {
-        const r = await client.workflowService.describeTaskQueue({
-          namespace: stack.config.temporal.namespace,
-          taskQueue: { name: stack.config.temporal.taskQueue },
-          taskQueueType: 1,
-        });
-        return (r.pollers ?? []).some((p) => (p.identity ?? '').startsWith(`${w.pid}@`));
-      },
-      180_000,
-      250,
-    );
-    return w;
-  }
+  const startWorkerChild = (): Promise<WorkerChild> => startPollingWorkerChild(stack, client);
 
   beforeAll(async () => {
     stack = await startFaultStack({ worker: 'none', api: 'child' });

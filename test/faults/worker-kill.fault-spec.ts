@@ -9,7 +9,7 @@ import {
   LEADS,
   type Seeded,
   seedDrill,
-  spawnWorkerChild,
+  startPollingWorkerChild,
   startFaultStack,
   type WorkerChild,
 } from './support/fault-stack';
@@ -21,23 +21,7 @@ describe('worker killed (SIGKILL)', () => {
   let client: Client;
   let worker: WorkerChild | undefined;
 
-  async function startWorkerChild(): Promise<WorkerChild> {
-    const w = spawnWorkerChild(stack.env);
-    await eventually(
-      'the worker child to poll its task queue',
-      async () => {
-        const r = await client.workflowService.describeTaskQueue({
-          namespace: stack.config.temporal.namespace,
-          taskQueue: { name: stack.config.temporal.taskQueue },
-          taskQueueType: 1,
-        });
-        return (r.pollers ?? []).length > 0;
-      },
-      180_000,
-      250,
-    );
-    return w;
-  }
+  const startWorkerChild = (): Promise<WorkerChild> => startPollingWorkerChild(stack, client);
 
   beforeAll(async () => {
     stack = await startFaultStack({ worker: 'none' });

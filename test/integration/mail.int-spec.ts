@@ -360,6 +360,18 @@ describe('notify', () => {
     expect(await receivedFor(req.key)).toHaveLength(1);
   });
 
+  /** The notify activity as the worker builds it, over another outbox (one whose database misbehaves). */
+  const notifyThrough = (o: EmailOutboxRepository, extra: { ackPatienceMs?: number } = {}) =>
+    createNotifyActivities({
+      outbox: o,
+      mailer,
+      directory: RecipientDirectory.fromDataSource(ds),
+      publicUrl: PUBLIC_URL,
+      linkTtlHours: 48,
+      journal,
+      ...extra,
+    }).notify;
+
   /**
    * What a worker does up to the server's 250 and its journal entry, then "dies" before the database hears of it:
    * the row stays claimed ('sending') by a holder that will never come back.
@@ -435,14 +447,7 @@ describe('notify', () => {
       }
       return outbox.markSent(...args);
     };
-    const { notify: notifyDuringOutage } = createNotifyActivities({
-      outbox: flaky,
-      mailer,
-      directory: RecipientDirectory.fromDataSource(ds),
-      publicUrl: PUBLIC_URL,
-      linkTtlHours: 48,
-      journal,
-    });
+    const notifyDuringOutage = notifyThrough(flaky);
     await expect(notifyDuringOutage(req)).resolves.toMatchObject({ status: 'sent' });
     expect(refusals).toBe(0);
     const copies = await receivedFor(req.key);
@@ -456,15 +461,7 @@ describe('notify', () => {
     const req = request('step_assigned');
     const flaky = Object.create(outbox) as EmailOutboxRepository;
     flaky.markSent = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
-    const { notify: notifyDuringOutage } = createNotifyActivities({
-      outbox: flaky,
-      mailer,
-      directory: RecipientDirectory.fromDataSource(ds),
-      publicUrl: PUBLIC_URL,
-      linkTtlHours: 48,
-      journal,
-      ackPatienceMs: 0,
-    });
+    const notifyDuringOutage = notifyThrough(flaky, { ackPatienceMs: 0 });
     await expect(notifyDuringOutage(req)).rejects.toMatchObject({ name: 'UnacknowledgedSend' });
     const [held] = await outbox.rowsFor(req.key);
     expect(held.status).toBe('sending');

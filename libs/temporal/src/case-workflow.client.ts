@@ -23,6 +23,14 @@ function isStarting(err: unknown): boolean {
   return err instanceof Error && err.message.includes('the case is starting');
 }
 
+/** No worker answered the query (none polling, or the one holding the case went away): another may soon. */
+function isUnanswered(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const cause = (err as { cause?: unknown }).cause;
+  const text = `${err.name} ${err.message} ${cause instanceof Error ? cause.message : ''}`;
+  return /ServiceError|Failed to query|deadline|timeout|no poller/i.test(text);
+}
+
 /** The workflow refused a command (validator or handler): `code` is the engine's refusal code. */
 export class CaseCommandRefused extends Error {
   constructor(
@@ -83,7 +91,14 @@ export class CaseWorkflowClient {
    * The case as the workflow holds it. A case answers its query once its first workflow task has resolved its
    * calendar (milliseconds after start); until then the query is retried for up to `startingWaitMs`.
    */
-  async getState(workflowId: string, startingWaitMs = 10_000): Promise<CaseSnapshot> {
+  async getState(
+    workflowId: string,
+    startingWaitMs = 10_000,
+    opts: {
+      /** also retry while no worker answers (a worker restarting), up to the same wait */
+      untilAnswered?: boolean;
+    } = {},
+  ): Promise<CaseSnapshot> {
     const handle = this.client.workflow.getHandle(workflowId);
     const deadline = Date.now() + startingWaitMs;
     for (;;) {
@@ -91,8 +106,9 @@ export class CaseWorkflowClient {
         return await handle.query(getStateQuery);
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw new CaseWorkflowNotFound(workflowId);
-        if (!isStarting(err) || Date.now() >= deadline) throw err;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        const starting = isStarting(err);
+        if (!(starting || (opts.untilAnswered && isUnanswered(err))) || Date.now() >= deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, starting ? 50 : 500));
       }
     }
   }

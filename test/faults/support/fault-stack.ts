@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
 import { type AppConfig, loadConfig } from '@app/config';
 import { freePort, SmtpSink } from '@app/devstack';
 import { AgenciesRepository, connectDataSource, PeopleRepository, runMigrations } from '@app/persistence';
@@ -168,6 +169,32 @@ export interface WorkerChild {
 
 export function spawnWorkerChild(env: Record<string, string>): WorkerChild {
   return spawnChild('apps/worker/src/main.ts', { ...env, NAPFLOW_LOG_LEVEL: 'info' });
+}
+
+/**
+ * Spawns the worker as a child and waits until that very process polls the stack's task queue (a killed
+ * predecessor stays listed among the pollers for a while, so "some poller" is not enough).
+ */
+export async function startPollingWorkerChild(
+  stack: FaultStack,
+  client: Client,
+  extraEnv: Record<string, string> = {},
+): Promise<WorkerChild> {
+  const w = spawnWorkerChild({ ...stack.env, ...extraEnv });
+  await eventually(
+    'the worker child to poll its task queue',
+    async () => {
+      const r = await client.workflowService.describeTaskQueue({
+        namespace: stack.config.temporal.namespace,
+        taskQueue: { name: stack.config.temporal.taskQueue },
+        taskQueueType: 1,
+      });
+      return (r.pollers ?? []).some((p) => (p.identity ?? '').startsWith(`${w.pid}@`));
+    },
+    180_000,
+    250,
+  );
+  return w;
 }
 
 function spawnChild(entry: string, env: Record<string, string>): WorkerChild {

@@ -213,7 +213,11 @@ export class CasesService {
 
   private async liveOrStored(row: CaseDetail): Promise<Pick<CaseSnapshot, 'stateCode' | 'steps'>> {
     try {
-      return await this.calls.run(() => this.workflows.getState(row.workflowId), 10_000);
+      // an action waits out a worker restart (the update that follows would wait for one too)
+      return await this.calls.run(
+        () => this.workflows.getState(row.workflowId, 20_000, { untilAnswered: true }),
+        25_000,
+      );
     } catch (err) {
       if (err instanceof CaseWorkflowNotFound)
         throw new DomainException(DomainErrorCode.CaseClosed, 'The case workflow is not running');
