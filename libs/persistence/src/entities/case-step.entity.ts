@@ -9,6 +9,14 @@ export class CaseStepEntity {
   @PrimaryColumn({ type: 'text' })
   key!: string;
 
+  /** the case's plan, copied by a trigger on insert (so the inbox can apply an access scope without a join) */
+  @Column({ name: 'plan_code', type: 'text', nullable: true, insert: false, update: false })
+  planCode!: string | null;
+
+  /** the case's state, copied by a trigger on insert */
+  @Column({ name: 'state_code', type: 'text', nullable: true, insert: false, update: false })
+  stateCode!: string | null;
+
   @Column({ type: 'text' })
   title!: string;
 

@@ -321,10 +321,7 @@ export class CasesRepository {
     const where = [scopeCondition(scope, sql, 'c.plan_code', 'c.state_code')];
     if (filters.planCode) where.push(`c.plan_code = ${sql.add(filters.planCode)}`);
     if (filters.stateCode) where.push(`c.state_code = ${sql.add(filters.stateCode)}`);
-    if (filters.agency) {
-      const a = sql.add(filters.agency);
-      where.push(`(c.lead_agency = ${a} OR c.supporting_agencies @> ARRAY[${a}]::text[])`);
-    }
+    const agency = filters.agency ? sql.add(filters.agency) : null;
     if (filters.kind) where.push(`c.kind = ${sql.add(filters.kind)}`);
     if (filters.status !== undefined) {
       const statuses = Array.isArray(filters.status) ? filters.status : [filters.status];
@@ -351,23 +348,29 @@ export class CasesRepository {
       const t = sql.add(likePattern(filters.text.trim()));
       where.push(`(c.title ILIKE ${t} OR c.code ILIKE ${t})`);
     }
-    const whereSql = where.join(' AND ');
+    const whereSql = (agencyCondition: string | null) =>
+      (agencyCondition ? [...where, agencyCondition] : where).join(' AND ');
     const countParams = [...sql.values];
     const rows = await this.dataSource.query<CaseRow[]>(
-      `SELECT ${caseColumns(nowP)} FROM cases c WHERE ${whereSql}
+      `SELECT ${caseColumns(nowP)} FROM cases c
+       WHERE ${whereSql(agency && `(c.lead_agency = ${agency} OR c.supporting_agencies @> ARRAY[${agency}]::text[])`)}
        ORDER BY ${orderBy} LIMIT ${sql.add(limit)} OFFSET ${sql.add(offset)}`,
       sql.values,
     );
+    // the now parameter is bound whether or not a filter uses it: keep it typed
+    const counted = (agencyCondition: string | null) =>
+      `SELECT count(*) FROM cases c WHERE ${whereSql(agencyCondition)} AND ${nowP}::timestamptz IS NOT NULL`;
+    // An agency's cases counted as those it leads plus those it only supports: the first is an index-only range of
+    // cases_active_lead_plan_due_idx, the second a lookup in the GIN index of supporting agencies (an OR of the two
+    // would read every case of the plan, or every overdue one, to test both).
+    const countSql = agency
+      ? `SELECT ((${counted(`c.lead_agency = ${agency}`)})
+                + (${counted(`c.lead_agency <> ${agency} AND c.supporting_agencies @> ARRAY[${agency}]::text[]`)}))::int AS n`
+      : `SELECT (${counted(null)})::int AS n`;
     const total =
       rows.length < limit && (offset === 0 || rows.length > 0)
         ? offset + rows.length
-        : (
-            await this.dataSource.query<{ n: number }[]>(
-              // the now parameter is bound whether or not a filter uses it: keep it typed
-              `SELECT count(*)::int AS n FROM cases c WHERE ${whereSql} AND ${nowP}::timestamptz IS NOT NULL`,
-              countParams,
-            )
-          )[0].n;
+        : (await this.dataSource.query<{ n: number }[]>(countSql, countParams))[0].n;
     return { items: rows.map(toCaseSummary), total, limit, offset };
   }
 

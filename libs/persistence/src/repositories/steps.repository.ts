@@ -43,14 +43,17 @@ interface InboxRow {
   overdue: boolean;
   occurrence: number;
   started_at: Date | null;
-  total?: number;
 }
 
 @Injectable()
 export class StepsRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** Active steps whose assignees contain one of `agencies`, within the caller's scope, soonest due first. */
+  /**
+   * Active steps whose assignees contain one of `agencies`, within the caller's scope, soonest due first. The scope is
+   * applied to the step's copy of its case's plan and state, so the total is counted on case_steps alone (the GIN
+   * index on assignees), and only when the page is full: a window count would read every matching step and its case.
+   */
   async inbox(
     agencies: string[],
     scope: AccessScope,
@@ -58,20 +61,32 @@ export class StepsRepository {
     now: Date = new Date(),
   ): Promise<Page<InboxItem>> {
     const { limit, offset } = pageBounds(page);
+    const filter = (sql: SqlParams) =>
+      `s.status = 'active' AND s.assignees && ${sql.add(agencies)}::text[]
+         AND ${scopeCondition(scope, sql, 's.plan_code', 's.state_code')}`;
     const sql = new SqlParams();
     const nowP = sql.add(now);
     const rows = await this.dataSource.query<InboxRow[]>(
       `SELECT c.id AS case_id, c.code AS case_code, c.title AS case_title, c.kind AS case_kind, c.status AS case_status,
               c.plan_code, c.state_code, c.workflow_id, s.key, s.title, s.kind, s.assignees, s.due_on::text AS due_on,
-              s.due_at, (s.due_at < ${nowP}) AS overdue, s.occurrence, s.started_at, count(*) OVER ()::int AS total
+              s.due_at, (s.due_at < ${nowP}) AS overdue, s.occurrence, s.started_at
        FROM case_steps s JOIN cases c ON c.id = s.case_id
-       WHERE s.status = 'active' AND s.assignees && ${sql.add(agencies)}::text[]
-         AND ${scopeCondition(scope, sql, 'c.plan_code', 'c.state_code')}
+       WHERE ${filter(sql)}
        ORDER BY s.due_at ASC NULLS LAST, c.id, s.key
        LIMIT ${sql.add(limit)} OFFSET ${sql.add(offset)}`,
       sql.values,
     );
-    return { items: rows.map(toInboxItem), total: rows[0]?.total ?? 0, limit, offset };
+    const count = async () => {
+      const c = new SqlParams();
+      const r = await this.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM case_steps s WHERE ${filter(c)}`,
+        c.values,
+      );
+      return r[0].n;
+    };
+    // A page past the end answers a total of 0, as the window count this replaced did.
+    const total = rows.length === 0 ? 0 : rows.length < limit ? offset + rows.length : await count();
+    return { items: rows.map(toInboxItem), total, limit, offset };
   }
 
   /** Active steps with a due date, for calendar feeds of the given agencies (unscoped: feeds are per agency). */
