@@ -81,8 +81,21 @@ function assertYears(fromYear: number, toYear: number): void {
   if (fromYear > toYear) throw new RangeError(`fromYear ${fromYear} is after toYear ${toYear}`);
 }
 
+/** ruleDays per resolver and year: the rules never change while the process runs, and every case start asks. */
+const ruleDaysMemo = new WeakMap<Resolver, Map<number, readonly { day: number; name: string }[]>>();
+
 /** Whole public-holiday days of one year, as the rules give them (before any weekend transfer). */
-function ruleDays(r: Resolver, year: number): { day: number; name: string }[] {
+function ruleDays(r: Resolver, year: number): readonly { day: number; name: string }[] {
+  let byYear = ruleDaysMemo.get(r);
+  if (!byYear) ruleDaysMemo.set(r, (byYear = new Map()));
+  const known = byYear.get(year);
+  if (known) return known;
+  const computed = computeRuleDays(r, year);
+  byYear.set(year, computed);
+  return computed;
+}
+
+function computeRuleDays(r: Resolver, year: number): { day: number; name: string }[] {
   const out: { day: number; name: string }[] = [];
   for (const h of r.holidays.getHolidays(year, 'en')) {
     if (h.type !== 'public') continue;
