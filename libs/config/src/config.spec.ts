@@ -35,6 +35,18 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it("leaves the worker's sticky cache to the SDK unless told, and refuses a cache of one", () => {
+    expect(loadConfig(services).workerMaxCachedWorkflows).toBeUndefined();
+    expect(loadConfig({ ...services, NAPFLOW_WORKER_CACHE_SIZE: '500' }).workerMaxCachedWorkflows).toBe(500);
+    expect(loadConfig({ ...services, NAPFLOW_WORKER_CACHE_SIZE: '0' }).workerMaxCachedWorkflows).toBe(0);
+    expect(() => loadConfig({ ...services, NAPFLOW_WORKER_CACHE_SIZE: '1' })).toThrow(
+      /NAPFLOW_WORKER_CACHE_SIZE: must be 0 \(no cache\) or at least 2/,
+    );
+    expect(() => loadConfig({ ...services, NAPFLOW_WORKER_CACHE_SIZE: 'many' })).toThrow(
+      /NAPFLOW_WORKER_CACHE_SIZE/,
+    );
+  });
+
   it('names every bad variable at once', () => {
     const call = () =>
       loadConfig({

@@ -56,6 +56,12 @@ const envSchema = z.object({
     .string()
     .regex(/^[^\s:/]+:\d+$/, 'must be host:port')
     .optional(),
+  NAPFLOW_WORKER_CACHE_SIZE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .refine((n) => n !== 1, 'must be 0 (no cache) or at least 2')
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -67,6 +73,8 @@ export interface AppConfig {
   temporal: { address: string; namespace: string; taskQueue: string; workflowBundlePath?: string };
   /** host:port of the worker's Prometheus exporter for the Temporal SDK's metrics; unset = none */
   workerMetricsAddress?: string;
+  /** the worker's sticky cache, in workflows (0: none); unset = the SDK's default, from the heap limit */
+  workerMaxCachedWorkflows?: number;
   smtp: { url: string; from: string; poolSize: number; tlsRejectUnauthorized: boolean };
   /** the worker's sent journal (copies the SMTP server accepted, until the database records them) */
   outboxJournalDir: string;
@@ -119,6 +127,7 @@ export function loadConfig(
       workflowBundlePath: e.NAPFLOW_WORKFLOW_BUNDLE,
     },
     workerMetricsAddress: e.NAPFLOW_WORKER_METRICS_ADDRESS,
+    workerMaxCachedWorkflows: e.NAPFLOW_WORKER_CACHE_SIZE,
     smtp: {
       url: e.SMTP_URL ?? '',
       from: e.SMTP_FROM,

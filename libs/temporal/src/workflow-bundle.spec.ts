@@ -24,6 +24,10 @@ describe('bundleNapflowWorkflows', () => {
     expect(bundle.code).toContain('caseWorkflow');
     // the engine came in through the @app/domain alias
     expect(bundle.code).toContain('libs/domain/src/');
+    // luxon is evaluated once for all cached workflows, not once per workflow (workflowPreloadModules)
+    expect(bundle.code).toMatch(
+      /exports\.preloadModules = function preloadModules\(\) \{\s*__webpack_require__\([^;]*node_modules\/luxon\//,
+    );
   }, 120_000);
 
   it('fails the build when workflow code imports a Node built-in', async () => {

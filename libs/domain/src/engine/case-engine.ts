@@ -22,13 +22,14 @@ import {
 } from '../calendar/business-calendar';
 import { formatDate, isValidDate, parseDate } from '../calendar/civil-date';
 import { nextNotice, upcomingNotices, type NoticeSlot } from '../calendar/reminder-policy';
-import { forwardReachable, parseDefinition } from '../process/definition-validation';
-import {
-  resolveReminders,
-  stepRoles,
-  type ApprovalStepDefinition,
-  type ProcessDefinition,
-  type StepDefinition,
+// Not definition-validation / process-definition.schema: they build the zod schemas, which each cached workflow
+// would evaluate again (definition-reader.ts says why).
+import { readDefinition } from '../process/definition-reader';
+import { forwardReachable, resolveReminders, stepRoles } from '../process/definition-rules';
+import type {
+  ApprovalStepDefinition,
+  ProcessDefinition,
+  StepDefinition,
 } from '../process/process-definition.schema';
 import {
   CommandRefused,
@@ -54,7 +55,7 @@ const isCoordinator = (actor: Actor): boolean => actor.role === 'coordinator' ||
 
 /** Starts a case: parses input.definition (DefinitionError if invalid), resolves roles, activates the start steps. */
 export function startCase(input: StartCaseInput, ctx: EngineContext): EngineResult {
-  const definition = parseDefinition(input.definition);
+  const definition = readDefinition(input.definition);
   const problems = startInputProblems(input, definition, ctx.calendar);
   if (problems.length) throw new CommandRefused('invalid', `cannot start the case: ${problems.join('; ')}`);
   const state: CaseState = {

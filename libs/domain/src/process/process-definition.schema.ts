@@ -1,26 +1,16 @@
-// The shape of a process definition (zod 4). Cross-field and graph rules live in definition-validation.ts;
-// this file only says what each field may hold, so schema errors name the bad field by path.
+// The shape of a process definition (zod 4). Cross-field and graph rules live in definition-rules.ts; this file
+// only says what each field may hold, so schema errors name the bad field by path. definition-reader.ts mirrors it
+// without zod for the case workflow: a change here needs the same change there (its spec compares the two).
 import { z } from 'zod';
-import {
-  DEFAULT_REMINDER_POLICY,
-  type ReminderPolicy as CalendarReminderPolicy,
-} from '../calendar/reminder-policy';
+import { ISO_DATE, isRealDate, KEY } from './definition-rules';
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const KEY = /^[a-z][a-z0-9_]*$/;
+// kept importable from here, where they used to live
+export { resolveReminders, stepRoles, type ResolvedReminders } from './definition-rules';
 
 export const localDateSchema = z
   .string()
   .regex(ISO_DATE, 'must be a local date YYYY-MM-DD')
   .refine(isRealDate, 'is not a real calendar date');
-
-function isRealDate(value: string): boolean {
-  const [y, m, d] = value.split('-').map(Number);
-  if (m < 1 || m > 12 || d < 1) return false;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
-  return d <= days;
-}
 
 const keySchema = z.string().regex(KEY, 'must be snake_case: a-z, 0-9 and _, starting with a letter');
 /** A participant role name, resolved per case from StartCaseInput (lead, supporting, coordinator, justice, ...). */
@@ -176,58 +166,3 @@ export type StepDefinition = z.infer<typeof stepDefinitionSchema>;
 export type ProcessDefinition = z.infer<typeof processDefinitionSchema>;
 /** The JSON a definition is written as (what parseDefinition accepts), same as the parsed shape. */
 export type ProcessDefinitionInput = z.input<typeof processDefinitionSchema>;
-
-/** A step's effective reminder rules, in the calendar module's terms, plus the follow-up cadence. */
-export interface ResolvedReminders {
-  policy: CalendarReminderPolicy;
-  followUpEveryDays: number | null;
-}
-
-/** The step's effective reminder rules: step fields over definition fields over the calendar's defaults. */
-export function resolveReminders(definition: ProcessDefinition, step: StepDefinition): ResolvedReminders {
-  const d = DEFAULT_REMINDER_POLICY;
-  const merged: Required<{ [K in keyof ReminderRules]-?: Exclude<ReminderRules[K], undefined> }> = {
-    beforeDue: d.beforeBusinessDays,
-    dueToday: d.dueToday,
-    overdue: d.overdueNotice,
-    repeatOverdueEvery: d.repeatOverdueEveryBusinessDays,
-    escalateAfter: d.escalateAfterBusinessDaysOverdue,
-    secondEscalationAfter: d.secondEscalationAfterBusinessDays,
-    followUpEveryDays: null,
-  };
-  for (const layer of [definition.reminders, step.reminders]) {
-    if (!layer) continue;
-    for (const [k, v] of Object.entries(layer)) {
-      if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
-    }
-  }
-  return {
-    policy: {
-      beforeBusinessDays: [...new Set(merged.beforeDue)].sort((a, b) => b - a),
-      dueToday: merged.dueToday,
-      overdueNotice: merged.overdue,
-      repeatOverdueEveryBusinessDays: merged.repeatOverdueEvery,
-      escalateAfterBusinessDaysOverdue: merged.escalateAfter,
-      secondEscalationAfterBusinessDays: merged.escalateAfter === null ? null : merged.secondEscalationAfter,
-    },
-    followUpEveryDays: merged.followUpEveryDays,
-  };
-}
-
-/** Role names of who acts on a step: task/milestone assignees, approval approvers. */
-export function stepRoles(step: StepDefinition): string[] {
-  switch (step.kind) {
-    case 'approval':
-      return step.approvers;
-    case 'task':
-      return typeof step.assignee === 'string' ? [step.assignee] : step.assignee;
-    case 'milestone':
-      return step.assignee === undefined
-        ? ['coordinator']
-        : typeof step.assignee === 'string'
-          ? [step.assignee]
-          : step.assignee;
-    case 'wait':
-      return [];
-  }
-}
