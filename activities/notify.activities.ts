@@ -1,6 +1,11 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Decision, NotificationKind, NotificationRequest } from '@app/domain/case/case.types';
+import {
+  NOTIFICATION_KINDS,
+  type Decision,
+  type NotificationKind,
+  type NotificationRequest,
+} from '@app/domain/case/case.types';
 import {
   deliverRows,
   deliveryKey,
@@ -41,18 +46,7 @@ export interface NotifyActivityDeps {
 /** The error type the workflow's retry policy retries: the SMTP server is away or deferring us. */
 export const SMTP_TEMPORARY_FAILURE = 'SmtpTemporaryFailure';
 
-const KINDS: ReadonlySet<NotificationKind> = new Set([
-  'step_assigned',
-  'reminder',
-  'due_today',
-  'overdue',
-  'escalation',
-  'decision_requested',
-  'decision_made',
-  'returned_for_rework',
-  'case_closed',
-  'weekly_digest',
-]);
+const KINDS: ReadonlySet<NotificationKind> = new Set(NOTIFICATION_KINDS);
 const DECISIONS: LinkChoice[] = ['approve', 'approve_with_comments', 'request_changes', 'reject'];
 /** kinds that ask the recipient to act on the step, and so carry an approve-by-email link */
 const ACTIONABLE: ReadonlySet<NotificationKind> = new Set([

@@ -104,15 +104,8 @@ export class CalendarFeedsService {
       name = `napflow — ${person.name}`;
       coordinatorOf = person.role === 'coordinator' ? person.stateCode : null;
     }
-    const open = await this.steps.openStepsOf(agencies, now);
-    if (coordinatorOf) {
-      // a coordinator's own feed also holds the steps that wait on the national coordinator of their state
-      const seen = new Set(open.map((s) => `${s.workflowId}/${s.stepKey}/${s.occurrence}`));
-      for (const s of await this.steps.openStepsOf(['coordinator'], now))
-        if (s.stateCode === coordinatorOf && !seen.has(`${s.workflowId}/${s.stepKey}/${s.occurrence}`))
-          open.push(s);
-      open.sort((a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? ''));
-    }
+    // a coordinator's own feed also holds the steps that wait on the national coordinator of their state
+    const open = await this.steps.openStepsOf(agencies, now, coordinatorOf);
     const cal = ical({
       name,
       prodId: { company: 'napflow', product: 'napflow', language: 'EN' },

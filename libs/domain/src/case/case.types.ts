@@ -55,17 +55,21 @@ export interface AttachmentRef {
   sha256?: string;
 }
 
-export type NotificationKind =
-  | 'step_assigned'
-  | 'reminder'
-  | 'due_today'
-  | 'overdue'
-  | 'escalation'
-  | 'decision_requested'
-  | 'decision_made'
-  | 'returned_for_rework'
-  | 'case_closed'
-  | 'weekly_digest';
+/** Every kind of email napflow sends, in the order the templates list them. */
+export const NOTIFICATION_KINDS = [
+  'step_assigned',
+  'reminder',
+  'due_today',
+  'overdue',
+  'escalation',
+  'decision_requested',
+  'decision_made',
+  'returned_for_rework',
+  'case_closed',
+  'weekly_digest',
+] as const;
+
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export interface ScheduledNotice {
   kind: NotificationKind;

@@ -93,7 +93,8 @@ export async function deliverRows(rows: EmailOutboxEntity[], deps: DeliveryDeps)
       continue;
     }
     const { row, claimId } = claim;
-    const journaled = deps.journal ? await deps.journal.find(row.id) : null;
+    // only a row found 'sending' can have been accepted by a dead holder: a journalled copy is never released
+    const journaled = deps.journal && initial.status === 'sending' ? await deps.journal.find(row.id) : null;
     if (journaled) {
       await acknowledge(deps, row.id, claimId, `${journaled.response} (recovered from the sent journal)`);
       report.recovered += 1;

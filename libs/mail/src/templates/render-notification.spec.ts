@@ -1,19 +1,8 @@
-import type { NotificationKind } from '@app/domain/case/case.types';
+import { NOTIFICATION_KINDS, type NotificationKind } from '@app/domain/case/case.types';
 import type { NotificationFacts } from '../mail.types';
 import { renderNotification } from './render-notification';
 
-const KINDS: NotificationKind[] = [
-  'step_assigned',
-  'reminder',
-  'due_today',
-  'overdue',
-  'escalation',
-  'decision_requested',
-  'decision_made',
-  'returned_for_rework',
-  'case_closed',
-  'weekly_digest',
-];
+const KINDS: readonly NotificationKind[] = NOTIFICATION_KINDS;
 
 function facts(
   kind: NotificationKind,

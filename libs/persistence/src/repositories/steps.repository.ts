@@ -90,15 +90,22 @@ export class StepsRepository {
   }
 
   /** Active steps with a due date, for calendar feeds of the given agencies (unscoped: feeds are per agency). */
-  async openStepsOf(agencies: string[], now: Date = new Date()): Promise<InboxItem[]> {
+  async openStepsOf(
+    agencies: string[],
+    now: Date = new Date(),
+    /** also the steps waiting on the national coordinator of this state (a coordinator's own feed) */
+    coordinatorOfState: string | null = null,
+  ): Promise<InboxItem[]> {
     const rows = await this.dataSource.query<InboxRow[]>(
       `SELECT c.id AS case_id, c.code AS case_code, c.title AS case_title, c.kind AS case_kind, c.status AS case_status,
               c.plan_code, c.state_code, c.workflow_id, s.key, s.title, s.kind, s.assignees, s.due_on::text AS due_on,
               s.due_at, (s.due_at < $2) AS overdue, s.occurrence, s.started_at
        FROM case_steps s JOIN cases c ON c.id = s.case_id
-       WHERE s.status = 'active' AND s.assignees && $1::text[] AND s.due_on IS NOT NULL
+       WHERE s.status = 'active' AND s.due_on IS NOT NULL
+         AND (s.assignees && $1::text[]
+              OR ($3::text IS NOT NULL AND s.state_code = $3 AND 'coordinator' = ANY (s.assignees)))
        ORDER BY s.due_at, c.id, s.key`,
-      [agencies, now],
+      [agencies, now, coordinatorOfState],
     );
     return rows.map(toInboxItem);
   }
