@@ -54,6 +54,7 @@ const MAX_REMEMBERED_UPDATE_IDS = 500;
 const CALENDAR_REFRESH_PER_RUN = 'napflow-calendar-refresh-per-run';
 const COALESCE_MISSED_NOTICES = 'napflow-coalesce-missed-notices';
 const LOCAL_RECORD_TRANSITION = 'napflow-local-record-transition';
+const LOCAL_RESOLVE_CALENDAR = 'napflow-local-resolve-calendar';
 /** Continue as new at this many events even if the server never suggests it (the server suggests at ~4K). */
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 4_000;
 /** Every transition records the whole case: keep a run's history well under the server's 50 MB limit. */
@@ -78,7 +79,7 @@ const { resolveCalendar, recordTransition } = proxyActivities<CaseActivities>(UN
  * trips of a scheduled activity, so a decision answers sooner and a run's history holds one marker per record
  * instead of three activity events. Retried the same way while the database is away.
  */
-const { recordTransition: recordTransitionLocally } =
+const { recordTransition: recordTransitionLocally, resolveCalendar: resolveCalendarLocally } =
   proxyLocalActivities<CaseActivities>(UNTIL_THE_DATABASE_IS_BACK);
 
 const { notify } = proxyActivities<CaseActivities>({
@@ -165,6 +166,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   const coalesceMissedNotices = patched(COALESCE_MISSED_NOTICES);
   // Also decided once per run: runs that began recording through scheduled activities keep doing so.
   const record = patched(LOCAL_RECORD_TRANSITION) ? recordTransitionLocally : recordTransition;
+  // The calendar too, for runs that began after the change: a case then starts within its first workflow task
+  // (calendar, start, record) instead of waiting for a scheduled activity and a second task.
+  const resolve = patched(LOCAL_RESOLVE_CALENDAR) ? resolveCalendarLocally : resolveCalendar;
 
   function ctx(): EngineContext {
     if (!engineCalendar) throw new Error('the calendar is not resolved yet');
@@ -181,7 +185,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     const needed = yearsNeeded(state, caseDueOn);
     const covers = calendar && calendar.fromYear <= needed.fromYear && calendar.toYear >= needed.toYear;
     if (covers && !refresh) return;
-    calendar = await resolveCalendar({ stateCode, ...needed });
+    calendar = await resolve({ stateCode, ...needed });
     engineCalendar = toEngineCalendar(calendar);
   }
 

@@ -6,6 +6,7 @@ import { BASELINE_TASK_QUEUE } from '../baseline-workflows/baseline-worker';
 import { compare, endProgress, progress, type Comparison, type ScenarioResult } from '../support/report';
 import type { Seeded } from '../support/seed';
 import type { BenchStack } from '../support/stack';
+import { cpuPerOperation } from '../support/cpu';
 import { pooled, round, summarize, type LatencySummary } from '../support/stats';
 import { BULK_PLAN } from './bulk-start';
 
@@ -65,6 +66,7 @@ export async function approvalRoundTrip(
 
   const comparisons: Comparison[] = [];
   const figures: Record<string, unknown> = {};
+  const cpuNotes: string[] = [];
   let offset = 0;
   for (const level of levels) {
     const cases = rows.slice(offset, offset + level.cases);
@@ -72,6 +74,7 @@ export async function approvalRoundTrip(
     offset += level.cases;
 
     // Baseline first: two updates per workflow (like the two approvals of a case), `concurrency` workflows at a time.
+    const cpuBase0 = stack.cpu();
     const base = await measure(
       level.cases,
       level.concurrency,
@@ -83,6 +86,7 @@ export async function approvalRoundTrip(
       },
       (n) => progress(tag, `baseline c=${level.concurrency}: ${n} updates`),
     );
+    const cpuBase1 = stack.cpu();
     // napflow: the head of the lead agency approves, then the national coordinator.
     const nap = await measure(
       level.cases,
@@ -109,8 +113,16 @@ export async function approvalRoundTrip(
       (n) => progress(tag, `napflow c=${level.concurrency}: ${n} decisions`),
     );
 
+    const cpuNap1 = stack.cpu();
     const c = level.concurrency;
-    figures[`c${c}`] = { napflow: nap, baseline: base };
+    // what one decision / one Update cost in CPU, in every part of the stack (the notifications a decision sends
+    // go on after its answer, so a level's last ones may fall outside its window)
+    const cpu = {
+      napflow: cpuPerOperation(cpuBase1, cpuNap1, nap.latency.count),
+      baseline: cpuPerOperation(cpuBase0, cpuBase1, base.latency.count),
+    };
+    figures[`c${c}`] = { napflow: nap, baseline: base, cpuMsPerOperation: cpu };
+    cpuNotes.push(`CPU ms per operation @${c}: ${JSON.stringify(cpu)}`);
     comparisons.push(compare(`p50 @${c}`, 'ms', nap.latency.p50, base.latency.p50));
     comparisons.push(
       compare(`p95 @${c}`, 'ms', nap.latency.p95, base.latency.p95, {
@@ -122,6 +134,7 @@ export async function approvalRoundTrip(
     comparisons.push(compare(`p99 @${c}`, 'ms', nap.latency.p99, base.latency.p99));
     comparisons.push(compare(`throughput @${c}`, 'req/s', nap.throughput, base.throughput));
     comparisons.push(compare(`errors @${c}`, 'count', nap.errors, base.errors));
+    comparisons.push(compare(`CPU per op @${c}`, 'ms', cpu.napflow.total ?? 0, cpu.baseline.total ?? 0));
   }
   endProgress();
   await pooled(total, 20, async (i) => {
@@ -136,6 +149,8 @@ export async function approvalRoundTrip(
     notes: [
       'Each lane takes one case and sends its two approvals (head of the lead agency, then the national coordinator); the baseline sends two Updates to one minimal workflow.',
       'napflow latency includes HTTP, authentication, access checks, the Update with validator, the read-model/audit activity and the answer.',
+      'CPU per op: CPU milliseconds per decision (napflow) or per Update (baseline) summed over every process of the stack (Temporal, PostgreSQL, API, workers, this process with its SMTP sink); figures.cpuMsPerOperation splits it by part.',
+      ...cpuNotes,
     ],
     durationMs: Date.now() - t0,
   };

@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { type DevStack, freePort, startDevStack } from '@app/devstack';
 import { AgenciesRepository, connectDataSource, PeopleRepository, runMigrations } from '@app/persistence';
 import { hashPassword } from '../../apps/api/src/auth/password';
+import { cpuSnapshot, type CpuSnapshot } from './cpu';
 import { createPgPool, type PgPool } from './pg';
 import { waitUntil } from './stats';
 
@@ -34,6 +35,8 @@ export interface BenchStack {
   worker: ManagedProcess;
   api: ManagedProcess;
   baselineWorker: ManagedProcess;
+  /** CPU seconds so far of each part of the stack (bench/support/cpu.ts) */
+  cpu(): CpuSnapshot;
   /** restarts the napflow worker (fresh process, empty cache) */
   restartWorker(): Promise<void>;
   stop(): Promise<void>;
@@ -225,6 +228,12 @@ export async function startBenchStack(opts: {
     },
     api,
     baselineWorker,
+    cpu: () =>
+      cpuSnapshot({
+        [worker.pid]: 'napflow-worker',
+        [api.pid]: 'napflow-api',
+        [baselineWorker.pid]: 'baseline-worker',
+      }),
     async restartWorker() {
       await worker.stop();
       worker = await startWorker();

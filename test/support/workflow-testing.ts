@@ -115,8 +115,18 @@ export interface RecordedCalendarCall {
   input: { stateCode: string; fromYear: number; toYear: number };
 }
 
-function scheduledAt(): string {
-  return new Date(Context.current().info.scheduledTimestampMs).toISOString();
+/** The time-skipping server of the running withTimeSkippingWorker (tests run one at a time per file). */
+let timeSkippingEnv: TestWorkflowEnvironment | undefined;
+
+/**
+ * When the workflow asked for the activity, in simulated time. A scheduled activity carries the server's time; a
+ * local activity is scheduled by the worker on its own (real) clock, so its simulated time is asked of the
+ * time-skipping server, which does not move while the workflow task that runs it is open.
+ */
+async function scheduledAt(): Promise<string> {
+  const info = Context.current().info;
+  if (info.isLocal && timeSkippingEnv) return new Date(await timeSkippingEnv.currentTimeMs()).toISOString();
+  return new Date(info.scheduledTimestampMs).toISOString();
 }
 
 /** The case activities, faked: each call is recorded with the simulated time the workflow scheduled it. */
@@ -133,7 +143,7 @@ export class FakeCaseActivities {
   /** The object to pass as `activities` to a Worker. */
   readonly activities: CaseActivities = {
     resolveCalendar: async (input): Promise<CalendarData> => {
-      this.calendarCalls.push({ at: scheduledAt(), input });
+      this.calendarCalls.push({ at: await scheduledAt(), input });
       const nonWorkingDates: string[] = [];
       for (let year = input.fromYear; year <= input.toYear; year++) {
         for (const md of this.calendar.yearly ?? []) nonWorkingDates.push(`${year}-${md}`);
@@ -152,14 +162,14 @@ export class FakeCaseActivities {
       };
     },
     recordTransition: async (input): Promise<void> => {
-      this.transitions.push({ at: scheduledAt(), snapshot: input.snapshot, events: input.events });
+      this.transitions.push({ at: await scheduledAt(), snapshot: input.snapshot, events: input.events });
     },
     notify: async (request): Promise<NotifyResult> => {
       const attempt = (this.attempts.get(request.key) ?? 0) + 1;
       this.attempts.set(request.key, attempt);
       if (attempt <= this.notifyFailuresPerKey)
         throw new Error(`SMTP relay unavailable (attempt ${attempt})`);
-      this.notifications.push({ at: scheduledAt(), request });
+      this.notifications.push({ at: await scheduledAt(), request });
       return {
         key: request.key,
         status: 'sent',
@@ -197,6 +207,7 @@ export async function withTimeSkippingWorker<T>(
   fn: (env: TestWorkflowEnvironment) => Promise<T>,
 ): Promise<T> {
   const env = await createTimeSkippingEnv();
+  timeSkippingEnv = env;
   try {
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -206,6 +217,7 @@ export async function withTimeSkippingWorker<T>(
     });
     return await worker.runUntil(() => fn(env));
   } finally {
+    timeSkippingEnv = undefined;
     await env.teardown();
   }
 }

@@ -17,7 +17,7 @@ export interface UploadedFileLike {
 }
 
 /** Case starts in flight at once during a real import. */
-const IMPORT_START_CONCURRENCY = 8;
+const IMPORT_START_CONCURRENCY = 16;
 
 /**
  * Import of measures from CSV/XLSX. A dry run reports row by row what would be created and what is wrong; a real
