@@ -54,7 +54,11 @@ const MAX_REMEMBERED_UPDATE_IDS = 500;
 const CALENDAR_REFRESH_PER_RUN = 'napflow-calendar-refresh-per-run';
 const COALESCE_MISSED_NOTICES = 'napflow-coalesce-missed-notices';
 const LOCAL_RECORD_TRANSITION = 'napflow-local-record-transition';
-const LOCAL_RESOLVE_CALENDAR = 'napflow-local-resolve-calendar';
+/**
+ * Stands for the three above in runs that began after it (one marker instead of three), and guards what came with
+ * it: the calendar resolved by a local activity.
+ */
+const ALL_PATCHES_OF_2026_11 = 'napflow-patches-2026-11';
 /** Continue as new at this many events even if the server never suggests it (the server suggests at ~4K). */
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 4_000;
 /** Every transition records the whole case: keep a run's history well under the server's 50 MB limit. */
@@ -162,13 +166,18 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   // one object per resolved calendar: the engine compiles a calendar once per object
   let engineCalendar: EngineCalendar | undefined = calendar && toEngineCalendar(calendar);
 
-  // Decided once per run, at its start: runs that began before the rule keep sending every missed notice.
-  const coalesceMissedNotices = patched(COALESCE_MISSED_NOTICES);
-  // Also decided once per run: runs that began recording through scheduled activities keep doing so.
-  const record = patched(LOCAL_RECORD_TRANSITION) ? recordTransitionLocally : recordTransition;
-  // The calendar too, for runs that began after the change: a case then starts within its first workflow task
+  // Every patch is decided once per run, at its start. A run that began under this code records one marker for all
+  // of them (each patched() call also upserts a search attribute: one instead of three per case start, four per continued run); runs that
+  // began earlier ask each patch in the order they always did, so their histories replay unchanged.
+  const startedUnderCurrentCode = patched(ALL_PATCHES_OF_2026_11);
+  // Runs that began before the rule keep sending every missed notice.
+  const coalesceMissedNotices = startedUnderCurrentCode || patched(COALESCE_MISSED_NOTICES);
+  // Runs that began recording through scheduled activities keep doing so.
+  const record =
+    startedUnderCurrentCode || patched(LOCAL_RECORD_TRANSITION) ? recordTransitionLocally : recordTransition;
+  // The calendar too, in runs that began under this code: a case then starts within its first workflow task
   // (calendar, start, record) instead of waiting for a scheduled activity and a second task.
-  const resolve = patched(LOCAL_RESOLVE_CALENDAR) ? resolveCalendarLocally : resolveCalendar;
+  const resolve = startedUnderCurrentCode ? resolveCalendarLocally : resolveCalendar;
 
   function ctx(): EngineContext {
     if (!engineCalendar) throw new Error('the calendar is not resolved yet');
@@ -341,7 +350,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   await exclusive(async () => {
     // A new run also picks up the non-working days an administrator added since the last one. Runs continued
     // before this change did not refresh: guarded, so their histories still replay (test/replay/histories/v1-*).
-    await ensureCalendar(continued !== undefined && patched(CALENDAR_REFRESH_PER_RUN));
+    await ensureCalendar(
+      continued !== undefined && (startedUnderCurrentCode || patched(CALENDAR_REFRESH_PER_RUN)),
+    );
     if (!start) return;
     let started: EngineResult;
     try {
