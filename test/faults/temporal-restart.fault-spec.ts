@@ -15,8 +15,30 @@
 // - a start attempt abandoned by the caller keeps being retried inside the SDK (grpc-retry); closing the
 //   Connection before it settles throws "Channel has been shut down" from a timer (an uncaught error that failed
 //   one run), so the drill awaits every abandoned attempt before closing.
-// Not covered: "every timer fires" — no shipped definition has a timer seconds away (the earliest is the overdue
-// notice at the next 09:00 slot), so pending timers are only shown to survive (the cases stay queryable, active).
+//
+// Second part — pending timers fire after the restart. The server-side timers napflow relies on seconds away are the
+// notify activity's retries (initialInterval 5 s, backoff 2, max 10 min): with the SMTP sink answering 451 to every
+// command, 6 measure cases are created through the API (API, worker and sink of their own on the same file-backed
+// server) in two waves a retry apart, so each case's assignment email is in retry backoff. The drill waits (via
+// describe: pendingActivities) for a moment when every retry is SCHEDULED with attempt >= 2, last failure
+// SmtpTemporaryFailure, next attempt at least 4 s away, and the latest due at least 10 s after the earliest; then it
+// stops the server (the sink's 451 count shows no attempt ran between that snapshot and the server's end), lets the
+// sink accept again, and starts the server on the same file once the earliest timer has come due while it was down
+// (the later ones come due after it is back). Asserted: every email goes out, no earlier than its timer was due nor
+// before the restart; the completed attempt in the history is exactly the attempt that was pending at the stop; no
+// activity stays pending; and the three drill invariants: every case is active with its task active, contribution
+// skipped and head approval pending (workflow query and read model); the audit trail holds exactly case_started,
+// step_started(execute) and step_completed(contribute) once per case; the sink holds exactly one message per
+// notification by Message-ID (expectMailExactlyOnce), one step_assigned per case, none failed. Over the runs made
+// while writing it (the second restart took 1.1-1.4 s; pending attempts 3 and 4), every retry timer fired after the
+// restart — those due while the server was down 0.1-1.5 s after it answered again, the others 0.1-2.5 s after they
+// were due — and each email was received exactly once; this part takes ~40 s.
+// Not covered: a case workflow's own timers (reminders, due, overdue) firing across the restart — they fall on
+// whole local hours (09:00 NOTICE_HOUR, 18:00 END_OF_BUSINESS_HOUR), which across today's IANA offsets (whole hours,
+// :30, +x:45) come only at UTC minutes :00, :15 and :30, so even with the state's time zone picked at test time the
+// nearest one is up to ~30 min away (and must fall on a business day there); they are only shown to survive (the
+// cases stay queryable, active). The activity retry timers are timer tasks in the server's timer queue, as a
+// workflow's own timers are.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,17 +60,52 @@ import {
 } from '@app/persistence';
 import { CaseWorkflowClient } from '@app/temporal';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/start-worker';
-import { bounded, eventually } from './support/fault-stack';
+import { SMTP_TEMPORARY_FAILURE } from '../../activities/notify.activities';
+import {
+  bounded,
+  createMeasure,
+  eventually,
+  expectMailExactlyOnce,
+  type FaultStack,
+  LEADS,
+  type Seeded,
+  seedDrill,
+  startFaultStack,
+} from './support/fault-stack';
 
 const N = 30;
 /** Longer than one start attempt, so the SDK's own retries of UNAVAILABLE give up and the loop must retry. */
 const OUTAGE_MS = 12_000;
 /** One start attempt's bound: an attempt abandoned here may still land, and its retry then finds it started. */
 const ATTEMPT_MS = 4_000;
+/** Cases whose assignment email waits in the notify activity's retry backoff while the server is down. */
+const RETRY_CASES = 6;
+/** Every pending retry is at least this far away when the server is stopped (SIGTERM ends it in ~1.5 s). */
+const RETRY_MARGIN_MS = 4_000;
+/** The latest pending retry is due at least this long after the earliest: longer than a restart usually takes. */
+const RETRY_SPREAD_MS = 10_000;
+/** temporal.api.enums.v1.PendingActivityState: waiting for its next attempt (or its first dispatch). */
+const PENDING_ACTIVITY_STATE_SCHEDULED = 1;
 const run = randomUUID().slice(0, 8).toUpperCase();
 const plan = `KG-NAP-TR-${run}`;
 const MOE = `KG-MOE-TR-${run}`;
 const COORD = `KG-NCC-TR-${run}`;
+
+/** A notify activity the server holds for a retry, as `describe()` shows it. */
+interface PendingRetry {
+  activityId: string;
+  state: number;
+  attempt: number;
+  /** when the server's retry timer is due (epoch ms) */
+  nextAttemptAt: number;
+  failureType: string;
+}
+
+const span = (xs: number[]): string => (xs.length ? `${Math.min(...xs)}..${Math.max(...xs)}` : 'none');
+
+function tsMs(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
+  return ts ? Number(String(ts.seconds ?? 0)) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6) : Number.NaN;
+}
 
 class FileBackedTemporal {
   private child: ManagedChild | undefined;
@@ -330,5 +387,248 @@ describe('Temporal dev server restarted on its data file', () => {
         `; dev server output tail: ${temporal.output.split('\n').slice(-5).join(' | ')}`,
     );
     expect(startsRetried).toBeGreaterThan(0);
+  });
+
+  describe('with assignment emails waiting in the notify retry backoff', () => {
+    let stack: FaultStack;
+    let s: Seeded;
+
+    beforeAll(async () => {
+      // API, worker and SMTP sink of their own, on the file-backed server (a task queue and database of their own)
+      stack = await startFaultStack({
+        worker: 'in-process',
+        temporal: { address: temporal.address, namespace: NAPFLOW_NAMESPACE },
+      });
+      s = await seedDrill(stack.baseUrl);
+    });
+
+    afterAll(async () => {
+      stack?.sink.clearFaults();
+      await stack?.stop();
+    });
+
+    it('fires every pending retry timer after the restart and sends each notification once', async () => {
+      const codes = Array.from({ length: RETRY_CASES }, (_, i) => `TIMER-${i}`);
+      const wfId = (code: string) => `case:${s.plan}:${code}`;
+      const wfIds = codes.map(wfId);
+      const retriesOf = async (ids: string[]): Promise<Map<string, PendingRetry[]>> => {
+        const out = new Map<string, PendingRetry[]>();
+        for (const id of ids) {
+          const d = await client.workflow.getHandle(id).describe();
+          out.set(
+            id,
+            (d.raw.pendingActivities ?? [])
+              .filter((a) => a.activityType?.name === 'notify')
+              .map((a) => ({
+                activityId: a.activityId ?? '',
+                state: a.state ?? 0,
+                attempt: a.attempt ?? 0,
+                nextAttemptAt: tsMs(a.nextAttemptScheduleTime),
+                failureType: a.lastFailure?.applicationFailureInfo?.type ?? '',
+              })),
+          );
+        }
+        return out;
+      };
+      // in backoff: the activity failed with the SMTP deferral and the server holds its next attempt on a timer
+      const inBackoff = (r: PendingRetry, minAttempt: number) =>
+        r.state === PENDING_ACTIVITY_STATE_SCHEDULED &&
+        r.attempt >= minAttempt &&
+        r.failureType === SMTP_TEMPORARY_FAILURE;
+
+      stack.sink.setFaults({ tempFailRate: 1 });
+      // two waves a retry apart, so that their timers come due far enough apart for the restart to fall between
+      const waves = [codes.slice(0, RETRY_CASES / 2), codes.slice(RETRY_CASES / 2)];
+      for (const [i, code] of waves[0].entries())
+        await createMeasure(s, code, LEADS[i % LEADS.length], stack);
+      await eventually(
+        'the first wave to wait for its second retry',
+        async () =>
+          [...(await retriesOf(waves[0].map(wfId))).values()].every(
+            (rs) => rs.length > 0 && rs.every((r) => inBackoff(r, 3)),
+          ),
+        120_000,
+        250,
+      );
+      for (const [i, code] of waves[1].entries())
+        await createMeasure(s, code, LEADS[i % LEADS.length], stack);
+
+      // Wait for a moment when every case's assignment email waits for a retry (attempt >= 2, SCHEDULED, a
+      // nextAttemptScheduleTime ahead), every such timer at least RETRY_MARGIN_MS away (none can fire before the
+      // server is down: checked below with the sink's count of 451 answers) and the latest at least RETRY_SPREAD_MS
+      // after the earliest.
+      let pending = new Map<string, PendingRetry[]>();
+      let snapshotAt = 0;
+      let tempFailedAtSnapshot = 0;
+      let lastSeen = '';
+      await eventually(
+        'every assignment email to wait in retry backoff, its next attempt a few seconds away',
+        async () => {
+          const tempFailed = stack.sink.stats.tempFailed;
+          const seen = await retriesOf(wfIds);
+          const now = Date.now();
+          lastSeen = JSON.stringify(
+            [...seen.entries()].map(([id, rs]) =>
+              rs.map((r) => `${id.split(':').pop()}#${r.attempt}/${r.state}/${r.nextAttemptAt - now}ms`),
+            ),
+          );
+          const all = [...seen.values()].flat();
+          const due = all.map((r) => r.nextAttemptAt);
+          const ready =
+            [...seen.values()].every((rs) => rs.length > 0) &&
+            all.every((r) => inBackoff(r, 2) && r.nextAttemptAt - now >= RETRY_MARGIN_MS) &&
+            Math.max(...due) - Math.min(...due) >= RETRY_SPREAD_MS;
+          // no attempt ran while the cases were described: the snapshot is one consistent moment
+          if (!ready || stack.sink.stats.tempFailed !== tempFailed) return false;
+          pending = seen;
+          snapshotAt = now;
+          tempFailedAtSnapshot = tempFailed;
+          return true;
+        },
+        240_000,
+        250,
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}; last seen (case#attempt/state/next in): ${lastSeen}`);
+      });
+      // and the outbox holds each email as not yet sent, after at least one refused attempt
+      const held = await stack.query<{ status: string; attempts: number }>(
+        `SELECT status, attempts FROM email_outbox WHERE workflow_id = ANY($1)`,
+        [wfIds],
+      );
+      expect(held.length).toBeGreaterThanOrEqual(RETRY_CASES);
+      expect(held.filter((r) => r.status !== 'pending' || r.attempts < 1)).toEqual([]);
+
+      // stop the server while every retry timer is pending; the sink accepts again only once it is down
+      const down = Date.now();
+      await temporal.stop();
+      const stopMs = Date.now() - down;
+      const stopExit = temporal.exit;
+      // no attempt reached the sink between the snapshot and the end of the server: the retries recorded above are
+      // the timers the server held when it went down
+      expect(stack.sink.stats.tempFailed).toBe(tempFailedAtSnapshot);
+      expect(stack.sink.messages()).toHaveLength(0);
+      stack.sink.clearFaults();
+      // start it again once the earliest timer has come due while it was down (the latest is RETRY_SPREAD_MS later)
+      const dues = [...pending.values()].flat().map((r) => r.nextAttemptAt);
+      await new Promise((r) => setTimeout(r, Math.max(0, Math.min(...dues) + 500 - Date.now())));
+      const restarting = Date.now();
+      const restartMs = await temporal.start();
+      const up = Date.now();
+
+      // every pending retry fires: each held email goes out
+      const outbox = () =>
+        stack.query<{
+          workflow_id: string;
+          message_id: string;
+          status: string;
+          attempts: number;
+          kind: string;
+        }>(
+          `SELECT workflow_id, message_id, status, attempts, kind FROM email_outbox WHERE workflow_id = ANY($1)`,
+          [wfIds],
+        );
+      await eventually(
+        'every held assignment email to go out after the restart',
+        async () => {
+          const rows = await outbox();
+          return rows.length === held.length && rows.every((r) => r.status === 'sent');
+        },
+        240_000,
+        500,
+      );
+      // by construction some timers came due while the server was down (they fire when it is back)
+      expect(dues.filter((d) => d < restarting).length).toBeGreaterThan(0);
+      const rows = await outbox();
+      // one assignment email per case (one focal point per lead agency), each received once, after the timer fired
+      expect(rows.map((r) => [r.workflow_id, r.kind]).sort()).toEqual(
+        wfIds.map((id) => [id, 'step_assigned']).sort(),
+      );
+      const mail = stack.sink.messages();
+      /** ms from the server answering again (timers due while it was down) or from the timer's due time (the others) */
+      const lateness = { whileDown: [] as number[], afterRestart: [] as number[] };
+      let dueDuringOutage = 0;
+      for (const row of rows) {
+        const copies = mail.filter((m) => m.messageId === row.message_id);
+        expect(copies).toHaveLength(1);
+        const receivedAt = Date.parse(copies[0].receivedAt);
+        const retry = (pending.get(row.workflow_id) ?? [])[0];
+        if (!retry) throw new Error(`no pending retry was recorded for ${row.workflow_id}`);
+        // the retry did not run before its timer was due, nor before the server was started again
+        expect(receivedAt).toBeGreaterThanOrEqual(Math.max(retry.nextAttemptAt, restarting));
+        if (retry.nextAttemptAt < restarting) {
+          dueDuringOutage++;
+          lateness.whileDown.push(receivedAt - up);
+        } else lateness.afterRestart.push(receivedAt - Math.max(retry.nextAttemptAt, up));
+      }
+
+      // the history shows the very attempt that was pending at the stop as the one that completed
+      const attempts: string[] = [];
+      for (const id of wfIds) {
+        const { events } = await client.workflow.getHandle(id).fetchHistory();
+        const retries = pending.get(id) ?? [];
+        expect(retries).toHaveLength(1);
+        for (const retry of retries) {
+          const scheduled = (events ?? []).find(
+            (e) => e.activityTaskScheduledEventAttributes?.activityId === retry.activityId,
+          );
+          expect(scheduled).toBeDefined();
+          const ofScheduled = (sid: unknown) => String(sid) === String(scheduled?.eventId);
+          const started = (events ?? []).find((e) =>
+            ofScheduled(e.activityTaskStartedEventAttributes?.scheduledEventId),
+          );
+          const completed = (events ?? []).find((e) =>
+            ofScheduled(e.activityTaskCompletedEventAttributes?.scheduledEventId),
+          );
+          expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(retry.attempt);
+          expect(completed).toBeDefined();
+          attempts.push(`${retry.attempt}`);
+        }
+        // nothing left pending: no retry still waits, none is lost
+        await eventually(`${id} to have no pending activity`, async () => {
+          const d = await client.workflow.getHandle(id).describe();
+          return (d.raw.pendingActivities ?? []).length === 0;
+        });
+      }
+
+      // invariant 1: every case is where it should be — active, its task with the lead agency, the optional
+      // contribution skipped, the head approval waiting for it (read model and workflow agree)
+      const caseWorkflows = new CaseWorkflowClient(client, stack.config.temporal.taskQueue);
+      for (const code of codes) {
+        const state = await caseWorkflows.getState(wfId(code));
+        expect(state.status).toBe('active');
+        const steps = await stack.query<{ key: string; status: string }>(
+          `SELECT s.key, s.status FROM case_steps s JOIN cases c ON c.id = s.case_id
+            WHERE c.plan_code = $1 AND c.code = $2 AND c.status = 'active' ORDER BY s.key`,
+          [s.plan, code],
+        );
+        expect(Object.fromEntries(steps.map((r) => [r.key, r.status]))).toMatchObject({
+          execute: 'active',
+          contribute: 'skipped',
+          head_approval: 'pending',
+        });
+      }
+      // invariant 2: exactly the expected audit rows — per case: started, execute started, contribute skipped
+      const audit = await stack.query<{ type: string; step_key: string | null; n: number }>(
+        `SELECT a.type, a.step_key, count(*)::int AS n FROM audit_events a JOIN cases c ON c.id = a.case_id
+          WHERE c.plan_code = $1 GROUP BY a.type, a.step_key ORDER BY a.type, a.step_key`,
+        [s.plan],
+      );
+      expect(audit).toEqual([
+        { type: 'case_started', step_key: null, n: RETRY_CASES },
+        { type: 'step_completed', step_key: 'contribute', n: RETRY_CASES },
+        { type: 'step_started', step_key: 'execute', n: RETRY_CASES },
+      ]);
+      // invariant 3: the sink holds exactly one message per notification by Message-ID, none failed
+      expect(await expectMailExactlyOnce(stack)).toEqual({ sent: RETRY_CASES, failed: 0 });
+
+      console.warn(
+        `[temporal-restart] retry timers: ${RETRY_CASES} assignment emails held by 451 answers, pending attempts ` +
+          `${attempts.join(',')} (${tempFailedAtSnapshot} deferrals) snapshotted ${down - snapshotAt} ms before SIGTERM; ` +
+          `server down ${up - down} ms (SIGTERM: ${stopExit} after ${stopMs} ms; restart ready in ${restartMs} ms); ` +
+          `${dueDuringOutage} timers came due while it was down, ${RETRY_CASES - dueDuringOutage} after it was started again; ` +
+          `emails received ${span(lateness.whileDown)} ms after the server answered again (those due while it was down), ` +
+          `${span(lateness.afterRestart)} ms after max(timer due, server answering) (the others)`,
+      );
+    }, 420_000);
   });
 });

@@ -51,6 +51,8 @@ export async function startFaultStack(opts: {
   /** 'child': the API as its own process (outside jest's sandbox, as in production); default in this process */
   api?: 'in-process' | 'child';
   databaseProxy?: boolean;
+  /** a Temporal server of the drill's own (e.g. one it stops and restarts); default the shared one (TEMPORAL_*) */
+  temporal?: { address: string; namespace: string };
 }): Promise<FaultStack> {
   const db = await createTemporaryDatabase(requireEnv('DATABASE_URL'), 'napflow_drill');
   await runMigrations(db.url);
@@ -65,8 +67,8 @@ export async function startFaultStack(opts: {
   const sink = await SmtpSink.start({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'napflow-drill-mail-')) });
   const env: Record<string, string> = {
     DATABASE_URL: appDbUrl.toString(),
-    TEMPORAL_ADDRESS: requireEnv('TEMPORAL_ADDRESS'),
-    TEMPORAL_NAMESPACE: requireEnv('TEMPORAL_NAMESPACE'),
+    TEMPORAL_ADDRESS: opts.temporal?.address ?? requireEnv('TEMPORAL_ADDRESS'),
+    TEMPORAL_NAMESPACE: opts.temporal?.namespace ?? requireEnv('TEMPORAL_NAMESPACE'),
     TEMPORAL_TASK_QUEUE: `drill-${randomBytes(4).toString('hex')}`,
     SMTP_URL: sink.url,
     NAPFLOW_ADMIN_EMAIL: ADMIN.email,
