@@ -1,5 +1,12 @@
 // Baseline workflows with no napflow code: what the benchmarks compare napflow against. Bundled on their own.
-import { condition, defineQuery, defineSignal, defineUpdate, setHandler } from '@temporalio/workflow';
+import {
+  condition,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 
 export const approveUpdate = defineUpdate<{ approvals: number }, [{ by: string; decision: string }]>(
   'approve',
@@ -34,4 +41,19 @@ export async function trivialWaitingWorkflow(): Promise<void> {
     done = true;
   });
   await condition(() => done, '365 days');
+}
+
+/**
+ * Reminder storm through napflow's worker (worker-memory scenario): schedules napflow's `notify` activity, by name,
+ * on napflow's task queue, once per request and all at once, as N case timers firing together would. No napflow
+ * code here: the requests are plain data and the activity runs in napflow's worker.
+ */
+export async function notifyStormWorkflow(requests: unknown[], taskQueue: string): Promise<number> {
+  const { notify } = proxyActivities<{ notify(request: unknown): Promise<unknown> }>({
+    taskQueue,
+    startToCloseTimeout: '5 minutes',
+    retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
+  });
+  await Promise.all(requests.map((r) => notify(r)));
+  return requests.length;
 }
