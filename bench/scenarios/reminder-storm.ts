@@ -33,7 +33,24 @@ interface Phase {
   attempts: number;
 }
 
-function countByMessageId(
+/** One reminder of the `execute` step per open case, all due now; `run` keeps the keys unique to this run. */
+export function reminderRequests(
+  cases: Array<{ workflow_id: string; lead_agency: string }>,
+  run: string,
+): NotificationRequest[] {
+  return cases.map((r) => ({
+    key: `${r.workflow_id}:execute:reminder:1:${run}`,
+    kind: 'reminder',
+    workflowId: r.workflow_id,
+    stepKey: 'execute',
+    toAgencies: [r.lead_agency],
+    toCoordinators: false,
+    data: { daysBefore: 5 },
+  }));
+}
+
+/** Messages the sink received since index `from` whose Message-ID is expected: unique, duplicated, missing. */
+export function countByMessageId(
   sink: SmtpSink,
   from: number,
   expected: Set<string>,
@@ -133,15 +150,7 @@ export async function reminderStorm(
     };
 
     // napflow: one reminder per open step, all due now.
-    const requests: NotificationRequest[] = rows.map((r) => ({
-      key: `${r.workflow_id}:execute:reminder:1:${run}`,
-      kind: 'reminder',
-      workflowId: r.workflow_id,
-      stepKey: 'execute',
-      toAgencies: [r.lead_agency],
-      toCoordinators: false,
-      data: { daysBefore: 5 },
-    }));
+    const requests = reminderRequests(rows, run);
     const nFrom = sink.messages().length;
     let nAttempts = 0;
     let nSent = 0;

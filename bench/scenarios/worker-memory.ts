@@ -7,6 +7,7 @@ import { compare, endProgress, progress, type ScenarioResult } from '../support/
 import type { BenchStack } from '../support/stack';
 import { pooled, round, waitUntil } from '../support/stats';
 import { BULK_PLAN } from './bulk-start';
+import { countByMessageId, reminderRequests } from './reminder-storm';
 
 /** requests per driver workflow (its history stays far below Temporal's event limit) */
 const REQUESTS_PER_DRIVER = 1000;
@@ -32,15 +33,7 @@ async function stormThroughTheWorker(stack: BenchStack, n: number, tag: string):
     [BULK_PLAN, n],
   );
   const run = randomUUID().slice(0, 8);
-  const requests = rows.map((r) => ({
-    key: `${r.workflow_id}:execute:reminder:1:storm-${run}`,
-    kind: 'reminder',
-    workflowId: r.workflow_id,
-    stepKey: 'execute',
-    toAgencies: [r.lead_agency],
-    toCoordinators: false,
-    data: { daysBefore: 5 },
-  }));
+  const requests = reminderRequests(rows, `storm-${run}`);
   const from = sink.messages().length;
   let peak = stack.worker.rssMb();
   const sampler = setInterval(() => (peak = Math.max(peak, stack.worker.rssMb())), 250);
@@ -80,21 +73,17 @@ async function stormThroughTheWorker(stack: BenchStack, n: number, tag: string):
   const expected = new Set(ids.map((r) => r.message_id));
   // a request without any outbox row (no recipient) counts as missing too
   const keysWithRows = new Set(ids.map((r) => r.notification_key)).size;
-  const seen = new Map<string, number>();
-  for (const m of sink.messages().slice(from))
-    if (m.messageId && expected.has(m.messageId)) seen.set(m.messageId, (seen.get(m.messageId) ?? 0) + 1);
-  let duplicates = 0;
-  for (const c of seen.values()) duplicates += c - 1;
+  const { unique, duplicates, missing } = countByMessageId(sink, from, expected);
   return {
-    sent: seen.size,
+    sent: unique,
     requests: requests.length,
     drivers: drivers.length,
     ms,
-    rate: round(seen.size / (ms / 1000), 1),
+    rate: round(unique / (ms / 1000), 1),
     rssPeak: peak,
     rssAfter,
     duplicates,
-    missing: expected.size - seen.size + (requests.length - keysWithRows),
+    missing: missing + (requests.length - keysWithRows),
   };
 }
 
