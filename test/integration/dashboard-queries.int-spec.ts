@@ -270,7 +270,8 @@ describe('dashboard queries', () => {
       const check = await connectDataSource(scratch.url, { poolSize: 1 });
       try {
         await runMigrations(scratch.url);
-        await revertMigrations(scratch.url, 1);
+        // back to before DashboardIndexes (and the PlanCounters migration that follows it)
+        await revertMigrations(scratch.url, 2);
         await seedReference(check);
         await check.query(`
           INSERT INTO cases (id, plan_code, state_code, kind, code, workflow_id, title, lead_agency, definition_key)
@@ -279,7 +280,10 @@ describe('dashboard queries', () => {
         await check.query(`
           INSERT INTO case_steps (case_id, key, title, kind, status)
           VALUES ('00000000-0000-4000-8000-000000000001', 'execute', 'Execute', 'task', 'active')`);
-        expect(await runMigrations(scratch.url)).toEqual(['DashboardIndexes1764460800000']);
+        expect(await runMigrations(scratch.url)).toEqual([
+          'DashboardIndexes1764460800000',
+          'PlanCounters1764547200000',
+        ]);
         expect(await check.query(`SELECT plan_code, state_code FROM case_steps`)).toEqual([
           { plan_code: 'TJ-PLAN', state_code: 'TJ' },
         ]);

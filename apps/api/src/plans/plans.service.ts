@@ -54,11 +54,11 @@ export class PlansService {
 
   async get(p: Principal, code: string): Promise<PlanWithProgressDto> {
     const plan = await this.visible(p, code);
-    const [progress, breakdowns] = await Promise.all([
+    const [progress, breakdowns, shares] = await Promise.all([
       this.plans.progress(plan.code),
       this.plans.breakdowns(plan.code),
+      p.role === 'observer' ? [] : this.plans.shares(plan.code),
     ]);
-    const shares = p.role === 'observer' ? [] : await this.plans.shares(plan.code);
     return {
       ...toPlanDto(plan),
       sharedWith: shares.map((s) => s.agencyCode ?? s.stateCode ?? '').filter(Boolean),

@@ -1,6 +1,12 @@
 import { InitialSchema1764201600000 } from './1764201600000-InitialSchema';
 import { Mail1764288000000 } from './1764288000000-Mail';
 import { DashboardIndexes1764460800000 } from './1764460800000-DashboardIndexes';
+import { PlanCounters1764547200000 } from './1764547200000-PlanCounters';
 
 // Every migration, oldest first. Append new ones at the end (no globs: the bundled build and jest both load this).
-export const migrations = [InitialSchema1764201600000, Mail1764288000000, DashboardIndexes1764460800000];
+export const migrations = [
+  InitialSchema1764201600000,
+  Mail1764288000000,
+  DashboardIndexes1764460800000,
+  PlanCounters1764547200000,
+];

@@ -65,35 +65,28 @@ interface HealthRow {
   total: number;
 }
 
-// Each case's bucket, in the dashboard's order of precedence: done, blocked, overdue, due soon, on track.
-// $1 plan code, $2 now, $3 horizon in days. The step lookups name the plan (the step's copy of its case's plan) so
-// each is one small range of a partial index on the plan's open steps, hashed once, rather than a probe per case.
-const CASE_HEALTH = `
-  SELECT c.id, c.lead_agency, c.area_paragraph, c.area_weapon,
+// The overview reads the plan's counters (migration PlanCounters), which PostgreSQL keeps exact on every write to cases
+// and case_steps; only the time-dependent buckets are decided here, by comparing the counted due instants with now.
+// Each counter row's bucket, in the dashboard's order of precedence: done, blocked, overdue, due soon, on track (a
+// case's health_due_at is the earliest of its own and its open steps' due instants). $1 plan code, $2 now, $3 horizon.
+const COUNTER_HEALTH = `
+  SELECT k.lead_agency, k.area_paragraph, k.area_weapon, k.cases,
          CASE
-           WHEN c.status = 'completed' THEN 'done'
-           WHEN c.status = 'rejected' OR EXISTS (
-             SELECT 1 FROM case_steps s
-              WHERE s.case_id = c.id AND s.plan_code = $1 AND s.status = 'active'
-                AND (s.actions -> -1) ->> 'action' IN ('request_changes', 'reject', 'escalated')) THEN 'blocked'
-           WHEN c.due_at < $2 OR EXISTS (
-             SELECT 1 FROM case_steps s
-              WHERE s.case_id = c.id AND s.plan_code = $1 AND s.status = 'active' AND s.due_at < $2) THEN 'overdue'
-           WHEN c.due_at < $2::timestamptz + make_interval(days => $3) OR EXISTS (
-             SELECT 1 FROM case_steps s
-              WHERE s.case_id = c.id AND s.plan_code = $1 AND s.status = 'active'
-                AND s.due_at < $2::timestamptz + make_interval(days => $3)) THEN 'due_soon'
+           WHEN k.status = 'completed' THEN 'done'
+           WHEN k.status = 'rejected' OR k.blocked THEN 'blocked'
+           WHEN k.health_due_at < $2 THEN 'overdue'
+           WHEN k.health_due_at < $2::timestamptz + make_interval(days => $3) THEN 'due_soon'
            ELSE 'on_track'
          END AS health
-    FROM cases c
-   WHERE c.plan_code = $1 AND c.status <> 'withdrawn'`;
+    FROM plan_case_counts k
+   WHERE k.plan_code = $1 AND k.status <> 'withdrawn'`;
 
-const HEALTH_COUNTS = `count(*) FILTER (WHERE health = 'done')::int AS done,
-         count(*) FILTER (WHERE health = 'on_track')::int AS on_track,
-         count(*) FILTER (WHERE health = 'due_soon')::int AS due_soon,
-         count(*) FILTER (WHERE health = 'overdue')::int AS overdue,
-         count(*) FILTER (WHERE health = 'blocked')::int AS blocked,
-         count(*)::int AS total`;
+const HEALTH_COUNTS = `coalesce(sum(cases) FILTER (WHERE health = 'done'), 0)::int AS done,
+         coalesce(sum(cases) FILTER (WHERE health = 'on_track'), 0)::int AS on_track,
+         coalesce(sum(cases) FILTER (WHERE health = 'due_soon'), 0)::int AS due_soon,
+         coalesce(sum(cases) FILTER (WHERE health = 'overdue'), 0)::int AS overdue,
+         coalesce(sum(cases) FILTER (WHERE health = 'blocked'), 0)::int AS blocked,
+         coalesce(sum(cases), 0)::int AS total`;
 
 function toHealthCounts(r: HealthRow): HealthCounts {
   return {
@@ -185,15 +178,17 @@ export class PlansRepository {
         avg: number | null;
       }[]
     >(
-      `SELECT count(*)::int AS total,
-              count(*) FILTER (WHERE status = 'active')::int AS active,
-              count(*) FILTER (WHERE status = 'completed')::int AS completed,
-              count(*) FILTER (WHERE status = 'rejected')::int AS rejected,
-              count(*) FILTER (WHERE status = 'withdrawn')::int AS withdrawn,
-              count(*) FILTER (WHERE status = 'active' AND due_at < $2)::int AS overdue,
-              count(*) FILTER (WHERE status = 'active' AND due_at >= $2 AND due_at < $2::timestamptz + make_interval(days => $3))::int AS due_soon,
-              avg(progress) FILTER (WHERE status <> 'withdrawn')::float8 AS avg
-       FROM cases WHERE plan_code = $1`,
+      // avg(progress) was sum(progress) / count: the same numeric division over the same exact sums
+      `SELECT coalesce(sum(cases), 0)::int AS total,
+              coalesce(sum(cases) FILTER (WHERE status = 'active'), 0)::int AS active,
+              coalesce(sum(cases) FILTER (WHERE status = 'completed'), 0)::int AS completed,
+              coalesce(sum(cases) FILTER (WHERE status = 'rejected'), 0)::int AS rejected,
+              coalesce(sum(cases) FILTER (WHERE status = 'withdrawn'), 0)::int AS withdrawn,
+              coalesce(sum(cases) FILTER (WHERE status = 'active' AND due_at < $2), 0)::int AS overdue,
+              coalesce(sum(cases) FILTER (WHERE status = 'active' AND due_at >= $2 AND due_at < $2::timestamptz + make_interval(days => $3)), 0)::int AS due_soon,
+              (sum(progress_sum) FILTER (WHERE status <> 'withdrawn')
+                / sum(cases) FILTER (WHERE status <> 'withdrawn')::numeric)::float8 AS avg
+       FROM plan_case_counts WHERE plan_code = $1`,
       [code, now, dueSoonDays],
     );
     const r = rows[0];
@@ -212,36 +207,37 @@ export class PlansRepository {
    */
   async breakdowns(code: string, now: Date = new Date(), dueSoonDays = 14): Promise<PlanBreakdowns> {
     const params = [code, now, dueSoonDays];
-    const rows = await this.dataSource.query<
-      (HealthRow & {
-        grouping: number;
-        lead_agency: string | null;
-        area_paragraph: string | null;
-        area_weapon: string | null;
-      })[]
-    >(
-      `WITH h AS (${CASE_HEALTH})
-       SELECT GROUPING(lead_agency, area_paragraph, area_weapon)::int AS grouping, lead_agency, area_paragraph, area_weapon,
-              ${HEALTH_COUNTS}
-         FROM h
-        GROUP BY GROUPING SETS ((), (lead_agency), (area_paragraph, area_weapon))
-        ORDER BY total DESC, lead_agency NULLS FIRST, area_paragraph NULLS FIRST, area_weapon NULLS FIRST`,
-      params,
-    );
+    // two small reads of the counters, independent of each other
+    const [rows, holding] = await Promise.all([
+      this.dataSource.query<
+        (HealthRow & {
+          grouping: number;
+          lead_agency: string | null;
+          area_paragraph: string | null;
+          area_weapon: string | null;
+        })[]
+      >(
+        `WITH h AS (${COUNTER_HEALTH})
+         SELECT GROUPING(lead_agency, area_paragraph, area_weapon)::int AS grouping, lead_agency, area_paragraph, area_weapon,
+                ${HEALTH_COUNTS}
+           FROM h
+          GROUP BY GROUPING SETS ((), (lead_agency), (area_paragraph, area_weapon))
+          ORDER BY total DESC, lead_agency NULLS FIRST, area_paragraph NULLS FIRST, area_weapon NULLS FIRST`,
+        params,
+      ),
+      this.dataSource.query<{ agency: string; steps: number }[]>(
+        // open steps of active cases, counted per assignee and due instant (migration PlanCounters)
+        `SELECT agency, sum(steps)::int AS steps
+           FROM plan_holding_counts
+          WHERE plan_code = $1 AND due_at < $2
+          GROUP BY agency
+          ORDER BY steps DESC, agency
+          LIMIT 20`,
+        [code, now],
+      ),
+    ]);
     // GROUPING bits: lead_agency 4, area_paragraph 2, area_weapon 1 (a set bit: not grouped by that column)
     const total = rows.find((r) => r.grouping === 7);
-    const holding = await this.dataSource.query<{ agency: string; steps: number }[]>(
-      // the plan's overdue open steps are a range of case_steps_active_plan_due_idx (with their assignees)
-      `SELECT a.agency, count(*)::int AS steps
-         FROM cases c
-         JOIN case_steps s ON s.case_id = c.id AND s.plan_code = $1 AND s.status = 'active' AND s.due_at < $2
-         CROSS JOIN LATERAL unnest(s.assignees) AS a(agency)
-        WHERE c.plan_code = $1 AND c.status = 'active'
-        GROUP BY a.agency
-        ORDER BY steps DESC, a.agency
-        LIMIT 20`,
-      [code, now],
-    );
     return {
       byHealth: total
         ? toHealthCounts(total)

@@ -1,0 +1,462 @@
+// The plan counters (migration PlanCounters) against real PostgreSQL: after every kind of write to cases and
+// case_steps (bulk SQL, projected transitions, hand-written updates, deletes, concurrent writers) they equal a fresh
+// aggregate of the tables, and the plan overview read from them answers exactly what the SQL it replaced answered.
+// The replaced SQL is kept here, verbatim, as the oracle.
+import type { StepAction } from '@app/domain/case/case.types';
+import { type DataSource } from 'typeorm';
+import {
+  connectDataSource,
+  PlansRepository,
+  ReadModelRepository,
+  revertMigrations,
+  runMigrations,
+} from '@app/persistence';
+import { createTemporaryDatabase, type TemporaryDatabase } from '@app/persistence/testing/temporary-database';
+import { caseSnapshot, seedReference, stepSnapshot } from '@app/persistence/testing/fixtures';
+
+const PLANS = ['KG-NAP-2013', 'TJ-PLAN', 'KG-EXTRA'];
+// Between due instants, exactly on one (18:00 UTC is midnight in Bishkek), before and after every due date.
+const NOWS = [
+  new Date('2026-03-10T06:00:00Z'),
+  new Date('2026-03-09T18:00:00Z'),
+  new Date('2025-06-01T00:00:00Z'),
+  new Date('2027-01-01T00:00:00Z'),
+];
+const HORIZONS = [0, 7, 14, 45];
+
+/** `n` cases from `from` on over the three plans, 0 to 3 steps each, every combination the overview tells apart. */
+async function insertCases(ds: DataSource, from: number, n: number): Promise<void> {
+  await ds.query(
+    `
+    INSERT INTO cases (id, plan_code, state_code, kind, code, workflow_id, title, lead_agency, supporting_agencies,
+                       area_paragraph, area_weapon, status, due_on, due_at, time_zone, progress, definition_key, seq)
+    SELECT gen_random_uuid(), p.plan, p.state, 'measure', 'M-' || i, 'case:' || p.plan || ':M-' || i, 'Measure ' || i,
+           (ARRAY['KG-MOE', 'KG-MOJ', 'KG-SCS', 'KG-BS', 'TJ-MFA', 'TJ-CS'])[1 + i % 6], '{}',
+           (ARRAY[NULL, 'OP1', 'OP2', 'OP3(d)'])[1 + i % 4], (ARRAY[NULL, 'nuclear', 'chemical', 'biological', 'all'])[1 + i % 5],
+           (ARRAY['active', 'active', 'active', 'active', 'completed', 'rejected', 'withdrawn'])[1 + i % 7],
+           d.due_on, (d.due_on + 1)::timestamp AT TIME ZONE 'Asia/Bishkek', 'Asia/Bishkek', (i % 101) / 100.0, 'measure', 1
+      FROM generate_series($1::int, $1::int + $2::int - 1) AS i
+     CROSS JOIN LATERAL (SELECT CASE i % 3 WHEN 0 THEN 'KG-NAP-2013' WHEN 1 THEN 'TJ-PLAN' ELSE 'KG-EXTRA' END AS plan) AS pp
+     CROSS JOIN LATERAL (SELECT pp.plan, CASE WHEN pp.plan = 'TJ-PLAN' THEN 'TJ' ELSE 'KG' END AS state) AS p
+     CROSS JOIN LATERAL (SELECT CASE WHEN i % 11 = 0 THEN NULL ELSE DATE '2026-01-01' + (i * 7) % 200 END AS due_on) AS d`,
+    [from, n],
+  );
+  await ds.query(
+    `
+    INSERT INTO case_steps (case_id, key, title, kind, status, assignees, due_on, due_at, occurrence, position, actions)
+    SELECT c.id, 'step-' || k, 'Step ' || k, 'task',
+           (ARRAY['active', 'active', 'done', 'pending', 'active'])[1 + (n + k) % 5],
+           (ARRAY['{KG-SCS}', '{KG-MOJ,TJ-CS}', '{coordinator}', '{KG-MOE,coordinator}', '{TJ-CS}', '{KG-BS,KG-SCS}',
+                  '{}'])[1 + (n * 3 + k) % 7]::text[],
+           d.due_on, (d.due_on + 1)::timestamp AT TIME ZONE 'Asia/Bishkek', 1, k,
+           (ARRAY['[]', '[{"action": "approve"}]', '[{"action": "comment"}, {"action": "request_changes"}]',
+                  '[{"action": "reject"}]', '[{"action": "escalated"}, {"action": "approve"}]',
+                  '[{"action": "escalated"}]'])[1 + (n + 2 * k) % 6]::jsonb
+      FROM (SELECT id, substr(code, 3)::int AS n FROM cases WHERE code LIKE 'M-%') AS c
+     CROSS JOIN LATERAL generate_series(1, c.n % 4) AS k
+     CROSS JOIN LATERAL (SELECT CASE WHEN (c.n + k) % 9 = 0 THEN NULL
+                                     ELSE DATE '2026-02-20' + (c.n * 7 + k * 13) % 60 END AS due_on) AS d
+     WHERE c.n BETWEEN $1::int AND $1::int + $2::int - 1`,
+    [from, n],
+  );
+}
+
+async function seedPlans(ds: DataSource): Promise<void> {
+  await seedReference(ds);
+  await new PlansRepository(ds).insertIfMissing({
+    code: 'KG-EXTRA',
+    stateCode: 'KG',
+    title: 'Second KG plan',
+    adoptedOn: null,
+  });
+}
+
+const COUNTED = `plan_code, status, lead_agency, area_paragraph, area_weapon, blocked, due_at, health_due_at`;
+
+/** The counters as stored, and as a fresh aggregate of cases and case_steps computes them. */
+async function counters(ds: DataSource): Promise<{ stored: unknown; fresh: unknown }> {
+  const storedCases = await ds.query(
+    `SELECT ${COUNTED}, cases, progress_sum::numeric(12, 4)::text AS progress_sum
+       FROM plan_case_counts ORDER BY ${COUNTED}`,
+  );
+  const freshCases = await ds.query(`
+    SELECT ${COUNTED}, count(*)::int AS cases, sum(progress)::numeric(12, 4)::text AS progress_sum
+      FROM (SELECT c.plan_code, c.status, c.lead_agency, c.area_paragraph, c.area_weapon, c.progress,
+                   c.status = 'active' AND EXISTS (
+                     SELECT 1 FROM case_steps s
+                      WHERE s.case_id = c.id AND s.status = 'active'
+                        AND (s.actions -> -1) ->> 'action' IN ('request_changes', 'reject', 'escalated')) AS blocked,
+                   CASE WHEN c.status = 'active' THEN c.due_at END AS due_at,
+                   CASE WHEN c.status = 'active' THEN least(c.due_at, (
+                     SELECT min(s.due_at) FROM case_steps s WHERE s.case_id = c.id AND s.status = 'active')) END
+                     AS health_due_at
+              FROM cases c) x
+     GROUP BY ${COUNTED}
+     ORDER BY ${COUNTED}`);
+  const storedHolding = await ds.query(
+    `SELECT plan_code, agency, due_at, steps FROM plan_holding_counts ORDER BY plan_code, agency, due_at`,
+  );
+  const freshHolding = await ds.query(`
+    SELECT c.plan_code, a.agency, s.due_at, count(*)::int AS steps
+      FROM cases c
+      JOIN case_steps s ON s.case_id = c.id AND s.status = 'active' AND s.due_at IS NOT NULL
+     CROSS JOIN LATERAL unnest(s.assignees) AS a(agency)
+     WHERE c.status = 'active'
+     GROUP BY c.plan_code, a.agency, s.due_at
+     ORDER BY c.plan_code, a.agency, s.due_at`);
+  const stored = { cases: storedCases, holding: storedHolding };
+  return { stored, fresh: { cases: freshCases, holding: freshHolding } };
+}
+
+async function expectExact(ds: DataSource): Promise<void> {
+  const { stored, fresh } = await counters(ds);
+  expect(stored).toEqual(fresh);
+  const [contributions] = await ds.query<{ n: number; missing: number }[]>(
+    `SELECT (SELECT count(*)::int FROM plan_case_contributions) AS n,
+            (SELECT count(*)::int FROM cases c
+              WHERE NOT EXISTS (SELECT 1 FROM plan_case_contributions p WHERE p.case_id = c.id)) AS missing`,
+  );
+  const [{ n: caseCount }] = await ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM cases`);
+  expect(contributions).toEqual({ n: caseCount, missing: 0 });
+}
+
+/** PlansRepository.progress before the counters, verbatim. */
+async function referenceProgress(
+  ds: DataSource,
+  code: string,
+  now: Date,
+  dueSoonDays: number,
+): Promise<unknown> {
+  const [r] = await ds.query<Record<string, number | null>[]>(
+    `SELECT count(*)::int AS total,
+            count(*) FILTER (WHERE status = 'active')::int AS active,
+            count(*) FILTER (WHERE status = 'completed')::int AS completed,
+            count(*) FILTER (WHERE status = 'rejected')::int AS rejected,
+            count(*) FILTER (WHERE status = 'withdrawn')::int AS withdrawn,
+            count(*) FILTER (WHERE status = 'active' AND due_at < $2)::int AS overdue,
+            count(*) FILTER (WHERE status = 'active' AND due_at >= $2 AND due_at < $2::timestamptz + make_interval(days => $3))::int AS due_soon,
+            avg(progress) FILTER (WHERE status <> 'withdrawn')::float8 AS avg
+     FROM cases WHERE plan_code = $1`,
+    [code, now, dueSoonDays],
+  );
+  return {
+    total: r.total,
+    byStatus: { active: r.active, completed: r.completed, rejected: r.rejected, withdrawn: r.withdrawn },
+    overdue: r.overdue,
+    dueSoon: r.due_soon,
+    averageProgress: r.avg ?? 0,
+  };
+}
+
+/** PlansRepository.breakdowns before the counters, verbatim. */
+async function referenceBreakdowns(
+  ds: DataSource,
+  code: string,
+  now: Date,
+  horizon: number,
+): Promise<unknown> {
+  const rows = await ds.query<Record<string, unknown>[]>(
+    `WITH h AS (
+       SELECT c.id, c.lead_agency, c.area_paragraph, c.area_weapon,
+              CASE
+                WHEN c.status = 'completed' THEN 'done'
+                WHEN c.status = 'rejected' OR EXISTS (
+                  SELECT 1 FROM case_steps s
+                   WHERE s.case_id = c.id AND s.plan_code = $1 AND s.status = 'active'
+                     AND (s.actions -> -1) ->> 'action' IN ('request_changes', 'reject', 'escalated')) THEN 'blocked'
+                WHEN c.due_at < $2 OR EXISTS (
+                  SELECT 1 FROM case_steps s
+                   WHERE s.case_id = c.id AND s.plan_code = $1 AND s.status = 'active' AND s.due_at < $2) THEN 'overdue'
+                WHEN c.due_at < $2::timestamptz + make_interval(days => $3) OR EXISTS (
+                  SELECT 1 FROM case_steps s
+                   WHERE s.case_id = c.id AND s.plan_code = $1 AND s.status = 'active'
+                     AND s.due_at < $2::timestamptz + make_interval(days => $3)) THEN 'due_soon'
+                ELSE 'on_track'
+              END AS health
+         FROM cases c
+        WHERE c.plan_code = $1 AND c.status <> 'withdrawn')
+     SELECT GROUPING(lead_agency, area_paragraph, area_weapon)::int AS grouping, lead_agency, area_paragraph, area_weapon,
+            count(*) FILTER (WHERE health = 'done')::int AS done,
+            count(*) FILTER (WHERE health = 'on_track')::int AS on_track,
+            count(*) FILTER (WHERE health = 'due_soon')::int AS due_soon,
+            count(*) FILTER (WHERE health = 'overdue')::int AS overdue,
+            count(*) FILTER (WHERE health = 'blocked')::int AS blocked,
+            count(*)::int AS total
+       FROM h
+      GROUP BY GROUPING SETS ((), (lead_agency), (area_paragraph, area_weapon))
+      ORDER BY total DESC, lead_agency NULLS FIRST, area_paragraph NULLS FIRST, area_weapon NULLS FIRST`,
+    [code, now, horizon],
+  );
+  const holding = await ds.query<{ agency: string; steps: number }[]>(
+    `SELECT a.agency, count(*)::int AS steps
+       FROM cases c
+       JOIN case_steps s ON s.case_id = c.id AND s.plan_code = $1 AND s.status = 'active' AND s.due_at < $2
+       CROSS JOIN LATERAL unnest(s.assignees) AS a(agency)
+      WHERE c.plan_code = $1 AND c.status = 'active'
+      GROUP BY a.agency
+      ORDER BY steps DESC, a.agency
+      LIMIT 20`,
+    [code, now],
+  );
+  const counts = (r: Record<string, unknown>) => ({
+    done: r.done,
+    onTrack: r.on_track,
+    dueSoon: r.due_soon,
+    overdue: r.overdue,
+    blocked: r.blocked,
+    total: r.total,
+  });
+  return {
+    byHealth: counts(rows.find((r) => r.grouping === 7) as Record<string, unknown>),
+    byAgency: rows.filter((r) => r.grouping === 3).map((r) => ({ agency: r.lead_agency, ...counts(r) })),
+    byArea: rows
+      .filter((r) => r.grouping === 4)
+      .map((r) => ({ paragraph: r.area_paragraph, weaponType: r.area_weapon, ...counts(r) })),
+    holdingUp: holding,
+  };
+}
+
+async function expectOverviewAsBefore(
+  ds: DataSource,
+  plans: string[] = [...PLANS, 'NO-SUCH-PLAN'],
+): Promise<void> {
+  const repo = new PlansRepository(ds);
+  for (const plan of plans) {
+    for (const now of NOWS) {
+      for (const horizon of HORIZONS) {
+        expect({ plan, now, horizon, progress: await repo.progress(plan, now, horizon) }).toEqual({
+          plan,
+          now,
+          horizon,
+          progress: await referenceProgress(ds, plan, now, horizon),
+        });
+        expect({ plan, now, horizon, breakdowns: await repo.breakdowns(plan, now, horizon) }).toEqual({
+          plan,
+          now,
+          horizon,
+          breakdowns: await referenceBreakdowns(ds, plan, now, horizon),
+        });
+      }
+    }
+  }
+}
+
+function action(kind: StepAction['action']): StepAction {
+  return { action: kind, by: 'p-1', agency: 'KG-MOJ', at: '2026-03-01T05:00:00.000Z', channel: 'dashboard' };
+}
+
+describe('plan counters', () => {
+  let db: TemporaryDatabase;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    db = await createTemporaryDatabase();
+    await runMigrations(db.url);
+    ds = await connectDataSource(db.url, { poolSize: 8 });
+    await seedPlans(ds);
+    await insertCases(ds, 1, 600);
+  }, 60_000);
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  }, 60_000);
+
+  describe('PlanCounters migration', () => {
+    it('counts the cases and steps that existed before it, and goes down without a trace', async () => {
+      const scratch = await createTemporaryDatabase();
+      const check = await connectDataSource(scratch.url, { poolSize: 1 });
+      try {
+        await runMigrations(scratch.url);
+        expect(await revertMigrations(scratch.url, 1)).toBe(1);
+        const leftovers = async () => ({
+          tables: await check.query(`SELECT tablename FROM pg_tables WHERE tablename LIKE 'plan\\_%\\_c%'`),
+          functions: await check.query(`SELECT proname FROM pg_proc WHERE proname LIKE '%plan\\_c%'`),
+          triggers: await check.query(`SELECT tgname FROM pg_trigger WHERE tgname LIKE '%plan\\_counts%'`),
+        });
+        expect(await leftovers()).toEqual({ tables: [], functions: [], triggers: [] });
+        await seedPlans(check);
+        await insertCases(check, 1, 300);
+        expect(await runMigrations(scratch.url)).toEqual(['PlanCounters1764547200000']);
+        const [{ n }] = await check.query<{ n: number }[]>(
+          `SELECT sum(cases)::int AS n FROM plan_case_counts`,
+        );
+        expect(n).toBe(300);
+        await expectExact(check);
+        await expectOverviewAsBefore(check, PLANS);
+        expect(await revertMigrations(scratch.url, 1)).toBe(1);
+        expect(await leftovers()).toEqual({ tables: [], functions: [], triggers: [] });
+      } finally {
+        await check.destroy();
+        await scratch.drop();
+      }
+    });
+  });
+
+  describe('counters', () => {
+    it('equal a fresh aggregate after bulk inserts of cases and steps', async () => {
+      await expectExact(ds);
+      const [{ n }] = await ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM plan_case_counts`);
+      expect(n).toBeGreaterThan(10);
+      await insertCases(ds, 601, 150);
+      await expectExact(ds);
+    });
+
+    it('follow projected transitions: a new case, its steps, status, lead agency and due date changes', async () => {
+      const model = new ReadModelRepository(ds);
+      const base = { planCode: 'KG-NAP-2013', caseCode: 'P-1' };
+      const step = (patch: Parameters<typeof stepSnapshot>[1]) =>
+        stepSnapshot('review', { assignees: ['KG-MOJ', 'KG-BS'], ...patch });
+      const snapshots = [
+        caseSnapshot({ ...base, seq: 1, steps: [] }),
+        caseSnapshot({
+          ...base,
+          seq: 2,
+          progress: 0.25,
+          steps: [step({ status: 'active', dueOn: '2026-03-01', dueAt: '2026-02-28T18:00:00.000Z' })],
+        }),
+        // sent back: blocked
+        caseSnapshot({
+          ...base,
+          seq: 3,
+          steps: [
+            step({
+              status: 'active',
+              dueOn: '2026-03-01',
+              dueAt: '2026-02-28T18:00:00.000Z',
+              actions: [action('request_changes')],
+            }),
+          ],
+        }),
+        // another lead agency, a later due date, the step done
+        caseSnapshot({
+          ...base,
+          seq: 4,
+          leadAgency: 'KG-SCS',
+          dueOn: '2026-03-15',
+          progress: 0.5,
+          steps: [step({ status: 'done', dueOn: '2026-03-01', dueAt: '2026-02-28T18:00:00.000Z' })],
+        }),
+        caseSnapshot({
+          ...base,
+          seq: 5,
+          status: 'completed',
+          progress: 1,
+          closedAt: '2026-03-11T05:00:00.000Z',
+        }),
+      ];
+      for (const s of snapshots) {
+        await model.recordTransition(s, []);
+        await expectExact(ds);
+      }
+      await expectOverviewAsBefore(ds, ['KG-NAP-2013']);
+    });
+
+    it('follow hand-written updates of status, lead agency, area, due dates, progress and steps', async () => {
+      const updates = [
+        `UPDATE cases SET status = 'completed', progress = 1 WHERE plan_code = 'TJ-PLAN' AND code LIKE 'M-1%'`,
+        `UPDATE cases SET status = 'active' WHERE status = 'rejected' AND code LIKE 'M-2%'`,
+        `UPDATE cases SET lead_agency = 'KG-BS' WHERE plan_code = 'KG-NAP-2013' AND lead_agency = 'KG-MOE'`,
+        `UPDATE cases SET area_paragraph = 'OP2', area_weapon = 'chemical' WHERE code LIKE 'M-3%'`,
+        `UPDATE cases SET due_at = due_at + interval '9 days', due_on = due_on + 9 WHERE code LIKE 'M-4%'`,
+        `UPDATE cases SET due_at = NULL, due_on = NULL WHERE code LIKE 'M-5%'`,
+        `UPDATE cases SET progress = 0.3333 WHERE code LIKE 'M-6%'`,
+        `UPDATE cases SET title = title || ' (renamed)', updated_at = now()`,
+        `UPDATE case_steps SET status = 'done' WHERE key = 'step-1' AND case_id IN (SELECT id FROM cases WHERE code LIKE 'M-7%')`,
+        `UPDATE case_steps SET due_at = due_at - interval '20 days' WHERE key = 'step-2'`,
+        `UPDATE case_steps SET assignees = assignees || '{KG-MOE}'::text[] WHERE key = 'step-3'`,
+        `UPDATE case_steps SET actions = actions || '[{"action": "escalated"}]'::jsonb WHERE key = 'step-1' AND status = 'active'`,
+        `UPDATE case_steps SET actions = '[]' WHERE key = 'step-2'`,
+        `UPDATE case_steps SET status = 'active' WHERE status = 'pending'`,
+      ];
+      for (const sql of updates) {
+        await ds.query(sql);
+        await expectExact(ds);
+      }
+      await expectOverviewAsBefore(ds);
+    });
+
+    it('follow deleted steps, deleted cases and a deleted plan', async () => {
+      await ds.query(`DELETE FROM case_steps WHERE key = 'step-3'`);
+      await expectExact(ds);
+      await ds.query(`DELETE FROM cases WHERE code LIKE 'M-8%' AND NOT EXISTS (
+                        SELECT 1 FROM audit_events a WHERE a.case_id = cases.id)`);
+      await expectExact(ds);
+      await ds.query(`DELETE FROM cases WHERE plan_code = 'KG-EXTRA'`);
+      await ds.query(`DELETE FROM action_plans WHERE code = 'KG-EXTRA'`);
+      await expectExact(ds);
+      const left = await ds.query(`SELECT plan_code FROM plan_case_counts WHERE plan_code = 'KG-EXTRA'
+                                   UNION ALL SELECT plan_code FROM plan_holding_counts WHERE plan_code = 'KG-EXTRA'`);
+      expect(left).toEqual([]);
+      await expectOverviewAsBefore(ds);
+    });
+
+    it('stay exact, without deadlocks, when concurrent transactions write cases and steps of one plan', async () => {
+      const ids = (
+        await ds.query<{ id: string }[]>(
+          `SELECT id FROM cases WHERE plan_code = 'KG-NAP-2013' AND code LIKE 'M-%' ORDER BY code`,
+        )
+      ).map((r) => r.id);
+      const statuses = ['active', 'completed', 'rejected', 'withdrawn'];
+      const agencies = ['KG-MOE', 'KG-MOJ', 'KG-SCS', 'KG-BS'];
+      // Each transaction moves several cases (in opposite orders: counter rows are touched in every order) between
+      // statuses, agencies and due dates, and changes their steps: without the plan lock this deadlocks or loses counts.
+      const writer = async (w: number, round: number): Promise<void> => {
+        const mine = ids.filter((_, i) => i % 8 === w);
+        const ordered = (w + round) % 2 === 0 ? mine : [...mine].reverse();
+        await ds.transaction(async (m) => {
+          for (const [i, id] of ordered.slice(0, 12).entries()) {
+            await m.query(
+              `UPDATE cases SET status = $2, lead_agency = $3, due_at = due_at + make_interval(days => $4),
+                               progress = $5 WHERE id = $1`,
+              [
+                id,
+                statuses[(i + w + round) % 4],
+                agencies[(i * 3 + round) % 4],
+                (i % 3) - 1,
+                ((i + w) % 10) / 10,
+              ],
+            );
+            await m.query(
+              `UPDATE case_steps SET status = CASE WHEN status = 'active' THEN 'done' ELSE 'active' END,
+                                     due_at = due_at - make_interval(days => $2)
+                WHERE case_id = $1`,
+              [id, (i + round) % 5],
+            );
+          }
+        });
+      };
+      for (let round = 0; round < 4; round++) {
+        await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map((w) => writer(w, round)));
+        await expectExact(ds);
+      }
+      await expectOverviewAsBefore(ds, ['KG-NAP-2013']);
+    });
+
+    it('start over from what is left when case_steps are truncated', async () => {
+      await ds.query(`TRUNCATE case_steps`);
+      await expectExact(ds);
+      await seedPlans(ds); // KG-EXTRA again
+      await insertCases(ds, 751, 60);
+      await expectExact(ds);
+      await expectOverviewAsBefore(ds);
+    });
+
+    it('refuse writes to cases outside READ COMMITTED, where a count could be lost', async () => {
+      const runner = ds.createQueryRunner();
+      await runner.startTransaction('REPEATABLE READ');
+      try {
+        await expect(
+          runner.query(
+            `UPDATE cases SET status = CASE WHEN status = 'withdrawn' THEN 'active' ELSE 'withdrawn' END
+              WHERE code = 'M-3'`,
+          ),
+        ).rejects.toThrow(/READ COMMITTED transactions only/);
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
+      await expectExact(ds);
+    });
+  });
+});
