@@ -72,6 +72,12 @@ export function startChild(
   fs.closeSync(out);
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  // a benchmark that crashes (an uncaught error, process.exit) must not leave its API and workers running
+  const killOnExit = () => {
+    if (!exited) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  void exit.then(() => process.removeListener('exit', killOnExit));
   return {
     pid: child.pid as number,
     name,
