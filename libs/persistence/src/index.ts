@@ -47,6 +47,7 @@ export {
   type CaseFilters,
   type CaseStep,
   type CaseSummary,
+  type CaseListItem,
   type NewCase,
   type Page,
   type PageRequest,
@@ -61,7 +62,7 @@ export {
   type ChainVerification,
 } from './repositories/audit.repository';
 export { DefinitionsRepository, type StoredDefinition } from './repositories/definitions.repository';
-export { TokensRepository, hashToken } from './repositories/tokens.repository';
+export { TokensRepository, hashToken, type TokenSession } from './repositories/tokens.repository';
 export {
   IdempotencyRepository,
   type IdempotencyClaim,

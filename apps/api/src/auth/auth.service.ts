@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
 import { PeopleRepository, type Person, TokensRepository } from '@app/persistence';
+import { AccessScopeService } from '../common/access-scope.service';
 import { APP_CONFIG } from '../common/app-config';
 import { DomainErrorCode, DomainException } from '../common/domain.exception';
 import type { Principal } from '../common/principal';
@@ -17,6 +18,7 @@ export class AuthService {
   constructor(
     private readonly people: PeopleRepository,
     private readonly tokens: TokensRepository,
+    private readonly scopes: AccessScopeService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -41,12 +43,14 @@ export class AuthService {
 
   /** The principal behind a token, or an Unauthenticated refusal (unknown, expired, revoked, disabled person). */
   async authenticate(token: string, channel: Principal['channel']): Promise<Principal> {
-    const resolved = await this.tokens.resolve(token);
-    const person = resolved ? await this.people.findById(resolved.personId) : null;
-    if (!person || !person.active) {
+    const tokenHash = hashToken(token);
+    // one statement per request: the token, its person and the plans shared with them (the access scope)
+    const session = await this.tokens.resolveSession(tokenHash);
+    if (!session) {
       throw new DomainException(DomainErrorCode.Unauthenticated, 'The token is unknown, expired or revoked');
     }
-    return {
+    const { person } = session;
+    const principal: Principal = {
       personId: person.id,
       name: person.name,
       email: person.email,
@@ -55,8 +59,10 @@ export class AuthService {
       stateCode: person.stateCode,
       language: person.language,
       channel,
-      tokenId: hashToken(token).slice(0, 12),
+      tokenId: tokenHash.slice(0, 12),
     };
+    this.scopes.remember(principal, session.sharedPlanCodes);
+    return principal;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { InboxController } from './inbox.controller';
+import { InboxService } from './inbox.service';
 
-@Module({ controllers: [InboxController] })
+@Module({ controllers: [InboxController], providers: [InboxService] })
 export class InboxModule {}

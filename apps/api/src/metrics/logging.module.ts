@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { levels, type LevelWithSilent } from 'pino';
 import type { AppConfig } from '@app/config';
 
 const CASE_ROUTE = /^\/cases\/([0-9a-f-]{36})(?:\/|$)/i;
@@ -14,6 +15,7 @@ const CASE_ROUTE = /^\/cases\/([0-9a-f-]{36})(?:\/|$)/i;
 @Module({})
 export class ApiLoggingModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const threshold = config.logLevel === 'silent' ? Infinity : levels.values[config.logLevel];
     return {
       module: ApiLoggingModule,
       imports: [
@@ -31,8 +33,12 @@ export class ApiLoggingModule {
               const m = CASE_ROUTE.exec((req.url ?? '').split('?')[0]);
               return m ? { caseId: m[1] } : {};
             },
-            customLogLevel: (_req, res, err) =>
-              err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+            customLogLevel: (_req, res, err): LevelWithSilent => {
+              const level = err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+              // a line below the configured level would be dropped anyway; 'silent' also skips building it
+              // (customProps and a child logger per request)
+              return levels.values[level] >= threshold ? level : 'silent';
+            },
             autoLogging: { ignore: (req) => req.url === '/metrics' || (req.url ?? '').startsWith('/health') },
             redact: {
               paths: [

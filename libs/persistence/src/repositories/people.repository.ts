@@ -47,7 +47,7 @@ export interface Recipient {
   deputyFor: string | null;
 }
 
-interface PersonRow {
+export interface PersonRow {
   id: string;
   email: string;
   name: string;
@@ -62,9 +62,12 @@ interface PersonRow {
   password_hash?: string | null;
 }
 
-const SELECT_PERSON = `
-  SELECT p.id, p.email, p.name, p.language, p.agency_code, a.state_code, p.role, p.deputy_id,
+/** The columns of a PersonRow, from `people p JOIN agencies a ON a.code = p.agency_code`. */
+export const PERSON_COLUMNS = `p.id, p.email, p.name, p.language, p.agency_code, a.state_code, p.role, p.deputy_id,
          p.away_from::text AS away_from, p.away_until::text AS away_until, p.active`;
+
+const SELECT_PERSON = `
+  SELECT ${PERSON_COLUMNS}`;
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -137,6 +140,21 @@ export class PeopleRepository {
     return rows.map(toPerson);
   }
 
+  /**
+   * The agencies of the people of `stateCode` who are away on local date `on` and named `deputyId` as their deputy
+   * (the inbox shows their steps to the deputy). Whether they are active is not considered.
+   */
+  async agenciesDeputisedBy(deputyId: string, stateCode: string, on: string): Promise<string[]> {
+    const rows = await this.dataSource.query<{ agency_code: string }[]>(
+      `SELECT p.agency_code FROM people p JOIN agencies a ON a.code = p.agency_code
+       WHERE p.deputy_id = $1 AND a.state_code = $2
+         AND p.away_from <= $3::date AND (p.away_until IS NULL OR p.away_until >= $3::date)
+       ORDER BY p.agency_code, p.email`,
+      [deputyId, stateCode, on],
+    );
+    return rows.map((r) => r.agency_code);
+  }
+
   async count(): Promise<number> {
     return this.dataSource.getRepository(PersonEntity).count();
   }
@@ -202,7 +220,7 @@ export class PeopleRepository {
   }
 }
 
-function toPerson(r: PersonRow): Person {
+export function toPerson(r: PersonRow): Person {
   return {
     id: r.id,
     email: r.email,

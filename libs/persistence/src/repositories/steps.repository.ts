@@ -52,7 +52,8 @@ export class StepsRepository {
   /**
    * Active steps whose assignees contain one of `agencies`, within the caller's scope, soonest due first. The scope is
    * applied to the step's copy of its case's plan and state, so the total is counted on case_steps alone (the GIN
-   * index on assignees), and only when the page is full: a window count would read every matching step and its case.
+   * index on assignees): a window count would read every matching step and its case. The count is an InitPlan of
+   * the same statement, run once and only when the page has rows.
    */
   async inbox(
     agencies: string[],
@@ -61,31 +62,23 @@ export class StepsRepository {
     now: Date = new Date(),
   ): Promise<Page<InboxItem>> {
     const { limit, offset } = pageBounds(page);
-    const filter = (sql: SqlParams) =>
-      `s.status = 'active' AND s.assignees && ${sql.add(agencies)}::text[]
-         AND ${scopeCondition(scope, sql, 's.plan_code', 's.state_code')}`;
     const sql = new SqlParams();
     const nowP = sql.add(now);
-    const rows = await this.dataSource.query<InboxRow[]>(
+    const filter = `s.status = 'active' AND s.assignees && ${sql.add(agencies)}::text[]
+         AND ${scopeCondition(scope, sql, 's.plan_code', 's.state_code')}`;
+    const rows = await this.dataSource.query<(InboxRow & { total: number })[]>(
       `SELECT c.id AS case_id, c.code AS case_code, c.title AS case_title, c.kind AS case_kind, c.status AS case_status,
               c.plan_code, c.state_code, c.workflow_id, s.key, s.title, s.kind, s.assignees, s.due_on::text AS due_on,
-              s.due_at, (s.due_at < ${nowP}) AS overdue, s.occurrence, s.started_at
+              s.due_at, (s.due_at < ${nowP}) AS overdue, s.occurrence, s.started_at,
+              (SELECT count(*)::int FROM case_steps s WHERE ${filter}) AS total
        FROM case_steps s JOIN cases c ON c.id = s.case_id
-       WHERE ${filter(sql)}
+       WHERE ${filter}
        ORDER BY s.due_at ASC NULLS LAST, c.id, s.key
        LIMIT ${sql.add(limit)} OFFSET ${sql.add(offset)}`,
       sql.values,
     );
-    const count = async () => {
-      const c = new SqlParams();
-      const r = await this.dataSource.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM case_steps s WHERE ${filter(c)}`,
-        c.values,
-      );
-      return r[0].n;
-    };
     // A page past the end answers a total of 0, as the window count this replaced did.
-    const total = rows.length === 0 ? 0 : rows.length < limit ? offset + rows.length : await count();
+    const total = rows.length === 0 ? 0 : rows[0].total;
     return { items: rows.map(toInboxItem), total, limit, offset };
   }
 

@@ -1,9 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { PERSON_COLUMNS, type Person, type PersonRow, toPerson } from './people.repository';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/** Who a valid token authenticates, and the plans shared with their agency or state (none for admins). */
+export interface TokenSession {
+  person: Person;
+  sharedPlanCodes: string[];
 }
 
 /** Bearer tokens: the raw token is returned once and only its sha256 is stored. */
@@ -36,6 +43,24 @@ export class TokensRepository {
       [hashToken(token), now],
     );
     return rows[0] ? { personId: rows[0].person_id, expiresAt: rows[0].expires_at } : null;
+  }
+
+  /**
+   * The person a valid token (not expired, not revoked, its person active) belongs to, with the plan codes of their
+   * access scope (PlansRepository.sharedPlanCodesFor), in one statement: every authenticated request runs it.
+   */
+  async resolveSession(tokenHash: string, now: Date = new Date()): Promise<TokenSession | null> {
+    const rows = await this.dataSource.query<(PersonRow & { shared_plan_codes: string[] })[]>(
+      `SELECT ${PERSON_COLUMNS},
+              CASE WHEN p.role = 'admin' THEN '{}'::text[]
+                   ELSE ARRAY(SELECT DISTINCT s.plan_code FROM plan_shares s
+                              WHERE s.agency_code = p.agency_code OR s.state_code = a.state_code ORDER BY s.plan_code)
+              END AS shared_plan_codes
+       FROM access_tokens t JOIN people p ON p.id = t.person_id JOIN agencies a ON a.code = p.agency_code
+       WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND p.active`,
+      [tokenHash, now],
+    );
+    return rows[0] ? { person: toPerson(rows[0]), sharedPlanCodes: rows[0].shared_plan_codes } : null;
   }
 
   async revoke(token: string, now: Date = new Date()): Promise<boolean> {

@@ -1,0 +1,76 @@
+import type { AccessScope, PeopleRepository, StepsRepository } from '@app/persistence';
+import type { AccessScopeService } from '../common/access-scope.service';
+import type { Principal } from '../common/principal';
+import { DEPUTIES_TTL_MS, InboxService } from './inbox.service';
+
+const FOCAL: Principal = {
+  personId: 'p-1',
+  name: 'Focal Point',
+  email: 'fp@mvd.kg',
+  role: 'focal_point',
+  agencyCode: 'KG-MVD',
+  stateCode: 'KG',
+  language: 'ru',
+  channel: 'api',
+  tokenId: 'abc',
+};
+const SCOPE: AccessScope = {
+  role: 'focal_point',
+  stateCode: 'KG',
+  agencyCode: 'KG-MVD',
+  sharedPlanCodes: [],
+};
+
+function setUp(deputised: () => Promise<string[]>) {
+  const agenciesDeputisedBy = jest.fn(deputised);
+  const inbox = jest.fn((_agencies: string[]) => Promise.resolve({ items: [], total: 0 }));
+  const service = new InboxService(
+    { inbox } as unknown as StepsRepository,
+    { agenciesDeputisedBy } as unknown as PeopleRepository,
+    { of: () => Promise.resolve(SCOPE) } as unknown as AccessScopeService,
+  );
+  return { service, agenciesDeputisedBy, inbox };
+}
+
+describe(InboxService.name, () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('adds the agencies of the colleagues the caller stands in for today', async () => {
+    const { service, inbox, agenciesDeputisedBy } = setUp(() => Promise.resolve(['KG-GKNB']));
+    await service.inbox(FOCAL, 1, 50);
+    expect(agenciesDeputisedBy).toHaveBeenCalledWith('p-1', 'KG', new Date().toISOString().slice(0, 10));
+    expect(inbox.mock.calls[0][0]).toEqual(['KG-MVD', 'KG-GKNB']);
+  });
+
+  it('reads who stands in for whom once per caller for DEPUTIES_TTL_MS, then again', async () => {
+    jest.useFakeTimers({ now: new Date('2026-11-28T10:00:00Z') });
+    const { service, agenciesDeputisedBy } = setUp(() => Promise.resolve([]));
+    await Promise.all([service.inbox(FOCAL, 1, 50), service.inbox(FOCAL, 2, 50)]);
+    expect(agenciesDeputisedBy).toHaveBeenCalledTimes(1);
+    jest.advanceTimersByTime(DEPUTIES_TTL_MS - 10);
+    await service.inbox(FOCAL, 1, 50);
+    expect(agenciesDeputisedBy).toHaveBeenCalledTimes(1);
+    jest.advanceTimersByTime(20);
+    await service.inbox(FOCAL, 1, 50);
+    expect(agenciesDeputisedBy).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not keep a failed lookup', async () => {
+    let fail = true;
+    const { service, agenciesDeputisedBy } = setUp(() =>
+      fail ? Promise.reject(new Error('database away')) : Promise.resolve(['KG-GKNB']),
+    );
+    await expect(service.inbox(FOCAL, 1, 50)).rejects.toThrow('database away');
+    fail = false;
+    await service.inbox(FOCAL, 1, 50);
+    expect(agenciesDeputisedBy).toHaveBeenCalledTimes(2);
+  });
+
+  it('gives observers an empty inbox without a query', async () => {
+    const { service, inbox, agenciesDeputisedBy } = setUp(() => Promise.resolve([]));
+    const result = await service.inbox({ ...FOCAL, role: 'observer' }, 1, 50);
+    expect(result).toEqual({ items: [], total: 0, page: 1, pageSize: 50 });
+    expect(inbox).not.toHaveBeenCalled();
+    expect(agenciesDeputisedBy).not.toHaveBeenCalled();
+  });
+});
