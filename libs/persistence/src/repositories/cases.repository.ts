@@ -168,30 +168,13 @@ export interface CaseRow {
 
 /** Select list for CaseRow; `$now` must be bound by the caller through `nowParam`. */
 export function caseColumns(nowParam: string): string {
-  return `c.id, c.plan_code, c.state_code, c.kind, c.code, c.workflow_id, c.title, c.lead_agency, c.supporting_agencies,
-    c.area_paragraph, c.area_weapon, c.status, c.due_on::text AS due_on, c.due_at,
-    (c.status = 'active' AND c.due_at < ${nowParam}) AS overdue, c.progress::float8 AS progress, c.definition_key,
-    c.definition_version, c.seq::float8 AS seq, c.started_at, c.closed_at, c.updated_at`;
+  return `${caseListColumns(nowParam)}, c.definition_key, c.definition_version, c.seq::float8 AS seq, c.started_at,
+    c.closed_at, c.updated_at`;
 }
 
 export function toCaseSummary(r: CaseRow): CaseSummary {
   return {
-    id: r.id,
-    planCode: r.plan_code,
-    stateCode: r.state_code,
-    kind: r.kind,
-    code: r.code,
-    workflowId: r.workflow_id,
-    title: r.title,
-    leadAgency: r.lead_agency,
-    supportingAgencies: r.supporting_agencies,
-    areaParagraph: r.area_paragraph,
-    areaWeapon: r.area_weapon,
-    status: r.status,
-    dueOn: r.due_on,
-    dueAt: iso(r.due_at),
-    overdue: r.overdue,
-    progress: r.progress,
+    ...toCaseListItem(r),
     definitionKey: r.definition_key,
     definitionVersion: r.definition_version,
     seq: r.seq,
