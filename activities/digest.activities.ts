@@ -139,3 +139,26 @@ export async function ensureDigestSchedules(
   }
   return { created, updated };
 }
+
+/**
+ * Keeps a digest schedule for every agency while the worker runs: the first pass ensures every agency (creates or
+ * updates), each later pass only the agencies added since, or whose state's time zone changed. A pass that fails
+ * leaves its agencies to the next one.
+ */
+export class DigestScheduleKeeper {
+  /** agency code → the time zone its schedule was last ensured with */
+  private readonly ensured = new Map<string, string>();
+
+  constructor(
+    private readonly client: Client,
+    private readonly targets: () => Promise<DigestScheduleTarget[]>,
+    private readonly opts: { taskQueue: string },
+  ) {}
+
+  async sync(): Promise<{ created: string[]; updated: string[] }> {
+    const due = (await this.targets()).filter((t) => this.ensured.get(t.agencyCode) !== t.timeZone);
+    const result = await ensureDigestSchedules(this.client, due, this.opts);
+    for (const t of due) this.ensured.set(t.agencyCode, t.timeZone);
+    return result;
+  }
+}

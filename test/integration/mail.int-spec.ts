@@ -10,6 +10,7 @@ import { DateTime } from 'luxon';
 import type { DataSource } from 'typeorm';
 import {
   createDigestActivitiesFromDataSource,
+  DigestScheduleKeeper,
   ensureDigestSchedules,
 } from '@app/activities/digest.activities';
 import { createNotifyActivities, SMTP_TEMPORARY_FAILURE } from '@app/activities/notify.activities';
@@ -540,6 +541,29 @@ describe('through Temporal (retry policy, digest, schedules)', () => {
     });
     expect(again).toMatchObject({ key, status: 'already_sent' });
     expect(await receivedFor(key)).toHaveLength(1);
+  });
+
+  it('keeps schedules while the worker runs: a later pass ensures only the agencies added or moved since', async () => {
+    const suffix = Date.now().toString(36).toUpperCase();
+    const [a, b] = [`KG-KEEP-A-${suffix}`, `KG-KEEP-B-${suffix}`];
+    const targets = [{ agencyCode: a, timeZone: 'Asia/Bishkek' }];
+    const keeper = new DigestScheduleKeeper(client, () => Promise.resolve([...targets]), { taskQueue });
+    try {
+      await expect(keeper.sync()).resolves.toEqual({ created: [`digest:${a}`], updated: [] });
+      await expect(keeper.sync()).resolves.toEqual({ created: [], updated: [] });
+      targets.push({ agencyCode: b, timeZone: 'Asia/Bishkek' });
+      await expect(keeper.sync()).resolves.toEqual({ created: [`digest:${b}`], updated: [] });
+      targets[0] = { agencyCode: a, timeZone: 'Asia/Dushanbe' };
+      await expect(keeper.sync()).resolves.toEqual({ created: [], updated: [`digest:${a}`] });
+      expect((await client.schedule.getHandle(`digest:${a}`).describe()).spec.timezone).toBe('Asia/Dushanbe');
+      await expect(keeper.sync()).resolves.toEqual({ created: [], updated: [] });
+    } finally {
+      for (const code of [a, b])
+        await client.schedule
+          .getHandle(`digest:${code}`)
+          .delete()
+          .catch(() => undefined);
+    }
   });
 
   it('creates one schedule per agency, Mondays 09:00 in the state time zone, and updates it when it exists', async () => {
