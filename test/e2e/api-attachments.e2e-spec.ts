@@ -264,4 +264,27 @@ describe('API attachments', () => {
     expect(paths['/cases/{id}/attachments']?.get).toBeDefined();
     expect(paths['/cases/{id}/attachments/{attachmentId}']?.get).toBeDefined();
   });
+
+  it('uploads once per Idempotency-Key: a repeat, also concurrent, answers the first upload; another file is refused', async () => {
+    const lead = auth(w.tokens.lead);
+    const before = await attachmentCount(otherCaseId);
+    const bytes = Buffer.from('%PDF-1.4\n% minutes of the inter-ministerial meeting\n%%EOF\n', 'utf8');
+    const send = (file: Buffer) =>
+      h
+        .http()
+        .post(`/cases/${otherCaseId}/attachments`)
+        .set(lead)
+        .set('Idempotency-Key', `upload-${h.tag}`)
+        .attach('file', file, { filename: 'minutes.pdf', contentType: 'application/pdf' });
+    const results = await Promise.all([send(bytes), send(bytes), send(bytes)]);
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201]);
+    for (const r of results) expect(r.body).toEqual(results[0].body);
+    expect((results[0].body as Uploaded).sha256).toBe(sha(bytes));
+    expect(await attachmentCount(otherCaseId)).toBe(before + 1);
+
+    const other = await send(Buffer.from('%PDF-1.4\n% another document\n%%EOF\n', 'utf8'));
+    expect(other.status).toBe(422);
+    expect(other.body).toMatchObject({ code: 'idempotency_key_reused' });
+    expect(await attachmentCount(otherCaseId)).toBe(before + 1);
+  });
 });

@@ -144,4 +144,27 @@ describe('API import', () => {
       ).status,
     ).toBe(400);
   });
+
+  it('imports once per Idempotency-Key: the repeat answers the first report, another file is refused', async () => {
+    const send = (file: Buffer) =>
+      h
+        .http()
+        .post(`/plans/${w.plan}/import?dryRun=false`)
+        .set(auth(w.tokens.coordinator))
+        .set('Idempotency-Key', `import-${h.tag}`)
+        .attach('file', file, 'measures.csv');
+    const csv = (code: string) =>
+      Buffer.from(`code,title,leadAgency,dueOn\n${code},Keyed import,${w.agencies.lead},2031-06-30\n`);
+    const before = await count();
+    const first = await send(csv('I-KEY-1'));
+    expect(first.status).toBe(200);
+    expect((first.body as Report).created).toBe(1);
+    const again = await send(csv('I-KEY-1'));
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    const other = await send(csv('I-KEY-2'));
+    expect(other.status).toBe(422);
+    expect(other.body).toMatchObject({ code: 'idempotency_key_reused' });
+    expect(await count()).toBe(before + 1);
+  });
 });

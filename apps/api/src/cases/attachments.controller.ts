@@ -1,14 +1,4 @@
-import {
-  Controller,
-  Get,
-  Param,
-  Post,
-  Req,
-  Res,
-  StreamableFile,
-  UploadedFile,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Controller, Get, Param, Post, Req, Res, StreamableFile, UploadedFile } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import {
   ApiBearerAuth,
@@ -23,6 +13,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../common/decorators';
+import { IdempotentUpload } from '../common/idempotency.interceptor';
 import { ProblemResponses } from '../common/openapi';
 import type { ApiRequest, Principal } from '../common/principal';
 import { contentDisposition } from './attachment-types';
@@ -36,7 +27,7 @@ export class AttachmentsController {
   constructor(private readonly attachments: AttachmentsService) {}
 
   @Post()
-  @UseInterceptors(
+  @IdempotentUpload(
     FileInterceptor('file', {
       limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 5 },
       defParamCharset: 'utf8',

@@ -1,4 +1,14 @@
-import { CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor } from '@nestjs/common';
+import {
+  applyDecorators,
+  CallHandler,
+  ExecutionContext,
+  HttpException,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+  UseInterceptors,
+  type Type,
+} from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
@@ -8,9 +18,12 @@ import { IdempotencyRepository } from '@app/persistence';
 import { DomainErrorCode, DomainException, statusOf } from './domain.exception';
 import { IdempotentReplay } from './idempotent-replay';
 import type { ApiRequest } from './principal';
+import { Idempotent } from './openapi';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
+/** Metadata of upload routes (IdempotentUpload): their body is read by a FileInterceptor, after the global one. */
+export const IDEMPOTENT_UPLOAD = 'napflow:idempotent-upload';
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** how long a second request waits for the first one with the same key before answering 409 */
@@ -46,11 +59,20 @@ export class IdempotencyInterceptor implements NestInterceptor {
         },
       );
     }
+    // An upload's body (fields and file) is read by the route's FileInterceptor, which runs after this global
+    // interceptor: the route lists this interceptor again after it, and that second pass does the work, with the
+    // file's bytes in the request hash (the same key with another file is refused, not answered with the first).
+    if (this.reflector.get<boolean>(IDEMPOTENT_UPLOAD, ctx.getHandler()) && !req.idempotencyAfterUpload) {
+      req.idempotencyAfterUpload = true;
+      return next.handle();
+    }
     const personId = req.principal.personId;
     const path = req.originalUrl.split('?')[0];
-    const requestHash = createHash('sha256')
-      .update(`${req.method}\n${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`)
-      .digest('hex');
+    const hash = createHash('sha256').update(
+      `${req.method}\n${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`,
+    );
+    if (req.file?.buffer) hash.update('\n').update(req.file.buffer);
+    const requestHash = hash.digest('hex');
     const successStatus =
       this.reflector.get<number | undefined>(HTTP_CODE_METADATA, ctx.getHandler()) ??
       (req.method === 'POST' ? 201 : 200);
@@ -121,4 +143,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
       // the original error matters more than the bookkeeping: a stale claim expires with the key's retention
     }
   }
+}
+
+/**
+ * An upload route with Idempotency-Key: its FileInterceptor, then this interceptor again, so that the key is
+ * claimed once the file is read and the file's bytes are part of the request hash.
+ */
+export function IdempotentUpload(fileInterceptor: Type<NestInterceptor>): MethodDecorator {
+  return applyDecorators(
+    SetMetadata(IDEMPOTENT_UPLOAD, true),
+    UseInterceptors(fileInterceptor, IdempotencyInterceptor),
+    Idempotent(),
+  );
 }

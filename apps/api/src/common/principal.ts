@@ -19,6 +19,10 @@ export interface Principal {
 export interface ApiRequest extends Request {
   principal?: Principal;
   idempotencyKey?: string;
+  /** set by the global IdempotencyInterceptor on an upload route: the route's own instance does the work */
+  idempotencyAfterUpload?: boolean;
+  /** the file a FileInterceptor read (multer) */
+  file?: { buffer?: Buffer };
 }
 
 export const SESSION_COOKIE = 'napflow_session';

@@ -1,16 +1,6 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Req,
-  UploadedFile,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UploadedFile } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
+import { IdempotentUpload } from '../common/idempotency.interceptor';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -89,8 +79,7 @@ export class PlansController {
 
   @Post(':code/import')
   @HttpCode(200)
-  @Idempotent()
-  @UseInterceptors(
+  @IdempotentUpload(
     FileInterceptor('file', { limits: { fileSize: MAX_IMPORT_FILE_BYTES, files: 1, fields: 10 } }),
   )
   @ApiOperation({
