@@ -1,5 +1,6 @@
 // Role × action: every forbidden cell answers 403 and leaves the case (or the data) as it was; reads are scoped
 // (another state's plans are invisible: 404 and absent from lists). The allowed cells act.
+import { DataSource } from 'typeorm';
 import { auth, buildWorld, eventually, type Harness, startHarness, type World } from './api-harness';
 
 jest.setTimeout(180_000);
@@ -378,5 +379,42 @@ describe('API access control', () => {
         .set(auth(h.tokens.admin))
         .send({ deputyId: w.people.other.id, from: '2000-01-01', until: '2000-01-02' });
     });
+  });
+
+  it('lets an administrator rename a person (audited), refuses a blank name and other roles', async () => {
+    const id = w.people.other.id;
+    const renamed = await h
+      .http()
+      .patch(`/people/${id}`)
+      .set(auth(h.tokens.admin))
+      .send({ name: '  Nurlan Firefighter-Usenov ' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ id, name: 'Nurlan Firefighter-Usenov' });
+    const listed = (await h.http().get('/people').set(auth(h.tokens.admin))).body as {
+      id: string;
+      name: string;
+    }[];
+    expect(listed.find((x) => x.id === id)?.name).toBe('Nurlan Firefighter-Usenov');
+    const audit = await h.app
+      .get(DataSource)
+      .query<{ data: { personId: string; changed: string[] } }[]>(
+        `SELECT data FROM audit_events WHERE type = 'person_updated' AND data->>'personId' = $1 ORDER BY id DESC LIMIT 1`,
+        [id],
+      );
+    expect(audit[0]?.data.changed).toEqual(['name']);
+
+    const blank = await h.http().patch(`/people/${id}`).set(auth(h.tokens.admin)).send({ name: '   ' });
+    expect(blank.status).toBe(400);
+    const byCoordinator = await h
+      .http()
+      .patch(`/people/${id}`)
+      .set(auth(w.tokens.coordinator))
+      .send({ name: 'Someone else' });
+    expect(byCoordinator.status).toBe(403);
+    const after = (await h.http().get('/people').set(auth(h.tokens.admin))).body as {
+      id: string;
+      name: string;
+    }[];
+    expect(after.find((x) => x.id === id)?.name).toBe('Nurlan Firefighter-Usenov');
   });
 });

@@ -65,6 +65,7 @@ export class PeopleService {
     if (!(await this.people.findById(id))) throw notFound(`Person ${id}`);
     if (dto.agencyCode) await this.assertAgency(dto.agencyCode);
     const patch = {
+      ...(dto.name !== undefined ? { name: dto.name.trim() } : {}),
       ...(dto.role ? { role: dto.role } : {}),
       ...(dto.agencyCode ? { agencyCode: dto.agencyCode } : {}),
       ...(dto.language ? { language: dto.language } : {}),

@@ -48,6 +48,16 @@ export class CreatePersonDto {
 }
 
 export class UpdatePersonDto {
+  @ApiPropertyOptional({
+    example: 'Aibek Customs',
+    description: 'a new display name (e.g. after a change of name)',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/, { message: '$property must not be blank' })
+  @MaxLength(200)
+  name?: string;
+
   @ApiPropertyOptional({ enum: ROLES })
   @IsOptional()
   @IsIn(ROLES)
