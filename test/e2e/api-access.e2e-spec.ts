@@ -417,4 +417,69 @@ describe('API access control', () => {
     }[];
     expect(after.find((x) => x.id === id)?.name).toBe('Nurlan Firefighter-Usenov');
   });
+
+  it('lets an administrator give an agency its Russian name and rename it (audited); others may not', async () => {
+    const code = `KG-${h.tag}-RENAMED`;
+    const created = await h
+      .http()
+      .post('/agencies')
+      .set(auth(h.tokens.admin))
+      .send({
+        code,
+        name: 'State Agency for Export Control',
+        stateCode: 'KG',
+        nameRu: 'Госагентство экспортного контроля',
+      });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      code,
+      name: 'State Agency for Export Control',
+      nameRu: 'Госагентство экспортного контроля',
+      stateCode: 'KG',
+      kind: 'agency',
+    });
+    const renamed = await h
+      .http()
+      .patch(`/agencies/${code}`)
+      .set(auth(h.tokens.admin))
+      .send({ name: ' Export Control Service ', nameRu: 'Служба экспортного контроля' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({
+      name: 'Export Control Service',
+      nameRu: 'Служба экспортного контроля',
+    });
+    const listed = (await h.http().get('/agencies?stateCode=KG').set(auth(w.tokens.coordinator))).body as {
+      code: string;
+      nameRu: string | null;
+    }[];
+    expect(listed.find((a) => a.code === code)?.nameRu).toBe('Служба экспортного контроля');
+    const audit = await h.app
+      .get(DataSource)
+      .query<{ data: { code: string; changed: string[] } }[]>(
+        `SELECT data FROM audit_events WHERE type = 'agency_updated' AND data->>'code' = $1`,
+        [code],
+      );
+    expect(audit.map((a) => a.data.changed)).toEqual([['name', 'nameRu']]);
+
+    const cleared = await h
+      .http()
+      .patch(`/agencies/${code}`)
+      .set(auth(h.tokens.admin))
+      .send({ nameRu: null });
+    expect(cleared.body).toMatchObject({ name: 'Export Control Service', nameRu: null });
+    for (const body of [{}, { name: '  ' }, { stateCode: 'TJ' }]) {
+      const bad = await h.http().patch(`/agencies/${code}`).set(auth(h.tokens.admin)).send(body);
+      expect(bad.status).toBe(400);
+    }
+    expect(
+      (await h.http().patch(`/agencies/KG-NOBODY-${h.tag}`).set(auth(h.tokens.admin)).send({ name: 'X' }))
+        .status,
+    ).toBe(404);
+    const byCoordinator = await h
+      .http()
+      .patch(`/agencies/${code}`)
+      .set(auth(w.tokens.coordinator))
+      .send({ name: 'Someone else' });
+    expect(byCoordinator.status).toBe(403);
+  });
 });

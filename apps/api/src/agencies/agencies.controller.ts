@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -12,7 +12,7 @@ import { invalid } from '../common/domain.exception';
 import { Idempotent, ProblemResponses } from '../common/openapi';
 import type { ApiRequest, Principal } from '../common/principal';
 import { AgenciesService } from './agencies.service';
-import { AgencyDto, CreateAgencyDto } from './dto/agency.dto';
+import { AgencyDto, CreateAgencyDto, UpdateAgencyDto } from './dto/agency.dto';
 
 @ApiTags('admin')
 @ApiBearerAuth('bearer')
@@ -32,6 +32,21 @@ export class AgenciesController {
     @Req() req: ApiRequest,
   ): Promise<AgencyDto> {
     return this.agencies.create(p, dto, req);
+  }
+
+  @Patch(':code')
+  @Roles('admin')
+  @Idempotent()
+  @ApiOperation({ summary: 'Rename an agency, in English and/or Russian (administrators only)' })
+  @ApiOkResponse({ type: AgencyDto })
+  @ProblemResponses(400, 401, 403, 404)
+  update(
+    @CurrentPrincipal() p: Principal,
+    @Param('code') code: string,
+    @Body() dto: UpdateAgencyDto,
+    @Req() req: ApiRequest,
+  ): Promise<AgencyDto> {
+    return this.agencies.update(p, code, dto, req);
   }
 
   @Get()

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AgenciesRepository, AlreadyExistsError, AuditRepository, StatesRepository } from '@app/persistence';
 import { auditEntry } from '../common/audit';
-import { DomainErrorCode, DomainException, invalid } from '../common/domain.exception';
+import { DomainErrorCode, DomainException, invalid, notFound } from '../common/domain.exception';
 import type { ApiRequest, Principal } from '../common/principal';
-import type { AgencyDto, CreateAgencyDto } from './dto/agency.dto';
+import type { AgencyDto, CreateAgencyDto, UpdateAgencyDto } from './dto/agency.dto';
 
 @Injectable()
 export class AgenciesService {
@@ -25,7 +25,13 @@ export class AgenciesService {
       throw invalid([{ field: 'stateCode', message: `no state ${stateCode}` }]);
     }
     try {
-      const a = await this.agencies.create({ code: dto.code, name: dto.name, stateCode, kind });
+      const a = await this.agencies.create({
+        code: dto.code,
+        name: dto.name.trim(),
+        nameRu: dto.nameRu?.trim() ?? null,
+        stateCode,
+        kind,
+      });
       await this.audit.append([auditEntry(p, req, 'agency_created', { code: a.code })]);
       return toAgencyDto(a);
     } catch (err) {
@@ -33,6 +39,20 @@ export class AgenciesService {
         throw new DomainException(DomainErrorCode.Duplicate, `Agency ${dto.code} already exists`);
       throw err;
     }
+  }
+
+  /** Renames an agency (English and/or Russian name); its code, state and kind never change. */
+  async update(p: Principal, code: string, dto: UpdateAgencyDto, req?: ApiRequest): Promise<AgencyDto> {
+    const patch = {
+      ...(dto.name !== undefined ? { name: dto.name.trim() } : {}),
+      ...(dto.nameRu !== undefined ? { nameRu: dto.nameRu === null ? null : dto.nameRu.trim() } : {}),
+    };
+    if (Object.keys(patch).length === 0)
+      throw invalid([{ field: 'name', message: 'give name and/or nameRu to change' }]);
+    const a = await this.agencies.update(code, patch);
+    if (!a) throw notFound(`Agency ${code}`);
+    await this.audit.append([auditEntry(p, req, 'agency_updated', { code, changed: Object.keys(patch) })]);
+    return toAgencyDto(a);
   }
 
   async list(stateCode?: string): Promise<AgencyDto[]> {
@@ -43,8 +63,9 @@ export class AgenciesService {
 export function toAgencyDto(a: {
   code: string;
   name: string;
+  nameRu?: string | null;
   stateCode: string | null;
   kind: string;
 }): AgencyDto {
-  return { code: a.code, name: a.name, stateCode: a.stateCode, kind: a.kind };
+  return { code: a.code, name: a.name, nameRu: a.nameRu ?? null, stateCode: a.stateCode, kind: a.kind };
 }

@@ -18,6 +18,16 @@ export class CreateAgencyDto {
   name!: string;
 
   @ApiPropertyOptional({
+    example: 'Министерство экономики',
+    description: 'the name in Russian emails and the Russian dashboard (the English name when absent)',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/, { message: '$property must not be blank' })
+  @MaxLength(300)
+  nameRu?: string;
+
+  @ApiPropertyOptional({
     example: 'KG',
     description: 'the state the agency belongs to; omit for an international organisation',
     nullable: true,
@@ -34,9 +44,27 @@ export class CreateAgencyDto {
   kind?: AgencyKind;
 }
 
+/** A new name of an agency (e.g. after a government reorganisation); null clears the Russian one. */
+export class UpdateAgencyDto {
+  @ApiPropertyOptional({ example: 'Ministry of Economy and Commerce' })
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/, { message: '$property must not be blank' })
+  @MaxLength(300)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'Министерство экономики и коммерции', nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/, { message: '$property must not be blank' })
+  @MaxLength(300)
+  nameRu?: string | null;
+}
+
 export class AgencyDto {
   @ApiProperty({ example: 'KG-MOE' }) code!: string;
   @ApiProperty({ example: 'Ministry of Economy' }) name!: string;
+  @ApiProperty({ example: 'Министерство экономики', nullable: true, type: String }) nameRu!: string | null;
   @ApiProperty({ example: 'KG', nullable: true, type: String }) stateCode!: string | null;
   @ApiProperty({ enum: AGENCY_KINDS }) kind!: string;
 }
