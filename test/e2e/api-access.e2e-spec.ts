@@ -420,16 +420,12 @@ describe('API access control', () => {
 
   it('lets an administrator give an agency its Russian name and rename it (audited); others may not', async () => {
     const code = `KG-${h.tag}-RENAMED`;
-    const created = await h
-      .http()
-      .post('/agencies')
-      .set(auth(h.tokens.admin))
-      .send({
-        code,
-        name: 'State Agency for Export Control',
-        stateCode: 'KG',
-        nameRu: 'Госагентство экспортного контроля',
-      });
+    const created = await h.http().post('/agencies').set(auth(h.tokens.admin)).send({
+      code,
+      name: 'State Agency for Export Control',
+      stateCode: 'KG',
+      nameRu: 'Госагентство экспортного контроля',
+    });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({
       code,
