@@ -292,12 +292,21 @@ export class PlansRepository {
 
   /** The plan codes shared with an agency or its state: the `sharedPlanCodes` of an AccessScope. */
   async sharedPlanCodesFor(who: { agencyCode: string | null; stateCode: string | null }): Promise<string[]> {
-    const rows = await this.dataSource.query<{ plan_code: string }[]>(
-      `SELECT DISTINCT plan_code FROM plan_shares WHERE agency_code = $1 OR state_code = $2 ORDER BY plan_code`,
-      [who.agencyCode, who.stateCode],
-    );
+    const rows = await this.dataSource.query<{ plan_code: string }[]>(sharedPlanCodesQuery('$1', '$2'), [
+      who.agencyCode,
+      who.stateCode,
+    ]);
     return rows.map((r) => r.plan_code);
   }
+}
+
+/**
+ * The codes of the plans shared with an agency or a state (an access scope's sharedPlanCodes), as a query whose
+ * agency and state are SQL expressions: parameters, or columns of an enclosing query (TokensRepository).
+ */
+export function sharedPlanCodesQuery(agencyCode: string, stateCode: string): string {
+  return `SELECT DISTINCT s.plan_code FROM plan_shares s
+          WHERE s.agency_code = ${agencyCode} OR s.state_code = ${stateCode} ORDER BY s.plan_code`;
 }
 
 function toPlan(r: PlanRow): Plan {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PERSON_COLUMNS, type Person, type PersonRow, toPerson } from './people.repository';
+import { sharedPlanCodesQuery } from './plans.repository';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -47,14 +48,13 @@ export class TokensRepository {
 
   /**
    * The person a valid token (not expired, not revoked, its person active) belongs to, with the plan codes of their
-   * access scope (PlansRepository.sharedPlanCodesFor), in one statement: every authenticated request runs it.
+   * access scope (the query of PlansRepository.sharedPlanCodesFor), in one statement: every authenticated request runs it.
    */
   async resolveSession(tokenHash: string, now: Date = new Date()): Promise<TokenSession | null> {
     const rows = await this.dataSource.query<(PersonRow & { shared_plan_codes: string[] })[]>(
       `SELECT ${PERSON_COLUMNS},
               CASE WHEN p.role = 'admin' THEN '{}'::text[]
-                   ELSE ARRAY(SELECT DISTINCT s.plan_code FROM plan_shares s
-                              WHERE s.agency_code = p.agency_code OR s.state_code = a.state_code ORDER BY s.plan_code)
+                   ELSE ARRAY(${sharedPlanCodesQuery('p.agency_code', 'a.state_code')})
               END AS shared_plan_codes
        FROM access_tokens t JOIN people p ON p.id = t.person_id JOIN agencies a ON a.code = p.agency_code
        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND p.active`,
