@@ -1,6 +1,7 @@
-// The administration pages in a real browser against the real stack: an administrator adds an agency and a person,
-// sets a deputy, shares a plan, adds and removes a non-working day, uploads an invalid process definition (and sees
-// every problem with its path) then a valid new version (and sees it listed with its steps).
+// The administration pages in a real browser against the real stack: an administrator adds an agency (with its
+// Russian name) and renames it, adds and renames a person, sets a deputy, shares a plan, adds and removes a
+// non-working day, uploads an invalid process definition (and sees every problem with its path) then a valid new
+// version (and sees it listed with its steps).
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -16,6 +17,19 @@ import { launchChromium, prepareBrowserTests, screenshot, seriousA11yViolations 
 
 const LAPTOP = { width: 1366, height: 900 };
 jest.setTimeout(120_000);
+
+interface AgencyRow {
+  code: string;
+  name: string;
+  nameRu: string | null;
+}
+
+interface PersonRow {
+  id: string;
+  email: string;
+  name: string;
+  language: string;
+}
 
 describe('administration (browser)', () => {
   let h: Harness;
@@ -75,6 +89,11 @@ describe('administration (browser)', () => {
   const agencyCode = () => `KG-${tag}-NEW`;
   const personEmail = () => `new-${tag.toLowerCase()}@kg.napflow.example.org`;
   const personName = () => `Nurlan Admin-Test ${tag}`;
+  const agencyNamed = async () => (await api<AgencyRow[]>('/agencies')).find((a) => a.code === agencyCode());
+  const personNamed = async () => (await api<PersonRow[]>('/people')).find((p) => p.email === personEmail());
+  /** The agency's row in the list, found by its code. */
+  const agencyRow = () =>
+    page.locator('table.data tr', { has: page.locator('td.code', { hasText: agencyCode() }) });
 
   it('signs the administrator in and shows the agencies with the add form', async () => {
     await page.goto(`${base}/`);
@@ -86,10 +105,11 @@ describe('administration (browser)', () => {
     await page.getByRole('form', { name: 'Add an agency' }).waitFor();
   });
 
-  it('shows a bad agency code next to the field, then adds the agency', async () => {
+  it('shows a bad agency code next to the field, then adds the agency with its Russian name', async () => {
     const form = page.getByRole('form', { name: 'Add an agency' });
     await form.getByLabel('Code').fill('bad code');
-    await form.getByLabel('Name').fill('Ministry of Emergency Situations');
+    await form.getByLabel('Name in English').fill('Ministry of Emergency Situations');
+    await form.getByLabel('Name in Russian').fill('Министерство чрезвычайных ситуаций');
     await form.getByRole('button', { name: 'Add' }).click();
     const codeError = form.locator('.field-error');
     await codeError.waitFor();
@@ -103,8 +123,62 @@ describe('administration (browser)', () => {
     await form.getByLabel('State').selectOption('KG');
     await form.getByRole('button', { name: 'Add' }).click();
     await succeeds(page.getByRole('region', { name: 'Add an agency' }), `Agency ${agencyCode()} added.`);
-    // the list re-fetched: the new agency is there without a reload
-    await page.locator('td.code', { hasText: agencyCode() }).waitFor();
+    // the list re-fetched: the new agency is there without a reload, its Russian name under the English one
+    await agencyRow().locator('[lang="ru"]', { hasText: 'Министерство чрезвычайных ситуаций' }).waitFor();
+    await expect(agencyNamed()).resolves.toMatchObject({
+      name: 'Ministry of Emergency Situations',
+      nameRu: 'Министерство чрезвычайных ситуаций',
+    });
+  });
+
+  it('refuses a blank agency name without changing it, renames it in English and Russian, then clears the Russian name', async () => {
+    const region = page.getByRole('region', { name: 'Rename an agency' });
+    const form = page.getByRole('form', { name: 'Rename an agency' });
+    const english = form.getByLabel('Name in English');
+    const russian = form.getByLabel('Name in Russian');
+    await form.getByLabel('Agency').selectOption(agencyCode());
+    // the inputs start from the chosen agency's current names
+    await expect(english.inputValue()).resolves.toBe('Ministry of Emergency Situations');
+    await expect(russian.inputValue()).resolves.toBe('Министерство чрезвычайных ситуаций');
+
+    await english.fill('   ');
+    await russian.fill('Другое название');
+    await form.getByRole('button', { name: 'Save' }).click();
+    // the API's 400 names the field: its message under it, the field marked and focused, a summary beside the form
+    const error = form.locator('.field-error');
+    await error.waitFor();
+    expect(await error.allTextContents()).toEqual([expect.stringMatching(/name must not be blank/)]);
+    await expect(english.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.locator(':focus').getAttribute('name')).resolves.toBe('name');
+    await region.getByRole('alert').waitFor();
+    await checkPage('admin-agencies-rename-refused');
+    await expect(agencyNamed()).resolves.toMatchObject({
+      name: 'Ministry of Emergency Situations',
+      nameRu: 'Министерство чрезвычайных ситуаций',
+    });
+
+    await english.fill('Ministry of Emergencies and Civil Defence');
+    await russian.fill('Министерство по чрезвычайным ситуациям и гражданской обороне');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await succeeds(region, `Agency ${agencyCode()} renamed.`);
+    await expect(agencyNamed()).resolves.toMatchObject({
+      name: 'Ministry of Emergencies and Civil Defence',
+      nameRu: 'Министерство по чрезвычайным ситуациям и гражданской обороне',
+    });
+    await agencyRow()
+      .filter({ hasText: 'Ministry of Emergencies and Civil Defence' })
+      .locator('[lang="ru"]', { hasText: 'Министерство по чрезвычайным ситуациям и гражданской обороне' })
+      .waitFor();
+
+    await russian.fill('');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await succeeds(region, `Agency ${agencyCode()} renamed.`);
+    await expect(agencyNamed()).resolves.toMatchObject({
+      name: 'Ministry of Emergencies and Civil Defence',
+      nameRu: null,
+    });
+    await agencyRow().locator('[lang="ru"]').waitFor({ state: 'detached' });
+    await agencyRow().filter({ hasText: 'Ministry of Emergencies and Civil Defence' }).waitFor();
   });
 
   it('shares a plan with an observer organisation', async () => {
@@ -154,6 +228,39 @@ describe('administration (browser)', () => {
     await succeeds(page.getByRole('region', { name: 'Set a deputy for an absence' }), /stands in for/);
     await row.filter({ hasText: `lead ${tag}` }).waitFor();
     await checkPage('admin-people');
+  });
+
+  it('refuses a blank person name without changing anything, then renames the person', async () => {
+    const renamed = `Nurlan Renamed-Test ${tag}`;
+    const region = page.getByRole('region', { name: 'Edit a person' });
+    const edit = page.getByRole('form', { name: 'Edit a person' });
+    const name = edit.getByLabel('Name', { exact: true });
+    await edit.getByLabel('Person').selectOption({ label: `${personName()} (${personEmail()})` });
+    await expect(name.inputValue()).resolves.toBe(personName());
+
+    // a blank name refuses the whole change: the language changed alongside it stays as it was
+    await name.fill('  ');
+    await edit.getByLabel('Language').selectOption('ru');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    const error = edit.locator('.field-error');
+    await error.waitFor();
+    expect(await error.allTextContents()).toEqual([expect.stringMatching(/name must not be blank/)]);
+    await expect(name.getAttribute('aria-invalid')).resolves.toBe('true');
+    await region.getByRole('alert').waitFor();
+    await checkPage('admin-people-rename-refused');
+    await expect(personNamed()).resolves.toMatchObject({ name: personName(), language: 'en' });
+
+    await name.fill(renamed);
+    await edit.getByLabel('Language').selectOption('en');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await succeeds(region, `Changes to ${renamed} saved.`);
+    await expect(personNamed()).resolves.toMatchObject({ name: renamed, language: 'en' });
+    // the list and the choice of person both show the new name
+    await page.locator('table.data tr', { hasText: personEmail() }).filter({ hasText: renamed }).waitFor();
+    await edit
+      .getByLabel('Person')
+      .locator('option', { hasText: `${renamed} (${personEmail()})` })
+      .waitFor({ state: 'attached' });
   });
 
   it('adds a non-working day with a reason to a state calendar, then removes it', async () => {
@@ -233,6 +340,7 @@ describe('administration (browser)', () => {
       await cp.goto(`${base}/app/admin/agencies`);
       await cp.getByRole('form', { name: 'Share a plan with an observer organisation' }).waitFor();
       expect(await cp.getByRole('form', { name: 'Add an agency' }).count()).toBe(0);
+      expect(await cp.getByRole('form', { name: 'Rename an agency' }).count()).toBe(0);
       const nav = cp.getByRole('navigation', { name: 'Administration' });
       expect(await nav.getByRole('link', { name: 'People and deputies' }).count()).toBe(0);
 

@@ -64,7 +64,9 @@ export class PeopleController {
 
   @Patch(':id')
   @Idempotent()
-  @ApiOperation({ summary: 'Change role, agency, language, password or disable (administrators only)' })
+  @ApiOperation({
+    summary: 'Rename, change role, agency, language, password or disable (administrators only)',
+  })
   @ApiOkResponse({ type: PersonDto })
   @ProblemResponses(400, 401, 403, 404)
   update(

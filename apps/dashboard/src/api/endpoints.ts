@@ -116,8 +116,16 @@ export const endpoints = {
     ),
   definitions: async (signal?: AbortSignal) =>
     toList<DefinitionVersion>(await api.get('/admin/definitions', undefined, signal)),
-  createAgency: (body: { code: string; name: string; stateCode?: string | null; kind?: string }) =>
-    api.post<Agency>('/agencies', body),
+  createAgency: (body: {
+    code: string;
+    name: string;
+    nameRu?: string;
+    stateCode?: string | null;
+    kind?: string;
+  }) => api.post<Agency>('/agencies', body),
+  /** Renames an agency; `nameRu: null` removes its Russian name. */
+  updateAgency: (code: string, body: { name?: string; nameRu?: string | null }) =>
+    request<Agency>(`/agencies/${encodeURIComponent(code)}`, { method: 'PATCH', body }),
   createPerson: (body: {
     email: string;
     name: string;
@@ -128,7 +136,7 @@ export const endpoints = {
   }) => api.post<Person>('/people', body),
   updatePerson: (
     id: string,
-    body: { role?: string; agencyCode?: string; language?: string; active?: boolean },
+    body: { name?: string; role?: string; agencyCode?: string; language?: string; active?: boolean },
   ) => request<Person>(`/people/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
   setDeputy: (id: string, body: { deputyId: string; from: string; until: string }) =>
     request<Person>(`/people/${encodeURIComponent(id)}/deputy`, { method: 'PUT', body }),

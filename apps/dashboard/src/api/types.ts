@@ -175,7 +175,8 @@ export interface InboxItem {
 export interface Agency {
   code: string;
   name: string;
-  nameRu?: string;
+  /** the name in the Russian dashboard and emails; null when the English name serves both */
+  nameRu?: string | null;
   stateCode?: string | null;
   kind?: string;
   email?: string;

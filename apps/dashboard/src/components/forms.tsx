@@ -63,16 +63,18 @@ export function useFormState(): FormState {
   };
 }
 
-/** A labelled control with its API problem below it, linked by aria-describedby. */
+/** A labelled control with an optional hint and its API problem below it, both linked by aria-describedby. */
 export function Field({
   form,
   name,
   label,
+  hint,
   children,
 }: {
   form: FormState;
   name: string;
   label: string;
+  hint?: string;
   children: (props: {
     id: string;
     name: string;
@@ -82,14 +84,21 @@ export function Field({
 }) {
   const id = useId();
   const err = form.fieldError(name);
+  const describedBy = [hint && `${id}-hint`, err && `${id}-error`].filter(Boolean).join(' ');
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       {children({
         id,
         name,
-        ...(err ? { 'aria-invalid': true as const, 'aria-describedby': `${id}-error` } : {}),
+        ...(err ? { 'aria-invalid': true as const } : {}),
+        ...(describedBy ? { 'aria-describedby': describedBy } : {}),
       })}
+      {hint && (
+        <p className="field-hint muted small" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
       {err && (
         <p className="field-error" id={`${id}-error`}>
           {err}

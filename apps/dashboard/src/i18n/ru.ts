@@ -207,6 +207,7 @@ export const ru: Record<MessageKey, string> = {
   'admin.definitions': 'Описания процессов',
   'admin.code': 'Код',
   'admin.name': 'Название',
+  'admin.personName': 'Имя',
   'admin.state': 'Государство',
   'admin.email': 'Эл. почта',
   'admin.role': 'Роль',
@@ -294,6 +295,13 @@ export const ru: Record<MessageKey, string> = {
   'adminForm.definitionProblems': 'Ошибок в определении: {n}',
   'adminForm.seeFields': 'см. отмеченные поля ниже',
   'adminForm.inactive': 'отключён',
+  'adminForm.nameEn': 'Название на английском',
+  'adminForm.nameRu': 'Название на русском',
+  'adminForm.nameRuHint':
+    'Необязательно: если оставить пустым, и по-русски будет показано название на английском.',
+  'adminForm.renameAgency': 'Переименовать ведомство',
+  'adminForm.agencyRenamed': 'Ведомство {code} переименовано.',
+  'adminForm.namesUnchanged': 'Сохранять нечего: названия не изменились.',
   // вложения-доказательства (карточка дела, выполнение задачи)
   'attach.label': 'Файлы-подтверждения (необязательно)',
   'attach.hint': 'PDF, офисные документы, изображения, текст, CSV или ZIP; не более 20 МБ каждый',

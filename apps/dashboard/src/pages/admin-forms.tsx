@@ -20,7 +20,7 @@ const ROLES = ['admin', 'coordinator', 'focal_point', 'observer'] as const;
 const LANGUAGES = ['ru', 'en'] as const;
 const KINDS = ['ministry', 'agency', 'international'] as const;
 
-const AGENCY_FIELDS = ['code', 'name', 'kind', 'stateCode'];
+const AGENCY_FIELDS = ['code', 'name', 'nameRu', 'kind', 'stateCode'];
 
 export function AddAgencyForm({ states, onDone }: { states: StateInfo[]; onDone: () => void }) {
   const { t, tx } = useI18n();
@@ -36,6 +36,7 @@ export function AddAgencyForm({ states, onDone }: { states: StateInfo[]; onDone:
         const a = await endpoints.createAgency({
           code: v.code,
           name: v.name,
+          nameRu: v.nameRu || undefined,
           kind: v.kind,
           stateCode: international ? null : v.stateCode || undefined,
         });
@@ -60,8 +61,11 @@ export function AddAgencyForm({ states, onDone }: { states: StateInfo[]; onDone:
       <Field form={form} name="code" label={t('admin.code')}>
         {(p) => <input {...p} required autoComplete="off" placeholder="KG-MOE" />}
       </Field>
-      <Field form={form} name="name" label={t('admin.name')}>
-        {(p) => <input {...p} required />}
+      <Field form={form} name="name" label={t('adminForm.nameEn')}>
+        {(p) => <input {...p} required lang="en" />}
+      </Field>
+      <Field form={form} name="nameRu" label={t('adminForm.nameRu')} hint={t('adminForm.nameRuHint')}>
+        {(p) => <input {...p} lang="ru" />}
       </Field>
       <Field form={form} name="kind" label={t('adminForm.kind')}>
         {(p) => (
@@ -83,6 +87,62 @@ export function AddAgencyForm({ states, onDone }: { states: StateInfo[]; onDone:
           )}
         </Field>
       )}
+    </FormCard>
+  );
+}
+
+const RENAME_AGENCY_FIELDS = ['code', 'name', 'nameRu'];
+
+/** New English and Russian names of an agency; only the names that differ are sent, an empty Russian name clears it. */
+export function RenameAgencyForm({ agencies, onDone }: { agencies: Agency[]; onDone: () => void }) {
+  const { t } = useI18n();
+  const form = useFormState();
+  const [code, setCode] = useState(agencies[0]?.code ?? '');
+  const agency = agencies.find((a) => a.code === code) ?? agencies[0];
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    if (!agency) return;
+    const v = values(e);
+    const nameRu = v.nameRu || null;
+    const body = {
+      ...(v.name !== agency.name ? { name: v.name } : {}),
+      ...(nameRu !== (agency.nameRu ?? null) ? { nameRu } : {}),
+    };
+    // the API refuses an empty change with a 400: say so here instead
+    if (Object.keys(body).length === 0) {
+      void form.run(async () => t('adminForm.namesUnchanged'));
+      return;
+    }
+    void form
+      .run(async () => {
+        await endpoints.updateAgency(agency.code, body);
+        return t('adminForm.agencyRenamed', { code: agency.code });
+      })
+      .then((ok) => ok && onDone());
+  };
+  if (!agency) return null;
+  return (
+    <FormCard
+      title={t('adminForm.renameAgency')}
+      form={form}
+      fields={RENAME_AGENCY_FIELDS}
+      onSubmit={submit}
+      submit={t('common.save')}
+    >
+      <Field form={form} name="code" label={t('admin.agency')}>
+        {(p) => (
+          <select {...p} required value={agency.code} onChange={(e) => setCode(e.target.value)}>
+            <CodeOptions items={agencies} />
+          </select>
+        )}
+      </Field>
+      {/* keyed by agency: the inputs start from that agency's current names */}
+      <Field form={form} name="name" label={t('adminForm.nameEn')}>
+        {(p) => <input {...p} key={`name-${agency.code}`} required lang="en" defaultValue={agency.name} />}
+      </Field>
+      <Field form={form} name="nameRu" label={t('adminForm.nameRu')} hint={t('adminForm.nameRuHint')}>
+        {(p) => <input {...p} key={`nameRu-${agency.code}`} lang="ru" defaultValue={agency.nameRu ?? ''} />}
+      </Field>
     </FormCard>
   );
 }
@@ -170,7 +230,7 @@ export function AddPersonForm({ agencies, onDone }: { agencies: Agency[]; onDone
       <Field form={form} name="email" label={t('admin.email')}>
         {(p) => <input {...p} type="email" required autoComplete="off" />}
       </Field>
-      <Field form={form} name="name" label={t('admin.name')}>
+      <Field form={form} name="name" label={t('admin.personName')}>
         {(p) => <input {...p} required autoComplete="off" />}
       </Field>
       <Field form={form} name="agencyCode" label={t('admin.agency')}>
@@ -247,7 +307,7 @@ function PersonSelect({
   );
 }
 
-const EDIT_FIELDS = ['id', 'role', 'language', 'agencyCode', 'active'];
+const EDIT_FIELDS = ['id', 'name', 'role', 'language', 'agencyCode', 'active'];
 
 export function EditPersonForm({
   people,
@@ -268,13 +328,15 @@ export function EditPersonForm({
     const active = new FormData(e.currentTarget).get('active') === 'on';
     void form
       .run(async () => {
-        await endpoints.updatePerson(v.id, {
+        const updated = await endpoints.updatePerson(v.id, {
+          // sent only when changed, so the audit names a rename only when there was one
+          ...(v.name !== person?.name ? { name: v.name } : {}),
           role: v.role,
           language: v.language,
           agencyCode: v.agencyCode,
           active,
         });
-        return t('adminForm.personSaved', { name: person?.name ?? v.id });
+        return t('adminForm.personSaved', { name: updated?.name ?? person?.name ?? v.id });
       })
       .then((ok) => ok && onDone());
   };
@@ -293,6 +355,11 @@ export function EditPersonForm({
         )}
       </Field>
       {/* keyed by person: the controls start from that person's current values */}
+      <Field form={form} name="name" label={t('admin.personName')}>
+        {(p) => (
+          <input {...p} key={`name-${person.id}`} required autoComplete="off" defaultValue={person.name} />
+        )}
+      </Field>
       <Field form={form} name="role" label={t('admin.role')}>
         {(p) => (
           <select {...p} key={`role-${person.id}`} defaultValue={person.role}>

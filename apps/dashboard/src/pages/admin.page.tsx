@@ -16,6 +16,7 @@ import {
   AddPersonForm,
   EditPersonForm,
   RemoveDayButton,
+  RenameAgencyForm,
   SetDeputyForm,
   SharePlanForm,
   UploadDefinitionForm,
@@ -82,18 +83,28 @@ function Agencies() {
   const shareable = (plans.data ?? []).filter(
     (p) => isAdmin(me) || (me?.role === 'coordinator' && p.stateCode === me.stateCode),
   );
+  // the list and the agency names shown elsewhere (filters, case pages) both re-fetch after a write
+  const changed = () => {
+    res.reload();
+    reloadAgencies();
+  };
+  const rename =
+    isAdmin(me) && res.data && res.data.length > 0 ? (
+      <RenameAgencyForm agencies={res.data} onDone={changed} />
+    ) : null;
+  const share =
+    shareable.length > 0 && res.data ? <SharePlanForm plans={shareable} agencies={res.data} /> : null;
   return (
     <>
-      {isAdmin(me) && states.data && (
-        <AddAgencyForm
-          states={states.data}
-          onDone={() => {
-            res.reload();
-            reloadAgencies();
-          }}
-        />
+      {isAdmin(me) && states.data && <AddAgencyForm states={states.data} onDone={changed} />}
+      {rename && share ? (
+        <div className="grid-2">
+          {rename}
+          {share}
+        </div>
+      ) : (
+        (rename ?? share)
       )}
-      {shareable.length > 0 && res.data && <SharePlanForm plans={shareable} agencies={res.data} />}
       <AgencyList res={res} />
     </>
   );
@@ -113,7 +124,11 @@ function AgencyList({ res }: { res: Resource<Agency[]> }) {
               <td className="code">{a.code}</td>
               <td>
                 {a.name}
-                {a.nameRu && a.nameRu !== a.name && <div className="muted small">{a.nameRu}</div>}
+                {a.nameRu && a.nameRu !== a.name && (
+                  <div className="muted small" lang="ru">
+                    {a.nameRu}
+                  </div>
+                )}
               </td>
               <td>{a.stateCode ?? '—'}</td>
             </tr>
@@ -169,7 +184,7 @@ function PeopleList({ res }: { res: Resource<Person[]> }) {
         <DataTable
           caption={t('admin.people')}
           columns={[
-            t('admin.name'),
+            t('admin.personName'),
             t('admin.email'),
             t('admin.role'),
             t('admin.agency'),
