@@ -247,7 +247,11 @@ export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActiv
   }
 }
 
-/** Heartbeats every 5 s while inside a Temporal activity (the SDK throttles them); a no-op when called directly. */
+/**
+ * Heartbeats every 5 s while inside a Temporal activity (the SDK throttles them); a no-op when called directly. None
+ * at the start: the server counts the heartbeat timeout from the attempt's start, and most sends end within a
+ * second, so an immediate heartbeat would only add a round trip to the server per notification.
+ */
 function heartbeatWhileRunning(): () => void {
   let ctx: Context;
   try {
@@ -255,7 +259,6 @@ function heartbeatWhileRunning(): () => void {
   } catch {
     return () => undefined;
   }
-  ctx.heartbeat();
   const timer = setInterval(() => ctx.heartbeat(), 5_000);
   return () => clearInterval(timer);
 }

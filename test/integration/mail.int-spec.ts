@@ -20,6 +20,7 @@ import {
   deliveryKey,
   EmailOutboxRepository,
   FileSentJournal,
+  LINK_TOKEN_PLACEHOLDER,
   messageIdFor,
   RecipientDirectory,
   sha256Hex,
@@ -475,6 +476,114 @@ describe('notify', () => {
     await expect(notify(req)).resolves.toMatchObject({ status: 'sent' });
     expect(await receivedFor(req.key)).toHaveLength(1);
     expect((await outbox.rowsFor(req.key))[0].status).toBe('sent');
+  });
+});
+
+describe('outbox repository (one statement per enqueue, claim and link token)', () => {
+  const draft = (email: string, link: boolean) => ({
+    recipientEmail: email,
+    personId: null,
+    onBehalfOf: null,
+    language: 'en' as const,
+    subject: `Subject for ${email}`,
+    html: `<p>${email} ${LINK_TOKEN_PLACEHOLDER}</p>`,
+    text: `${email} ${LINK_TOKEN_PLACEHOLDER}`,
+    messageId: messageIdFor(`outbox-repo:${email}`),
+    ...(link
+      ? {
+          link: {
+            stepKey: 'accept',
+            occurrence: 2,
+            choices: ['approve' as const, 'reject' as const],
+            expiresAt: new Date('2030-01-01T10:00:00.000Z'),
+            personId: people.scs,
+          },
+        }
+      : {}),
+  });
+  const notification = (key: string) => ({
+    key,
+    kind: 'decision_requested' as const,
+    workflowId: WORKFLOW_ID,
+    stepKey: 'accept',
+    stateCode: 'KG',
+  });
+
+  it('enqueue returns the stored rows exactly as a read gives them, and writes each link once', async () => {
+    const n = notification(`outbox-repo-${Date.now()}`);
+    // given out of order: the rows come back by recipient, like rowsFor
+    const rows = await outbox.enqueue(n, [
+      draft('zed@x.example.org', false),
+      draft('Ann@X.example.org', true),
+    ]);
+    expect(rows.map((r) => r.recipientEmail)).toEqual(['ann@x.example.org', 'zed@x.example.org']);
+    expect(rows).toEqual(await outbox.rowsFor(n.key));
+    expect(rows[0]).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      kind: 'decision_requested',
+      stateCode: 'KG',
+    });
+    expect(rows[0].createdAt).toBeInstanceOf(Date);
+    const links = await ds.query<Array<Record<string, unknown>>>(
+      `SELECT outbox_id, workflow_id, step_key, occurrence, person_id, choices, expires_at FROM email_links
+        WHERE outbox_id = ANY($1::uuid[])`,
+      [rows.map((r) => r.id)],
+    );
+    expect(links).toEqual([
+      {
+        outbox_id: rows[0].id,
+        workflow_id: WORKFLOW_ID,
+        step_key: 'accept',
+        occurrence: 2,
+        person_id: people.scs,
+        choices: ['approve', 'reject'],
+        expires_at: new Date('2030-01-01T10:00:00.000Z'),
+      },
+    ]);
+
+    // a second render (a racing attempt) keeps the first one's copies and adds only the new recipient
+    const again = await outbox.enqueue(n, [
+      { ...draft('ann@x.example.org', true), subject: 'second render' },
+      draft('bob@x.example.org', false),
+    ]);
+    expect(again.map((r) => [r.recipientEmail, r.subject])).toEqual([
+      ['ann@x.example.org', 'Subject for Ann@X.example.org'],
+      ['bob@x.example.org', 'Subject for bob@x.example.org'],
+      ['zed@x.example.org', 'Subject for zed@x.example.org'],
+    ]);
+    const [{ count }] = await ds.query<Array<{ count: number }>>(
+      `SELECT count(*)::int AS count FROM email_links l JOIN email_outbox o ON o.id = l.outbox_id
+        WHERE o.notification_key = $1`,
+      [n.key],
+    );
+    expect(count).toBe(1);
+  });
+
+  it('claim returns the claimed row as stored; a second claim is busy; a link token is issued only for a row with a link', async () => {
+    const n = notification(`outbox-claim-${Date.now()}`);
+    const [withLink, withoutLink] = await outbox.enqueue(n, [
+      draft('a@x.example.org', true),
+      draft('b@x.example.org', false),
+    ]);
+    const claim = await outbox.claim(withLink.id);
+    if (claim.outcome !== 'claimed') throw new Error(`expected a claim, got ${claim.outcome}`);
+    expect(claim.row).toEqual(await outbox.findById(withLink.id));
+    expect(claim.row).toMatchObject({ status: 'sending', attempts: 1, claimId: claim.claimId });
+    await expect(outbox.claim(withLink.id)).resolves.toMatchObject({ outcome: 'busy' });
+
+    const token = await outbox.issueLinkToken(withLink.id);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const stored = await ds.query<Array<{ link_id: string }>>(
+      `SELECT t.link_id FROM email_link_tokens t JOIN email_links l ON l.id = t.link_id
+        WHERE t.token_hash = $1 AND l.outbox_id = $2`,
+      [sha256Hex(token as string), withLink.id],
+    );
+    expect(stored).toHaveLength(1);
+    await expect(outbox.issueLinkToken(withoutLink.id)).resolves.toBeNull();
+
+    await expect(outbox.markSent(withLink.id, claim.claimId, '250 OK')).resolves.toBe(true);
+    await expect(outbox.claim(withLink.id)).resolves.toMatchObject({ outcome: 'done' });
   });
 });
 

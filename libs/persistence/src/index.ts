@@ -10,6 +10,7 @@ export * from './entities';
 export { migrations } from './migrations';
 export { PersistenceModule, REPOSITORIES, type PersistenceModuleOptions } from './persistence.module';
 export { type AccessScope, ADMIN_SCOPE, scopeCondition } from './access-scope';
+export { returnedRows } from './sql-params';
 export {
   AlreadyExistsError,
   ReferenceNotFoundError,
@@ -49,6 +50,7 @@ export {
   type CaseSummary,
   type CaseListItem,
   type NewCase,
+  type NotificationSubject,
   type Page,
   type PageRequest,
 } from './repositories/cases.repository';

@@ -1,12 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { Language, NotificationKind } from '@app/domain/case/case.types';
-import {
-  EmailLinkEntity,
-  EmailLinkTokenEntity,
-  EmailOutboxEntity,
-  type EmailLinkChoice,
-} from '@app/persistence';
+import { EmailOutboxEntity, returnedRows, type EmailLinkChoice } from '@app/persistence';
 import { sha256Hex } from '../message-id';
 
 /** Where the raw link token goes in a rendered email; replaced at send time, never stored. */
@@ -66,81 +61,90 @@ export class EmailOutboxRepository {
   }
 
   /**
-   * Inserts the rendered copies of a notification; copies that exist already are kept as they are (first render
-   * wins, a retry never re-renders). Returns every row of the notification.
+   * Inserts the rendered copies of a notification with their approve-by-email links, in one statement (all or
+   * nothing); copies that exist already are kept as they are (first render wins, a retry never re-renders). Returns
+   * every row of the notification, by recipient.
    */
   async enqueue(n: OutboxNotification, drafts: OutboxDraft[]): Promise<EmailOutboxEntity[]> {
-    await this.ds.transaction(async (em) => {
-      for (const d of drafts) {
-        const id = randomUUID();
-        const inserted = await em.query<Array<{ id: string }>>(
-          `INSERT INTO email_outbox (id, notification_key, recipient_email, kind, workflow_id, step_key, state_code,
-                                     person_id, on_behalf_of, language, subject, html, text_body, message_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-           ON CONFLICT (notification_key, recipient_email) DO NOTHING
-           RETURNING id`,
-          [
-            id,
-            n.key,
-            d.recipientEmail.toLowerCase(),
-            n.kind,
-            n.workflowId,
-            n.stepKey,
-            n.stateCode,
-            d.personId,
-            d.onBehalfOf,
-            d.language,
-            d.subject,
-            d.html,
-            d.text,
-            d.messageId,
-          ],
-        );
-        if (inserted.length === 1 && d.link)
-          await this.insertLink(em, id, n.workflowId, d.link, d.onBehalfOf);
-      }
-    });
-    return this.rowsFor(n.key);
+    if (!drafts.length) return this.rowsFor(n.key);
+    const copies = drafts.map((d) => ({
+      id: randomUUID(),
+      recipient_email: d.recipientEmail.toLowerCase(),
+      person_id: d.personId,
+      on_behalf_of: d.onBehalfOf,
+      language: d.language,
+      subject: d.subject,
+      html: d.html,
+      text_body: d.text,
+      message_id: d.messageId,
+      link: d.link
+        ? {
+            id: randomUUID(),
+            step_key: d.link.stepKey,
+            occurrence: d.link.occurrence,
+            person_id: d.link.personId,
+            choices: d.link.choices,
+            expires_at: d.link.expiresAt.toISOString(),
+          }
+        : null,
+    }));
+    const inserted = await this.ds.query<Array<Record<string, unknown>>>(
+      `WITH d AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, recipient_email text, person_id uuid,
+           on_behalf_of uuid, language text, subject text, html text, text_body text, message_id text, link jsonb)
+       ), o AS (
+         INSERT INTO email_outbox (id, notification_key, recipient_email, kind, workflow_id, step_key, state_code,
+                                   person_id, on_behalf_of, language, subject, html, text_body, message_id)
+         SELECT d.id, $2, d.recipient_email, $3, $4, $5, $6, d.person_id, d.on_behalf_of, d.language, d.subject,
+                d.html, d.text_body, d.message_id
+           FROM d
+         ON CONFLICT (notification_key, recipient_email) DO NOTHING
+         RETURNING *
+       ), l AS (
+         INSERT INTO email_links (id, outbox_id, workflow_id, step_key, occurrence, person_id, on_behalf_of, choices,
+                                  expires_at)
+         SELECT (d.link->>'id')::uuid, o.id, $4, d.link->>'step_key', (d.link->>'occurrence')::int,
+                (d.link->>'person_id')::uuid, d.on_behalf_of,
+                ARRAY(SELECT jsonb_array_elements_text(d.link->'choices')), (d.link->>'expires_at')::timestamptz
+           FROM o JOIN d ON d.id = o.id
+          WHERE d.link IS NOT NULL
+       )
+       SELECT * FROM o`,
+      [JSON.stringify(copies), n.key, n.kind, n.workflowId, n.stepKey, n.stateCode],
+    );
+    // a copy already there (a concurrent or earlier attempt): read the notification's rows as they are
+    if (inserted.length !== drafts.length) return this.rowsFor(n.key);
+    return inserted
+      .map((raw) => this.entity(raw))
+      .sort((a, b) =>
+        a.recipientEmail < b.recipientEmail ? -1 : a.recipientEmail > b.recipientEmail ? 1 : 0,
+      );
   }
 
-  private async insertLink(
-    em: EntityManager,
-    outboxId: string,
-    workflowId: string,
-    link: NonNullable<OutboxDraft['link']>,
-    onBehalfOf: string | null,
-  ) {
-    await em.query(
-      `INSERT INTO email_links (id, outbox_id, workflow_id, step_key, occurrence, person_id, on_behalf_of, choices, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        randomUUID(),
-        outboxId,
-        workflowId,
-        link.stepKey,
-        link.occurrence,
-        link.personId,
-        onBehalfOf,
-        link.choices,
-        link.expiresAt,
-      ],
-    );
+  /** An email_outbox row as RETURNING * gives it (column names), as the entity TypeORM would have read. */
+  private entity(raw: Record<string, unknown>): EmailOutboxEntity {
+    const row = new EmailOutboxEntity();
+    const target = row as unknown as Record<string, unknown>;
+    for (const column of this.ds.getMetadata(EmailOutboxEntity).columns)
+      target[column.propertyName] = raw[column.databaseName];
+    return row;
   }
 
   /** pending (or sending with an expired lease) → sending, atomically; one attempt wins. */
   async claim(rowId: string): Promise<ClaimResult> {
     const claimId = randomUUID();
-    const claimed = await this.ds.query<[Array<Record<string, unknown>>, number]>(
-      `UPDATE email_outbox
-          SET status = 'sending', claim_id = $2, claimed_at = now(), attempts = attempts + 1, updated_at = now()
-        WHERE id = $1
-          AND (status = 'pending' OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $3::double precision / 1000)))
-        RETURNING id`,
-      [rowId, claimId, this.leaseMs],
+    const claimed = returnedRows<Record<string, unknown>>(
+      await this.ds.query(
+        `UPDATE email_outbox
+            SET status = 'sending', claim_id = $2, claimed_at = now(), attempts = attempts + 1, updated_at = now()
+          WHERE id = $1
+            AND (status = 'pending' OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $3::double precision / 1000)))
+          RETURNING *`,
+        [rowId, claimId, this.leaseMs],
+      ),
     );
+    if (claimed.length === 1) return { outcome: 'claimed', row: this.entity(claimed[0]), claimId };
     const row = (await this.findById(rowId)) as EmailOutboxEntity;
-    if (claimed[1] === 1 || (Array.isArray(claimed[0]) && claimed[0].length === 1))
-      return { outcome: 'claimed', row, claimId };
     return row.status === 'sending' ? { outcome: 'busy', row } : { outcome: 'done', row };
   }
 
@@ -149,13 +153,14 @@ export class EmailOutboxRepository {
    * link. Called by the claim holder right before the SMTP transaction.
    */
   async issueLinkToken(outboxId: string): Promise<string | null> {
-    const link = await this.ds.getRepository(EmailLinkEntity).findOneBy({ outboxId });
-    if (!link) return null;
     const token = randomBytes(32).toString('base64url');
-    await this.ds
-      .getRepository(EmailLinkTokenEntity)
-      .insert({ tokenHash: sha256Hex(token), linkId: link.id });
-    return token;
+    const issued = await this.ds.query<Array<{ link_id: string }>>(
+      `INSERT INTO email_link_tokens (token_hash, link_id)
+       SELECT $1, id FROM email_links WHERE outbox_id = $2
+       RETURNING link_id`,
+      [sha256Hex(token), outboxId],
+    );
+    return issued.length ? token : null;
   }
 
   async markSent(rowId: string, claimId: string, smtpResponse: string): Promise<boolean> {

@@ -7,6 +7,7 @@ import {
   PeopleRepository,
   PlansRepository,
   StatesRepository,
+  type PlanShare,
 } from '@app/persistence';
 
 export interface Recipient {
@@ -81,18 +82,20 @@ export class RecipientDirectory {
     let caseTitle = str(data.caseTitle) ?? str(data.title);
     let step: NotificationContext['step'] = null;
 
+    // the case, its step and its state's time zone in one statement
     const c =
-      req.kind === 'weekly_digest' ? null : await this.repos.cases.findByWorkflowId(req.workflowId, now);
+      req.kind === 'weekly_digest'
+        ? null
+        : await this.repos.cases.notificationSubject(req.workflowId, req.stepKey ?? null);
+    let stateTimeZone: string | null = null;
     if (c) {
       caseId = c.id;
       stateCode = c.stateCode;
       planCode = c.planCode;
       caseCode = c.code;
       caseTitle = caseTitle ?? c.title;
-      if (req.stepKey) {
-        const s = (await this.repos.cases.steps(c.id)).find((x) => x.key === req.stepKey);
-        if (s) step = { key: s.key, title: s.title, kind: s.kind, occurrence: s.occurrence, dueOn: s.dueOn };
-      }
+      step = c.step;
+      stateTimeZone = c.stateTimeZone;
     }
     stateCode = stateCode ?? str(data.stateCode);
     if (!stateCode && planCode) stateCode = (await this.repos.plans.get(planCode))?.stateCode ?? null;
@@ -101,28 +104,34 @@ export class RecipientDirectory {
     }
     if (!stateCode)
       throw new UnknownNotificationSubject(`cannot tell which state notification ${req.key} is about`);
-    const state = await this.repos.states.get(stateCode);
-    if (!state)
-      throw new UnknownNotificationSubject(`unknown state ${stateCode} for notification ${req.key}`);
-    const timeZone = str(data.timeZone) ?? state.timeZone;
+    if (stateTimeZone === null) {
+      const state = await this.repos.states.get(stateCode);
+      if (!state)
+        throw new UnknownNotificationSubject(`unknown state ${stateCode} for notification ${req.key}`);
+      stateTimeZone = state.timeZone;
+    }
+    const timeZone = str(data.timeZone) ?? stateTimeZone;
     const today = DateTime.fromJSDate(now).setZone(timeZone).toISODate() as string;
     return { stateCode, timeZone, planCode, caseId, caseCode, caseTitle, step, today };
   }
 
   async recipients(req: NotificationRequest, ctx: NotificationContext): Promise<Recipient[]> {
-    const shares = ctx.planCode ? await this.repos.plans.shares(ctx.planCode) : [];
-    const stateOf = new Map<string, string | null>();
+    // the addressed agencies' states in one statement; others (a deputy's agency) when met
+    const stateOf = await this.repos.agencies.statesOf(req.toAgencies);
     const agencyState = async (code: string): Promise<string | null> => {
-      if (!stateOf.has(code)) stateOf.set(code, (await this.repos.agencies.get(code))?.stateCode ?? null);
+      if (!stateOf.has(code))
+        stateOf.set(code, (await this.repos.agencies.statesOf([code])).get(code) ?? null);
       return stateOf.get(code) ?? null;
     };
+    // the plan's shares are read only for an agency outside the case's state
+    let shares: PlanShare[] | undefined;
     // in the case's state, or shared with (the agency, or its whole state)
     const allowed = async (code: string): Promise<boolean> => {
       const st = await agencyState(code);
-      return (
-        st === ctx.stateCode ||
-        shares.some((s) => s.agencyCode === code || (s.stateCode !== null && s.stateCode === st))
-      );
+      if (st === ctx.stateCode) return true;
+      if (!ctx.planCode) return false;
+      shares ??= await this.repos.plans.shares(ctx.planCode);
+      return shares.some((s) => s.agencyCode === code || (s.stateCode !== null && s.stateCode === st));
     };
     const agencies: string[] = [];
     for (const code of req.toAgencies) if (await allowed(code)) agencies.push(code);

@@ -54,6 +54,17 @@ export class AgenciesRepository {
     });
   }
 
+  /** The state of each agency among `codes` that exists (null for international organisations), in one statement. */
+  async statesOf(codes: string[]): Promise<Map<string, string | null>> {
+    const unique = [...new Set(codes)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.dataSource.query<Array<{ code: string; state_code: string | null }>>(
+      `SELECT code, state_code FROM agencies WHERE code = ANY($1::text[])`,
+      [unique],
+    );
+    return new Map(rows.map((r) => [r.code, r.state_code]));
+  }
+
   /** The codes among `codes` that name no agency (for validating imports and case input). */
   async missing(codes: string[]): Promise<string[]> {
     const unique = [...new Set(codes)];

@@ -336,6 +336,57 @@ export class CasesRepository {
     return rows[0] ? toCaseSummary(rows[0]) : null;
   }
 
+  /**
+   * What a notification about a case needs at send time, in one statement: the case, its state's time zone and, when
+   * asked, one of its steps as the read model holds it. Unscoped (the worker's lookup); null for an unknown workflow.
+   */
+  async notificationSubject(workflowId: string, stepKey: string | null): Promise<NotificationSubject | null> {
+    const rows = await this.dataSource.query<
+      Array<{
+        id: string;
+        state_code: string;
+        plan_code: string;
+        code: string;
+        title: string;
+        state_time_zone: string | null;
+        step_key: string | null;
+        step_title: string;
+        step_kind: string;
+        step_occurrence: number;
+        step_due_on: string | null;
+      }>
+    >(
+      `SELECT c.id, c.state_code, c.plan_code, c.code, c.title, s.time_zone AS state_time_zone,
+              st.key AS step_key, st.title AS step_title, st.kind AS step_kind, st.occurrence AS step_occurrence,
+              st.due_on::text AS step_due_on
+         FROM cases c
+         LEFT JOIN states s ON s.code = c.state_code
+         LEFT JOIN case_steps st ON st.case_id = c.id AND st.key = $2
+        WHERE c.workflow_id = $1`,
+      [workflowId, stepKey],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      id: r.id,
+      stateCode: r.state_code,
+      planCode: r.plan_code,
+      code: r.code,
+      title: r.title,
+      stateTimeZone: r.state_time_zone,
+      step:
+        r.step_key === null
+          ? null
+          : {
+              key: r.step_key,
+              title: r.step_title,
+              kind: r.step_kind,
+              occurrence: r.step_occurrence,
+              dueOn: r.step_due_on,
+            },
+    };
+  }
+
   /** Unscoped lookup by business key (for 409 answers and imports); apply access checks before exposing it. */
   async findByCode(planCode: string, code: string, now: Date = new Date()): Promise<CaseSummary | null> {
     const rows = await this.dataSource.query<CaseRow[]>(
@@ -458,6 +509,18 @@ export class CasesRepository {
   static isDuplicateCode(err: unknown): boolean {
     return isUniqueViolation(err, 'cases_plan_code_key') || isUniqueViolation(err, 'cases_workflow_id_key');
   }
+}
+
+/** A case as a notification about it sees it (CasesRepository.notificationSubject). */
+export interface NotificationSubject {
+  id: string;
+  stateCode: string;
+  planCode: string;
+  code: string;
+  title: string;
+  /** the time zone of the case's state; null if the state is gone */
+  stateTimeZone: string | null;
+  step: { key: string; title: string; kind: string; occurrence: number; dueOn: string | null } | null;
 }
 
 interface StepRow {
