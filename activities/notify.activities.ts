@@ -188,8 +188,10 @@ export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActiv
         'NapflowInvalidInput',
       );
     }
-    // First attempt renders and stores every copy; later attempts (retries, replays) only send what is unsent.
-    let rows = await deps.outbox.rowsFor(req.key);
+    // The first attempt renders and stores every copy; later attempts (retries) only send what is unsent. A first
+    // attempt does not look for stored copies first (one statement less per notification): should the key have been
+    // stored already (a workflow reset), enqueue keeps the stored copies and returns them, and only those are sent.
+    let rows = firstAttempt() ? [] : await deps.outbox.rowsFor(req.key);
     if (!rows.length) {
       let rendered: Awaited<ReturnType<typeof render>>;
       try {
@@ -244,6 +246,15 @@ export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActiv
     const status: NotifyResult['status'] =
       report.failed > 0 ? 'failed_permanently' : report.sent + report.recovered > 0 ? 'sent' : 'already_sent';
     return { key: req.key, status, recipients: rows.length };
+  }
+}
+
+/** True inside the first attempt of a Temporal activity; false on a retry, and when called directly (no context). */
+function firstAttempt(): boolean {
+  try {
+    return Context.current().info.attempt === 1;
+  } catch {
+    return false;
   }
 }
 

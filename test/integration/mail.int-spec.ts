@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import type { DataSource } from 'typeorm';
@@ -352,6 +353,20 @@ describe('notify', () => {
     expect(await receivedFor(req.key)).toHaveLength(1);
   });
 
+  it('a first attempt for a key already stored (a workflow reset) sends only what is unsent, never a second copy', async () => {
+    const req = request('step_assigned');
+    await expect(notify(req)).resolves.toMatchObject({ status: 'sent', recipients: 1 });
+    // inside an activity's first attempt the stored copies are not looked up before rendering
+    const env = new MockActivityEnvironment({ attempt: 1 });
+    await expect(env.run(notify, req)).resolves.toEqual({
+      key: req.key,
+      status: 'already_sent',
+      recipients: 1,
+    });
+    expect(await receivedFor(req.key)).toHaveLength(1);
+    expect(await outboxRows(req.key)).toHaveLength(1);
+  });
+
   it('two attempts at once (a retry racing a slow first attempt) send one copy', async () => {
     const req = request('step_assigned');
     const results = await Promise.allSettled([notify(req), notify(req), notify(req)]);
@@ -560,7 +575,7 @@ describe('outbox repository (one statement per enqueue, claim and link token)', 
     expect(count).toBe(1);
   });
 
-  it('claim returns the claimed row as stored; a second claim is busy; a link token is issued only for a row with a link', async () => {
+  it('claim returns the claimed row as stored with a link token for a row with a link; a second claim is busy', async () => {
     const n = notification(`outbox-claim-${Date.now()}`);
     const [withLink, withoutLink] = await outbox.enqueue(n, [
       draft('a@x.example.org', true),
@@ -572,15 +587,15 @@ describe('outbox repository (one statement per enqueue, claim and link token)', 
     expect(claim.row).toMatchObject({ status: 'sending', attempts: 1, claimId: claim.claimId });
     await expect(outbox.claim(withLink.id)).resolves.toMatchObject({ outcome: 'busy' });
 
-    const token = await outbox.issueLinkToken(withLink.id);
-    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(claim.linkToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const stored = await ds.query<Array<{ link_id: string }>>(
       `SELECT t.link_id FROM email_link_tokens t JOIN email_links l ON l.id = t.link_id
         WHERE t.token_hash = $1 AND l.outbox_id = $2`,
-      [sha256Hex(token as string), withLink.id],
+      [sha256Hex(claim.linkToken as string), withLink.id],
     );
     expect(stored).toHaveLength(1);
-    await expect(outbox.issueLinkToken(withoutLink.id)).resolves.toBeNull();
+    const other = await outbox.claim(withoutLink.id);
+    expect(other).toMatchObject({ outcome: 'claimed', linkToken: null });
 
     await expect(outbox.markSent(withLink.id, claim.claimId, '250 OK')).resolves.toBe(true);
     await expect(outbox.claim(withLink.id)).resolves.toMatchObject({ outcome: 'done' });

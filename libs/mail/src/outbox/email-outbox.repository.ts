@@ -34,7 +34,8 @@ export interface OutboxNotification {
 }
 
 export type ClaimResult =
-  | { outcome: 'claimed'; row: EmailOutboxEntity; claimId: string }
+  /** linkToken: the raw token of the row's approve-by-email link, issued with the claim (null: no link) */
+  | { outcome: 'claimed'; row: EmailOutboxEntity; claimId: string; linkToken: string | null }
   /** another attempt holds a fresh claim: it may be sending right now */
   | { outcome: 'busy'; row: EmailOutboxEntity }
   | { outcome: 'done'; row: EmailOutboxEntity };
@@ -130,37 +131,43 @@ export class EmailOutboxRepository {
     return row;
   }
 
-  /** pending (or sending with an expired lease) → sending, atomically; one attempt wins. */
+  /**
+   * pending (or sending with an expired lease) → sending, atomically; one attempt wins. The winner also gets a fresh
+   * secret token for the row's approve-by-email link (stored as its sha256 only; null when the row has no link), in
+   * the same statement: the claim holder is the one about to send. A takeover that finds the copy already sent (in
+   * the sent journal) leaves its token unused: nobody ever sees it.
+   */
   async claim(rowId: string): Promise<ClaimResult> {
     const claimId = randomUUID();
-    const claimed = returnedRows<Record<string, unknown>>(
+    const token = randomBytes(32).toString('base64url');
+    const claimed = returnedRows<Record<string, unknown> & { link_token_issued: boolean }>(
       await this.ds.query(
-        `UPDATE email_outbox
-            SET status = 'sending', claim_id = $2, claimed_at = now(), attempts = attempts + 1, updated_at = now()
-          WHERE id = $1
-            AND (status = 'pending' OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $3::double precision / 1000)))
-          RETURNING *`,
-        [rowId, claimId, this.leaseMs],
+        `WITH c AS (
+           UPDATE email_outbox
+              SET status = 'sending', claim_id = $2, claimed_at = now(), attempts = attempts + 1, updated_at = now()
+            WHERE id = $1
+              AND (status = 'pending' OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $3::double precision / 1000)))
+            RETURNING *
+         ), t AS (
+           INSERT INTO email_link_tokens (token_hash, link_id)
+           SELECT $4, l.id FROM email_links l JOIN c ON l.outbox_id = c.id
+           RETURNING link_id
+         )
+         SELECT c.*, EXISTS (SELECT 1 FROM t) AS link_token_issued FROM c`,
+        [rowId, claimId, this.leaseMs, sha256Hex(token)],
       ),
     );
-    if (claimed.length === 1) return { outcome: 'claimed', row: this.entity(claimed[0]), claimId };
+    if (claimed.length === 1) {
+      const [raw] = claimed;
+      return {
+        outcome: 'claimed',
+        row: this.entity(raw),
+        claimId,
+        linkToken: raw.link_token_issued ? token : null,
+      };
+    }
     const row = (await this.findById(rowId)) as EmailOutboxEntity;
     return row.status === 'sending' ? { outcome: 'busy', row } : { outcome: 'done', row };
-  }
-
-  /**
-   * A fresh secret token for the row's approve-by-email link, stored as its sha256 only; null when the row has no
-   * link. Called by the claim holder right before the SMTP transaction.
-   */
-  async issueLinkToken(outboxId: string): Promise<string | null> {
-    const token = randomBytes(32).toString('base64url');
-    const issued = await this.ds.query<Array<{ link_id: string }>>(
-      `INSERT INTO email_link_tokens (token_hash, link_id)
-       SELECT $1, id FROM email_links WHERE outbox_id = $2
-       RETURNING link_id`,
-      [sha256Hex(token), outboxId],
-    );
-    return issued.length ? token : null;
   }
 
   async markSent(rowId: string, claimId: string, smtpResponse: string): Promise<boolean> {

@@ -58,7 +58,8 @@ export class UnacknowledgedSend extends Error {
  * 1. claim the row (pending → sending, atomic; a fresh claim held elsewhere means "retry later", not "send too");
  *    a claim taken over from a dead holder first reads the sent journal: a copy the server accepted is recorded as
  *    sent, not sent again;
- * 2. issue the link token, put it into the stored HTML/text (the only per-send change; nothing is re-rendered);
+ * 2. put the link token issued with the claim into the stored HTML/text (the only per-send change; nothing is
+ *    re-rendered);
  * 3. SMTP; on the server's 250, write the sent journal;
  * 4. record sent (retried with backoff while the database is away: an accepted copy is never released to be sent
  *    again), or failed, or release the claim on a temporary SMTP failure.
@@ -92,7 +93,7 @@ export async function deliverRows(rows: EmailOutboxEntity[], deps: DeliveryDeps)
       else report.failed += 1;
       continue;
     }
-    const { row, claimId } = claim;
+    const { row, claimId, linkToken: token } = claim;
     // only a row found 'sending' can have been accepted by a dead holder: a journalled copy is never released
     const journaled = deps.journal && initial.status === 'sending' ? await deps.journal.find(row.id) : null;
     if (journaled) {
@@ -102,7 +103,6 @@ export async function deliverRows(rows: EmailOutboxEntity[], deps: DeliveryDeps)
     }
     let response: string;
     try {
-      const token = await deps.outbox.issueLinkToken(row.id);
       const fill = (s: string) => (token ? s.split(LINK_TOKEN_PLACEHOLDER).join(token) : s);
       const result = await deps.mailer.send({
         to: row.recipientEmail,
