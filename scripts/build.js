@@ -26,6 +26,9 @@ function run(cmd, args) {
 }
 
 step('compiling TypeScript (tsconfig.build.json)', () => {
+  // tsc's incremental record says nothing about outputs deleted since: without dist/ it would compile nothing
+  if (!fs.existsSync(path.join(root, 'dist')))
+    fs.rmSync(path.join(root, '.cache/tsconfig.build.tsbuildinfo'), { force: true });
   run(bin('tsc'), ['-p', 'tsconfig.build.json']);
   run(bin('tsc-alias'), ['-p', 'tsconfig.build.json']);
 });

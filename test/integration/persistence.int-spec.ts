@@ -29,6 +29,7 @@ import {
   StatesRepository,
   StepsRepository,
   TokensRepository,
+  hashToken,
   caseIdForWorkflow,
 } from '@app/persistence';
 import { createTemporaryDatabase, type TemporaryDatabase } from '@app/persistence/testing/temporary-database';
@@ -570,11 +571,11 @@ describe('persistence', () => {
     it('resolves a token until it expires or is revoked, storing only its hash', async () => {
       const tokens = new TokensRepository(ds);
       const { token } = await tokens.issue(personId, 60_000, NOW);
-      expect(await tokens.resolve(token, NOW)).toMatchObject({ personId });
-      expect(await tokens.resolve(token, new Date(NOW.getTime() + 61_000))).toBeNull();
+      expect(await tokens.resolveSession(hashToken(token), NOW)).toMatchObject({ person: { id: personId } });
+      expect(await tokens.resolveSession(hashToken(token), new Date(NOW.getTime() + 61_000))).toBeNull();
       expect(await ds.query(`SELECT 1 FROM access_tokens WHERE token_hash = $1`, [token])).toEqual([]);
       expect(await tokens.revoke(token, NOW)).toBe(true);
-      expect(await tokens.resolve(token, NOW)).toBeNull();
+      expect(await tokens.resolveSession(hashToken(token), NOW)).toBeNull();
     });
 
     it('lets exactly one of concurrent identical requests act and replays its answer', async () => {

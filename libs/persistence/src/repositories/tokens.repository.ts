@@ -33,19 +33,6 @@ export class TokensRepository {
     return { token, expiresAt };
   }
 
-  /** The person a valid (not expired, not revoked) token belongs to, or null. */
-  async resolve(
-    token: string,
-    now: Date = new Date(),
-  ): Promise<{ personId: string; expiresAt: Date } | null> {
-    const rows = await this.dataSource.query<{ person_id: string; expires_at: Date }[]>(
-      `SELECT t.person_id, t.expires_at FROM access_tokens t JOIN people p ON p.id = t.person_id
-       WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND p.active`,
-      [hashToken(token), now],
-    );
-    return rows[0] ? { personId: rows[0].person_id, expiresAt: rows[0].expires_at } : null;
-  }
-
   /**
    * The person a valid token (not expired, not revoked, its person active) belongs to, with the plan codes of their
    * access scope (the query of PlansRepository.sharedPlanCodesFor), in one statement: every authenticated request runs it.
