@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { compare, endProgress, progress, type Comparison, type ScenarioResult } from '../support/report';
 import { COORDINATOR_AGENCY, LEAD_AGENCIES, STATE, type Seeded } from '../support/seed';
 import type { ApiClient, BenchStack } from '../support/stack';
+import { cpuPerOperation } from '../support/cpu';
 import { pooled, summarize } from '../support/stats';
 
 export const DASH_PLAN = 'DASH';
@@ -141,6 +142,7 @@ export async function dashboardQueries(
     );
 
     for (let i = 0; i < 20; i++) await q.client.request('GET', q.url); // warm-up
+    const cpu0 = stack.cpu();
     const api: number[] = [];
     await pooled(requests, USERS, async () => {
       const s = performance.now();
@@ -148,12 +150,20 @@ export async function dashboardQueries(
       api.push(performance.now() - s);
       if (api.length % 50 === 0) progress(tag, `${q.name}: ${api.length}/${requests} API requests`);
     });
+    const cpu1 = stack.cpu();
     const bare: number[] = [];
     await pooled(requests, USERS, async () => {
       const s = performance.now();
       for (const st of statements) await stack.pg.query(st.text, st.params);
       bare.push(performance.now() - s);
     });
+    const cpu2 = stack.cpu();
+    // what one request cost in CPU in every part of the stack: the API's own share beside the SQL's
+    const cpu = {
+      napflow: cpuPerOperation(cpu0, cpu1, api.length),
+      baseline: cpuPerOperation(cpu1, cpu2, bare.length),
+    };
+    notes.push(`${q.name}: CPU ms per request: ${JSON.stringify(cpu)}`);
     const a = summarize(api);
     const b = summarize(bare);
     figures[q.name] = {
@@ -162,10 +172,19 @@ export async function dashboardQueries(
       api: a,
       bare: b,
       indexScans,
+      cpuMsPerRequest: cpu,
       explain: explains,
       analyzed,
     };
     comparisons.push(compare(`${q.name} p50`, 'ms', a.p50, b.p50));
+    comparisons.push(
+      compare(
+        `${q.name} CPU/request`,
+        'ms',
+        cpu.napflow.total ?? Number.NaN,
+        cpu.baseline.total ?? Number.NaN,
+      ),
+    );
     comparisons.push(
       compare(`${q.name} p95`, 'ms', a.p95, b.p95, {
         ratio: 1.5,
