@@ -524,6 +524,8 @@ describe('persistence', () => {
         ['coord@example.org', null],
         ['deputy@example.org', null],
       ]);
+      // each with the state of their agency (the mail directory checks it without another query)
+      expect(during.map((r) => r.agencyStateCode)).toEqual(['KG', 'KG']);
       const after = await people.recipients({ agencies: ['KG-MOJ'], on: '2026-03-14' });
       expect(after.map((r) => r.email).sort()).toEqual(['away@example.org', 'deputy@example.org']);
     });

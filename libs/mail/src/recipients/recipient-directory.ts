@@ -142,6 +142,8 @@ export class RecipientDirectory {
       coordinatorsOfStates: req.toCoordinators ? [ctx.stateCode] : [],
       on: ctx.today,
     });
+    // the recipients' agencies' states came with them
+    for (const r of found) if (!stateOf.has(r.agencyCode)) stateOf.set(r.agencyCode, r.agencyStateCode);
     const out: Recipient[] = [];
     for (const r of found) {
       let onBehalfOf: Recipient['onBehalfOf'];

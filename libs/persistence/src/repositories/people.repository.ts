@@ -42,6 +42,8 @@ export interface Recipient {
   name: string;
   language: Language;
   agencyCode: string;
+  /** the state of the recipient's agency (null: an international organisation) */
+  agencyStateCode: string | null;
   role: Role;
   /** set when the recipient stands in for an absent focal point */
   deputyFor: string | null;
@@ -186,6 +188,7 @@ export class PeopleRepository {
         name: string;
         language: Language;
         agency_code: string;
+        agency_state_code: string | null;
         role: Role;
         deputy_for: string | null;
       }[]
@@ -203,8 +206,9 @@ export class PeopleRepository {
          SELECT p.id, NULL FROM people p JOIN agencies a ON a.code = p.agency_code
          WHERE p.active AND p.role = 'coordinator' AND a.state_code = ANY($2::text[])
        )
-       SELECT DISTINCT ON (p.id) p.id, p.email, p.name, p.language, p.agency_code, p.role, r.deputy_for
-       FROM resolved r JOIN people p ON p.id = r.id
+       SELECT DISTINCT ON (p.id) p.id, p.email, p.name, p.language, p.agency_code, a.state_code AS agency_state_code,
+              p.role, r.deputy_for
+       FROM resolved r JOIN people p ON p.id = r.id JOIN agencies a ON a.code = p.agency_code
        ORDER BY p.id, r.deputy_for NULLS FIRST`,
       [input.agencies, input.coordinatorsOfStates ?? [], input.on],
     );
@@ -214,6 +218,7 @@ export class PeopleRepository {
       name: r.name,
       language: r.language,
       agencyCode: r.agency_code,
+      agencyStateCode: r.agency_state_code,
       role: r.role,
       deputyFor: r.deputy_for,
     }));
