@@ -4,54 +4,30 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import type { ReceivedMail } from '@app/devstack';
 import {
   createMeasure,
   eventually,
   expectMailExactlyOnce,
-  type FaultStack,
   LEADS,
-  type Seeded,
-  seedDrill,
-  startPollingWorkerChild,
-  startFaultStack,
-  type WorkerChild,
+  useWorkerChildDrill,
 } from './support/fault-stack';
 
 describe('worker killed in the middle of a send', () => {
-  let stack: FaultStack;
-  let s: Seeded;
-  let connection: Connection;
-  let client: Client;
-  let worker: WorkerChild | undefined;
-  let journalDir: string;
-
-  const startWorkerChild = (): Promise<WorkerChild> =>
-    startPollingWorkerChild(stack, client, {
+  const journalDir = fs.mkdtempSync(path.join(os.tmpdir(), 'napflow-drill-journal-'));
+  const drill = useWorkerChildDrill({
+    databaseProxy: true,
+    workerEnv: () => ({
       NAPFLOW_OUTBOX_JOURNAL_DIR: journalDir,
       // the shortest lease allowed, so the takeover comes 30 s after the claim rather than 3 min
       NAPFLOW_OUTBOX_LEASE_SECONDS: '30',
-    });
+    }),
+  });
 
   const journalEntries = () => fs.readdirSync(journalDir).filter((f) => f.endsWith('.json'));
 
-  beforeAll(async () => {
-    journalDir = fs.mkdtempSync(path.join(os.tmpdir(), 'napflow-drill-journal-'));
-    stack = await startFaultStack({ worker: 'none', databaseProxy: true });
-    connection = await Connection.connect({ address: stack.config.temporal.address });
-    client = new Client({ connection, namespace: stack.config.temporal.namespace });
-    worker = await startWorkerChild();
-    s = await seedDrill(stack.baseUrl);
-  });
-
-  afterAll(async () => {
-    await worker?.kill('SIGKILL');
-    await connection?.close();
-    await stack?.stop();
-  });
-
   it('sends the copy the server accepted exactly once, recorded from the sent journal after the restart', async () => {
+    const { stack, s } = drill;
     const id = await createMeasure(s, 'MID-1', LEADS[0], stack);
     await expectMailExactlyOnce(stack);
     const lead = s.focal[LEADS[0]];
@@ -78,7 +54,7 @@ describe('worker killed in the middle of a send', () => {
       messageId: string;
     };
     expect(journaled.messageId).toBe(held.messageId);
-    await worker?.kill('SIGKILL');
+    await drill.worker?.kill('SIGKILL');
     await stack.proxy?.up();
 
     const rowId = entry.replace(/\.json$/, '');
@@ -89,7 +65,7 @@ describe('worker killed in the middle of a send', () => {
     // the dead worker's claim: the database never heard that the server accepted the copy
     expect(claimed).toEqual({ status: 'sending', message_id: held.messageId });
 
-    worker = await startWorkerChild();
+    await drill.startWorker();
     await eventually(
       'the claimed copy to be recorded as sent',
       async () =>

@@ -1,47 +1,23 @@
 // Drill: SIGTERM to the worker and then to the API under load. The worker drains (in-flight work finishes or is
 // resumed by its successor), the API stops taking requests cleanly; afterwards every case is where it should be,
 // the audit trail has exactly the expected rows and every email went out once.
-import { Client, Connection } from '@temporalio/client';
 import {
   bounded,
   eventually,
   expectMailExactlyOnce,
-  type FaultStack,
   LEADS,
-  type Seeded,
-  seedDrill,
   spawnApiChild,
-  startPollingWorkerChild,
-  startFaultStack,
+  useWorkerChildDrill,
   type WorkerChild,
 } from './support/fault-stack';
 
 const CASES = 12;
 
 describe('SIGTERM under load', () => {
-  let stack: FaultStack;
-  let s: Seeded;
-  let connection: Connection;
-  let client: Client;
-  let worker: WorkerChild | undefined;
-
-  const startWorkerChild = (): Promise<WorkerChild> => startPollingWorkerChild(stack, client);
-
-  beforeAll(async () => {
-    stack = await startFaultStack({ worker: 'none', api: 'child' });
-    connection = await Connection.connect({ address: stack.config.temporal.address });
-    client = new Client({ connection, namespace: stack.config.temporal.namespace });
-    worker = await startWorkerChild();
-    s = await seedDrill(stack.baseUrl);
-  });
-
-  afterAll(async () => {
-    await worker?.kill('SIGKILL');
-    await bounded('Temporal client connection close', connection?.close(), 10_000);
-    await stack?.stop();
-  });
+  const drill = useWorkerChildDrill({ api: 'child' });
 
   it('drains the worker on SIGTERM and loses or doubles nothing', async () => {
+    const { stack, s } = drill;
     const codes = Array.from({ length: CASES }, (_, i) => `TERM-${i}`);
     const serverErrors: string[] = [];
     // load: creates and task completions in flight while the worker is told to stop
@@ -82,7 +58,7 @@ describe('SIGTERM under load', () => {
       async () =>
         (await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM cases WHERE seq >= 0`))[0].n >= 3,
     );
-    const stopping = worker as WorkerChild;
+    const stopping = drill.worker as WorkerChild;
     const t0 = Date.now();
     void stopping.kill('SIGTERM');
     let exited = false;
@@ -93,7 +69,7 @@ describe('SIGTERM under load', () => {
     );
     const drainMs = Date.now() - t0;
     if (!exited) await stopping.kill('SIGKILL');
-    worker = await startWorkerChild();
+    await drill.startWorker();
     await load;
     expect({
       exitedWithinAMinute: exited,

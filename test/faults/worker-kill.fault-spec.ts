@@ -1,43 +1,18 @@
 // Drill: the worker SIGKILLed between an accepted approval and its notification (SMTP is away, so the notification
 // is still being retried), then restarted: the approval is applied once, every email goes out once.
-import { Client, Connection } from '@temporalio/client';
 import {
   createMeasure,
   eventually,
   expectMailExactlyOnce,
-  type FaultStack,
   LEADS,
-  type Seeded,
-  seedDrill,
-  startPollingWorkerChild,
-  startFaultStack,
-  type WorkerChild,
+  useWorkerChildDrill,
 } from './support/fault-stack';
 
 describe('worker killed (SIGKILL)', () => {
-  let stack: FaultStack;
-  let s: Seeded;
-  let connection: Connection;
-  let client: Client;
-  let worker: WorkerChild | undefined;
-
-  const startWorkerChild = (): Promise<WorkerChild> => startPollingWorkerChild(stack, client);
-
-  beforeAll(async () => {
-    stack = await startFaultStack({ worker: 'none' });
-    connection = await Connection.connect({ address: stack.config.temporal.address });
-    client = new Client({ connection, namespace: stack.config.temporal.namespace });
-    worker = await startWorkerChild();
-    s = await seedDrill(stack.baseUrl);
-  });
-
-  afterAll(async () => {
-    await worker?.kill('SIGKILL');
-    await connection?.close();
-    await stack?.stop();
-  });
+  const drill = useWorkerChildDrill({});
 
   it('applies the approval once and sends each email once after a kill and a restart', async () => {
+    const { stack, s } = drill;
     const id = await createMeasure(s, 'KILL-1', LEADS[0], stack);
     await expectMailExactlyOnce(stack);
     const lead = s.focal[LEADS[0]];
@@ -60,9 +35,9 @@ describe('worker killed (SIGKILL)', () => {
       return rows[0].n > 0;
     });
 
-    await worker?.kill('SIGKILL');
+    await drill.worker?.kill('SIGKILL');
     await stack.sink.comeBack();
-    worker = await startWorkerChild();
+    await drill.startWorker();
 
     await eventually(
       'every notification to be sent',

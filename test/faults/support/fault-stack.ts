@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { type AppConfig, loadConfig } from '@app/config';
 import { freePort, SmtpSink } from '@app/devstack';
 import { AgenciesRepository, connectDataSource, PeopleRepository, runMigrations } from '@app/persistence';
@@ -171,6 +171,51 @@ export interface WorkerChild {
 
 export function spawnWorkerChild(env: Record<string, string>): WorkerChild {
   return spawnChild('apps/worker/src/main.ts', { ...env, NAPFLOW_LOG_LEVEL: 'info' });
+}
+
+/**
+ * The setup of the drills that kill or stop the worker: a fault stack without a worker of its own, a Temporal
+ * client, the worker as a child process polling the stack's task queue, and the drill's seed data; all torn down
+ * after the file. Registers the file's beforeAll and afterAll: call it in the describe block, read the fields in
+ * tests.
+ */
+export interface WorkerChildDrill {
+  stack: FaultStack;
+  s: Seeded;
+  client: Client;
+  /** the current worker child (the one startWorker started last) */
+  worker: WorkerChild | undefined;
+  /** starts a worker child (with the drill's worker environment) and waits until that process polls */
+  startWorker(): Promise<WorkerChild>;
+}
+
+export function useWorkerChildDrill(opts: {
+  api?: 'in-process' | 'child';
+  databaseProxy?: boolean;
+  /** extra environment of every worker child the drill starts (read when it starts) */
+  workerEnv?: () => Record<string, string>;
+}): WorkerChildDrill {
+  let connection: Connection | undefined;
+  const drill = {
+    worker: undefined,
+    async startWorker() {
+      drill.worker = await startPollingWorkerChild(drill.stack, drill.client, opts.workerEnv?.() ?? {});
+      return drill.worker;
+    },
+  } as WorkerChildDrill;
+  beforeAll(async () => {
+    drill.stack = await startFaultStack({ worker: 'none', api: opts.api, databaseProxy: opts.databaseProxy });
+    connection = await Connection.connect({ address: drill.stack.config.temporal.address });
+    drill.client = new Client({ connection, namespace: drill.stack.config.temporal.namespace });
+    await drill.startWorker();
+    drill.s = await seedDrill(drill.stack.baseUrl);
+  });
+  afterAll(async () => {
+    await drill.worker?.kill('SIGKILL');
+    if (connection) await bounded('Temporal client connection close', connection.close(), 10_000);
+    await drill.stack?.stop();
+  });
+  return drill;
 }
 
 /**
