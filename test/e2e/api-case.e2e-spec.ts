@@ -116,6 +116,20 @@ describe('API first case', () => {
     expect(types).toEqual(
       expect.arrayContaining(['case_started', 'step_completed', 'decision', 'case_closed']),
     );
+    // the audit trail records where each person's action came from (the API's client address: the case's start,
+    // the completion, both decisions); what the case did by itself (channel system) has no address; the case history,
+    // readable by everyone who may read the case, does not show it
+    const sources = await h.app
+      .get(DataSource)
+      .query<{ type: string; channel: string; ip: string | null }[]>(
+        `SELECT type, channel, ip FROM audit_events WHERE case_id = $1 ORDER BY id`,
+        [id],
+      );
+    const byPeople = sources.filter((e) => e.channel !== 'system');
+    expect(byPeople.map((e) => e.type)).toEqual(['case_started', 'step_completed', 'decision', 'decision']);
+    for (const e of byPeople) expect(e.ip).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
+    expect(sources.filter((e) => e.channel === 'system' && e.ip !== null)).toEqual([]);
+    expect(JSON.stringify(history.body)).not.toMatch(/127\.0\.0\.1|::1/);
 
     const plan = await h.http().get(`/plans/${w.plan}`).set(coord);
     expect(plan.status).toBe(200);

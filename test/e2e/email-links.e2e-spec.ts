@@ -138,6 +138,14 @@ describe('approve by email (HTTP)', () => {
       by: w.people.lead.id,
       channel: 'email',
     });
+    // with the address the form was posted from (kept in the audit table, not shown in the history)
+    const [audited] = await h.app
+      .get(DataSource)
+      .query<{ ip: string | null }[]>(
+        `SELECT ip FROM audit_events WHERE workflow_id = $1 AND type = 'step_completed' AND channel = 'email'`,
+        [workflowId],
+      );
+    expect(audited.ip).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
 
     // the link is spent: the page and the form both say so, and nothing more happens
     const reused = await h

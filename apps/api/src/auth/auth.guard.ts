@@ -32,6 +32,7 @@ export class AuthGuard implements CanActivate {
         'Sign in: send "Authorization: Bearer <token>"',
       );
     req.principal = await this.auth.authenticate(token, bearer ? 'api' : 'dashboard');
+    if (req.ip) req.principal.ip = req.ip;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(req.principal.role)) {
       throw new DomainException(

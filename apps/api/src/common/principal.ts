@@ -14,6 +14,8 @@ export interface Principal {
   /** 'dashboard' when the session cookie authenticated the call, 'api' for a bearer token */
   channel: Extract<Channel, 'api' | 'dashboard'>;
   tokenId: string;
+  /** the client address of this request (behind a trusted proxy, the one it names), for the audit trail */
+  ip?: string;
 }
 
 export interface ApiRequest extends Request {
@@ -36,5 +38,6 @@ export function actorOf(p: Principal, onBehalfOf?: { personId: string; agencyCod
     role: p.role,
     channel: p.channel,
     ...(onBehalfOf ? { onBehalfOf: onBehalfOf.personId } : {}),
+    ...(p.ip ? { ip: p.ip } : {}),
   };
 }

@@ -40,7 +40,7 @@ export class EmailLinksController {
     @Res() res: Response,
   ): Promise<void> {
     const form: LinkForm = body && typeof body === 'object' ? body : {};
-    send(res, await this.service.act(token, form, sameOrigin(req)));
+    send(res, await this.service.act(token, form, sameOrigin(req), new Date(), req.ip));
   }
 }
 

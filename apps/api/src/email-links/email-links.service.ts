@@ -67,7 +67,13 @@ export class EmailLinksService {
     };
   }
 
-  async act(token: string, form: LinkForm, sameOrigin: boolean, now = new Date()): Promise<LinkPage> {
+  async act(
+    token: string,
+    form: LinkForm,
+    sameOrigin: boolean,
+    now = new Date(),
+    ip?: string,
+  ): Promise<LinkPage> {
     const found = await this.usable(token, now);
     if ('page' in found) return found;
     const { link, person, lang } = found;
@@ -101,6 +107,7 @@ export class EmailLinksService {
       role: person.role,
       channel: 'email',
       ...(found.absent ? { onBehalfOf: found.absent.id } : {}),
+      ...(ip ? { ip } : {}),
     };
     const cmd: CaseCommand =
       choice === 'complete'
