@@ -160,6 +160,37 @@ describe('API attachments', () => {
     expect(await attachmentCount(otherCaseId)).toBe(before);
   });
 
+  it('writes the metadata and its audit entry together: when the audit insert fails, no attachment is listed', async () => {
+    const ds = h.app.get(DataSource);
+    const before = await attachmentCount(otherCaseId);
+    // the database refuses this one upload's audit entry (a trigger of this test, dropped below)
+    await ds.query(`CREATE FUNCTION drill_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.type = 'attachment_uploaded' AND NEW.data->>'name' = 'refused-audit.txt' THEN
+          RAISE EXCEPTION 'audit refused by the test';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await ds.query(
+      `CREATE TRIGGER drill_refuse_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION drill_refuse_audit()`,
+    );
+    try {
+      const res = await h
+        .http()
+        .post(`/cases/${otherCaseId}/attachments`)
+        .set(auth(w.tokens.coordinator))
+        .attach('file', Buffer.from('minutes'), { filename: 'refused-audit.txt', contentType: 'text/plain' });
+      expect(res.status).toBeGreaterThanOrEqual(500);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+    } finally {
+      await ds.query(`DROP TRIGGER drill_refuse_audit ON audit_events`);
+      await ds.query(`DROP FUNCTION drill_refuse_audit()`);
+    }
+    expect(await attachmentCount(otherCaseId)).toBe(before);
+    const listed = await h.http().get(`/cases/${otherCaseId}/attachments`).set(auth(w.tokens.coordinator));
+    expect((listed.body as { name: string }[]).map((a) => a.name)).not.toContain('refused-audit.txt');
+  });
+
   it("answers 404 for another state's case", async () => {
     const res = await h
       .http()

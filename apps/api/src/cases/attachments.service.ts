@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import {
   ATTACHMENT_STORE,
   type AttachmentMeta,
@@ -33,6 +34,7 @@ export class AttachmentsService {
     private readonly attachments: AttachmentsRepository,
     private readonly audit: AuditRepository,
     @Inject(ATTACHMENT_STORE) private readonly store: AttachmentStore,
+    @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
   async upload(
@@ -58,28 +60,39 @@ export class AttachmentsService {
     const sha256 = createHash('sha256').update(file.buffer).digest('hex');
     const stored = await this.store.put(file.buffer);
     if (stored.sha256 !== sha256) throw new Error('attachment store returned a different hash');
-    const meta = await this.attachments.create({
-      caseId: row.id,
-      name,
-      contentType,
-      size: stored.size,
-      sha256,
-      storageKey: stored.key,
-      uploadedBy: p.personId,
-    });
-    await this.audit.append([
-      {
-        ...auditEntry(p, req, 'attachment_uploaded', {
-          attachmentId: meta.id,
+    // the metadata and its audit entry are written together or not at all (the bytes stored above without a row
+    // are never served: every read goes through the metadata)
+    const meta = await this.dataSource.transaction(async (m) => {
+      const created = await this.attachments.create(
+        {
+          caseId: row.id,
           name,
           contentType,
-          size: meta.size,
+          size: stored.size,
           sha256,
-        }),
-        // API-level entries carry no workflow sequence (the table requires workflow_id and seq together)
-        caseId: row.id,
-      },
-    ]);
+          storageKey: stored.key,
+          uploadedBy: p.personId,
+        },
+        m,
+      );
+      await this.audit.append(
+        [
+          {
+            ...auditEntry(p, req, 'attachment_uploaded', {
+              attachmentId: created.id,
+              name,
+              contentType,
+              size: created.size,
+              sha256,
+            }),
+            // API-level entries carry no workflow sequence (the table requires workflow_id and seq together)
+            caseId: row.id,
+          },
+        ],
+        m,
+      );
+      return created;
+    });
     return toDto(meta);
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { iso } from '../sql-params';
 
 export interface AttachmentMeta {
@@ -34,8 +34,12 @@ const SELECT = `SELECT id, case_id, name, content_type, size::float8 AS size, sh
 export class AttachmentsRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  async create(input: Omit<AttachmentMeta, 'id' | 'at'> & { id?: string }): Promise<AttachmentMeta> {
-    const rows = await this.dataSource.query<AttachmentRow[]>(
+  /** Inserts the metadata; inside the caller's transaction when given its manager. */
+  async create(
+    input: Omit<AttachmentMeta, 'id' | 'at'> & { id?: string },
+    manager?: EntityManager,
+  ): Promise<AttachmentMeta> {
+    const rows = await (manager ?? this.dataSource).query<AttachmentRow[]>(
       `INSERT INTO attachments (id, case_id, name, content_type, size, sha256, storage_key, uploaded_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        RETURNING id, case_id, name, content_type, size::float8 AS size, sha256, storage_key, uploaded_by, at`,
