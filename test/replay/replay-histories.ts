@@ -3,8 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HistoryAndWorkflowId } from '@temporalio/common';
-import * as proto from '@temporalio/proto';
-import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type * as proto from '@temporalio/proto';
 
 export const historiesDir = path.join(__dirname, 'histories');
 
@@ -28,31 +28,17 @@ export function loadSavedHistories(): SavedHistory[] {
     .map((f) => JSON.parse(fs.readFileSync(path.join(historiesDir, f), 'utf8')) as SavedHistory);
 }
 
-// The SDK's historyToJSON / historyFromJSON (@temporalio/common/lib/proto-utils) fail in this tree with "type must
-// be a Type": npm installed two copies of protobufjs 8 (one under @temporalio/common, one under @temporalio/proto),
-// and protojson checks `instanceof` against its own copy. So the JSON conversion uses protojson from the copy
-// @temporalio/proto loads. Same JSON as the SDK and the Temporal CLI produce (`temporal workflow show -o json`).
-interface ProtoJson {
-  toJson(type: unknown, message: unknown): unknown;
-  fromJson(type: unknown, json: unknown, options?: { ignoreUnknownFields?: boolean }): unknown;
-}
-const protoDir = path.dirname(require.resolve('@temporalio/proto/package.json'));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const protojson = require(require.resolve('protobufjs/ext/protojson', { paths: [protoDir] })) as ProtoJson;
-const historyType = (patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown }).lookupType(
-  'temporal.api.history.v1.History',
-);
-
+// Temporal's JSON form of a history (the SDK's proto-utils; the same JSON as `temporal workflow show -o json`).
+// It needs one copy of protobufjs 8 in the tree: package.json pins protobufjs at the root so that npm dedupes the
+// copies of @temporalio/common, /proto and /worker (with two, protojson's `instanceof` failed: "type must be a Type").
 export type History = proto.temporal.api.history.v1.IHistory;
 
 export function historyToJson(history: History): unknown {
-  return protojson.toJson(historyType, proto.temporal.api.history.v1.History.fromObject(history));
+  return JSON.parse(historyToJSON(history)) as unknown;
 }
 
 export function historyFromJson(json: unknown): History {
-  const history = protojson.fromJson(historyType, json, { ignoreUnknownFields: true });
-  if (!history) throw new TypeError('not a history');
-  return history as History;
+  return historyFromJSON(json);
 }
 
 export function asReplayInput(saved: SavedHistory[]): HistoryAndWorkflowId[] {
