@@ -7,6 +7,7 @@ import {
   PeopleRepository,
   PlansRepository,
   StatesRepository,
+  type NotificationSubject,
   type PlanShare,
 } from '@app/persistence';
 
@@ -31,7 +32,7 @@ export interface NotificationContext {
   caseCode: string | null;
   caseTitle: string | null;
   /** the step as the read model holds it (null for digests, or when the read model lags) */
-  step: { key: string; title: string; kind: string; occurrence: number; dueOn: string | null } | null;
+  step: NotificationSubject['step'];
   /** today in the state's time zone */
   today: string;
 }
