@@ -1,7 +1,7 @@
 // Drill: PostgreSQL unreachable for a while under load (every connection cut, new ones refused, through a proxy in
 // front of the server). The API answers 503 with a clear problem, never 500, and does not crash; a decision taken
 // during the outage (sent straight to the workflow) reaches the read model after it, without any restart.
-// Outage length: NAPFLOW_DRILL_PG_OUTAGE_MS (default 20 s, shorter than the minute to keep the run short).
+// Outage length: NAPFLOW_DRILL_PG_OUTAGE_MS (default 60 s: the minute; shorter ones for quick local runs).
 import { Client, Connection, WorkflowUpdateStage } from '@temporalio/client';
 import { decideUpdate } from '@app/workflows/definitions';
 import {
@@ -16,7 +16,7 @@ import {
   startFaultStack,
 } from './support/fault-stack';
 
-const OUTAGE_MS = Number(process.env.NAPFLOW_DRILL_PG_OUTAGE_MS ?? 20_000);
+const OUTAGE_MS = Number(process.env.NAPFLOW_DRILL_PG_OUTAGE_MS ?? 60_000);
 
 describe('PostgreSQL outage', () => {
   let stack: FaultStack;
