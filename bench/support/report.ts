@@ -33,6 +33,8 @@ export interface RunEnvironment {
   machine: { cpus: number; cpuModel: string; memoryMb: number; platform: string; release: string };
   node: string;
   temporalPersistence: string;
+  /** the Temporal SDK's per-promise workflow stack traces in each worker (patches/README.md) */
+  workflowStackTraces: string;
   postgres: string;
   smtp: string;
   startedAt: string;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { type DevStack, freePort, startDevStack } from '@app/devstack';
 import { AgenciesRepository, connectDataSource, PeopleRepository, runMigrations } from '@app/persistence';
+import { WORKFLOW_STACK_TRACES_ENV } from '@app/temporal';
 import { hashPassword } from '../../apps/api/src/auth/password';
 import { cpuSnapshot, type CpuSnapshot } from './cpu';
 import { createPgPool, type PgPool } from './pg';
@@ -204,10 +205,12 @@ export async function startBenchStack(opts: {
     250,
   );
 
+  // the baseline is the SDK as shipped: napflow's switch for the patched SDK's stack traces never reaches it
+  const { [WORKFLOW_STACK_TRACES_ENV]: _napflowOnly, ...baselineEnv } = env;
   const baselineWorker = startChild(
     'baseline-worker',
     entry('bench/baseline-workflows/baseline-worker.ts'),
-    env,
+    baselineEnv,
     path.join(logDir, 'baseline-worker.log'),
   );
   await waitUntil(

@@ -45,6 +45,7 @@ describe('first case, end to end (worker, Temporal, PostgreSQL, SMTP)', () => {
   let ds: DataSource;
   let worker: RunningWorker;
   let connection: Connection;
+  let client: Client;
   let cases: CaseWorkflowClient;
   let focal: Actor;
   let coordinator: Actor;
@@ -88,10 +89,8 @@ describe('first case, end to end (worker, Temporal, PostgreSQL, SMTP)', () => {
 
     worker = await startWorker(config);
     connection = await Connection.connect({ address: services.temporal.address });
-    cases = new CaseWorkflowClient(
-      new Client({ connection, namespace: services.temporal.namespace }),
-      config.temporal.taskQueue,
-    );
+    client = new Client({ connection, namespace: services.temporal.namespace });
+    cases = new CaseWorkflowClient(client, config.temporal.taskQueue);
   });
 
   afterAll(async () => {
@@ -118,6 +117,10 @@ describe('first case, end to end (worker, Temporal, PostgreSQL, SMTP)', () => {
     };
     const started = await cases.start(input);
     expect(started).toMatchObject({ workflowId: `case:${plan}:M-1`, alreadyStarted: false });
+    // The worker runs with the SDK's workflow stack traces off (its default; patches/README.md).
+    await expect(client.workflow.getHandle(started.workflowId).query('__stack_trace')).rejects.toThrow(
+      /Workflow stack traces are not enabled on this worker/,
+    );
     // The business key makes a second start a no-op.
     await expect(cases.start(input)).resolves.toMatchObject({ alreadyStarted: true });
 

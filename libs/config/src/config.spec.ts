@@ -47,6 +47,16 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it("keeps the SDK's workflow stack traces off unless told", () => {
+    expect(loadConfig(services).workerWorkflowStackTraces).toBe(false);
+    expect(loadConfig({ ...services, NAPFLOW_WORKFLOW_STACK_TRACES: 'true' }).workerWorkflowStackTraces).toBe(
+      true,
+    );
+    expect(() => loadConfig({ ...services, NAPFLOW_WORKFLOW_STACK_TRACES: 'sometimes' })).toThrow(
+      /NAPFLOW_WORKFLOW_STACK_TRACES: must be true or false/,
+    );
+  });
+
   it('names every bad variable at once', () => {
     const call = () =>
       loadConfig({

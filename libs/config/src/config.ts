@@ -62,6 +62,7 @@ const envSchema = z.object({
     .min(0)
     .refine((n) => n !== 1, 'must be 0 (no cache) or at least 2')
     .optional(),
+  NAPFLOW_WORKFLOW_STACK_TRACES: bool.default(false),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -75,6 +76,11 @@ export interface AppConfig {
   workerMetricsAddress?: string;
   /** the worker's sticky cache, in workflows (0: none); unset = the SDK's default, from the heap limit */
   workerMaxCachedWorkflows?: number;
+  /**
+   * the Temporal SDK's per-promise stack capture for the `__stack_trace` query (the UI's "Stack Trace" tab): off by
+   * default, it costs about a fifth of a decision's CPU (docs/performance.md; patches/README.md)
+   */
+  workerWorkflowStackTraces: boolean;
   smtp: { url: string; from: string; poolSize: number; tlsRejectUnauthorized: boolean };
   /** the worker's sent journal (copies the SMTP server accepted, until the database records them) */
   outboxJournalDir: string;
@@ -128,6 +134,7 @@ export function loadConfig(
     },
     workerMetricsAddress: e.NAPFLOW_WORKER_METRICS_ADDRESS,
     workerMaxCachedWorkflows: e.NAPFLOW_WORKER_CACHE_SIZE,
+    workerWorkflowStackTraces: e.NAPFLOW_WORKFLOW_STACK_TRACES,
     smtp: {
       url: e.SMTP_URL ?? '',
       from: e.SMTP_FROM,

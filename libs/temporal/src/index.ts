@@ -13,3 +13,9 @@ export {
   workflowAliases,
   workflowsPath,
 } from './workflow-bundle';
+export {
+  configureWorkflowStackTraces,
+  workflowStackTracePatchApplied,
+  WORKFLOW_STACK_TRACES_ENV,
+  type WorkflowStackTraceSetting,
+} from './workflow-stack-traces';
