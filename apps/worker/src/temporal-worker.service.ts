@@ -36,7 +36,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
     const stackTraces = configureWorkflowStackTraces(workerWorkflowStackTraces);
     if (!stackTraces.patchApplied && !workerWorkflowStackTraces)
       this.log.warn(
-        'the Temporal SDK is not patched (patches/, applied by `npm install` unless scripts are ignored): workflow stack traces stay on, at about a fifth more CPU per decision',
+        'the Temporal SDK is not patched (patches/, applied by `npm install` unless scripts are ignored): workflow stack traces stay on, at about a sixth more CPU per decision',
       );
     this.worker = await Worker.create({
       connection: this.connection,

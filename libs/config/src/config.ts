@@ -78,7 +78,7 @@ export interface AppConfig {
   workerMaxCachedWorkflows?: number;
   /**
    * the Temporal SDK's per-promise stack capture for the `__stack_trace` query (the UI's "Stack Trace" tab): off by
-   * default, it costs about a fifth of a decision's CPU (docs/performance.md; patches/README.md)
+   * default, it costs about a sixth of a decision's CPU (docs/performance.md; patches/README.md)
    */
   workerWorkflowStackTraces: boolean;
   smtp: { url: string; from: string; poolSize: number; tlsRejectUnauthorized: boolean };

@@ -1,6 +1,6 @@
 // The Temporal SDK's worker records a stack trace for every promise a workflow creates (a V8 promise hook in the
 // workflow thread: an Error, its stack formatted through the bundle's source map), only to answer the
-// `__stack_trace` query (the Temporal UI's "Stack Trace" tab). Measured on two cores it is about a fifth of the CPU
+// `__stack_trace` query (the Temporal UI's "Stack Trace" tab). Measured on two cores it is about a sixth of the CPU
 // of a decision (docs/performance.md), and the SDK has no option to turn it off (sdk-typescript issue 1587).
 // napflow's patch of the SDK (patches/, applied by patch-package in `npm install`) skips the hook in a workflow
 // thread started while NAPFLOW_WORKFLOW_STACK_TRACES is "false"; unset (any other process, the benchmark's bare
