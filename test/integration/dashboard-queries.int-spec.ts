@@ -118,7 +118,11 @@ async function referenceList(
   return { codes: rows.map((r) => r.code), total: n };
 }
 
-/** The inbox's SQL before the migration: scope on the joined case, total by a window count. */
+/**
+ * The inbox's SQL before the migration: scope on the joined case, total by a window count. One condition added with
+ * InboxCounts: only steps of active cases (closing a case withdraws its steps; this fixture has open steps in closed
+ * cases, which an inbox no longer lists).
+ */
 async function referenceInbox(
   ds: DataSource,
   agencies: string[],
@@ -131,7 +135,7 @@ async function referenceInbox(
   const rows = await ds.query<{ code: string; key: string; overdue: boolean; total: number }[]>(
     `SELECT c.code, s.key, (s.due_at < ${nowP}) AS overdue, count(*) OVER ()::int AS total
        FROM case_steps s JOIN cases c ON c.id = s.case_id
-      WHERE s.status = 'active' AND s.assignees && ${sql.add(agencies)}::text[]
+      WHERE s.status = 'active' AND s.assignees && ${sql.add(agencies)}::text[] AND c.status = 'active'
         AND ${scopeCondition(scope, sql, 'c.plan_code', 'c.state_code')}
       ORDER BY s.due_at ASC NULLS LAST, c.id, s.key
       LIMIT ${sql.add(limit)} OFFSET ${sql.add(offset)}`,
@@ -270,8 +274,8 @@ describe('dashboard queries', () => {
       const check = await connectDataSource(scratch.url, { poolSize: 1 });
       try {
         await runMigrations(scratch.url);
-        // back to before DashboardIndexes (and the PlanCounters migration that follows it)
-        await revertMigrations(scratch.url, 2);
+        // back to before DashboardIndexes (and the PlanCounters and InboxCounts migrations that follow it)
+        await revertMigrations(scratch.url, 3);
         await seedReference(check);
         await check.query(`
           INSERT INTO cases (id, plan_code, state_code, kind, code, workflow_id, title, lead_agency, definition_key)
@@ -283,6 +287,7 @@ describe('dashboard queries', () => {
         expect(await runMigrations(scratch.url)).toEqual([
           'DashboardIndexes1764460800000',
           'PlanCounters1764547200000',
+          'InboxCounts1764633600000',
         ]);
         expect(await check.query(`SELECT plan_code, state_code FROM case_steps`)).toEqual([
           { plan_code: 'TJ-PLAN', state_code: 'TJ' },

@@ -1,15 +1,20 @@
 // The plan counters (migration PlanCounters) against real PostgreSQL: after every kind of write to cases and
 // case_steps (bulk SQL, projected transitions, hand-written updates, deletes, concurrent writers) they equal a fresh
 // aggregate of the tables, and the plan overview read from them answers exactly what the SQL it replaced answered.
-// The replaced SQL is kept here, verbatim, as the oracle.
+// The replaced SQL is kept here, verbatim, as the oracle. The inbox's total, read from the same counters (migration
+// InboxCounts), is checked after every one of those writes against a count of the steps its list shows.
 import type { StepAction } from '@app/domain/case/case.types';
 import { type DataSource } from 'typeorm';
 import {
+  type AccessScope,
+  ADMIN_SCOPE,
   connectDataSource,
   PlansRepository,
   ReadModelRepository,
+  returnedRows,
   revertMigrations,
   runMigrations,
+  StepsRepository,
 } from '@app/persistence';
 import { createTemporaryDatabase, type TemporaryDatabase } from '@app/persistence/testing/temporary-database';
 import { caseSnapshot, seedReference, stepSnapshot } from '@app/persistence/testing/fixtures';
@@ -108,9 +113,56 @@ async function counters(ds: DataSource): Promise<{ stored: unknown; fresh: unkno
   return { stored, fresh: { cases: freshCases, holding: freshHolding } };
 }
 
+const SCOPES: AccessScope[] = [
+  ADMIN_SCOPE,
+  { role: 'coordinator', stateCode: 'KG', agencyCode: 'KG-MOE', sharedPlanCodes: [] },
+  { role: 'focal_point', stateCode: 'TJ', agencyCode: 'TJ-CS', sharedPlanCodes: ['KG-EXTRA'] },
+  { role: 'observer', stateCode: null, agencyCode: 'OSCE', sharedPlanCodes: ['TJ-PLAN', 'KG-NAP-2013'] },
+];
+// One agency (the total from the counters), and several: a deputy's, a coordinator's, two on the same steps.
+const INBOX_AGENCIES = [
+  ['KG-SCS'],
+  ['KG-MOJ'],
+  ['TJ-CS'],
+  ['coordinator'],
+  ['KG-BS', 'KG-SCS'],
+  ['KG-MOE', 'coordinator'],
+];
+
+/** For every scope and set of agencies: the inbox's total is the number of steps its list holds, by a fresh count. */
+async function expectInboxExact(ds: DataSource): Promise<void> {
+  const steps = new StepsRepository(ds);
+  const now = NOWS[0];
+  for (const scope of SCOPES) {
+    for (const agencies of INBOX_AGENCIES) {
+      const [{ n }] = await ds.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM case_steps s JOIN cases c ON c.id = s.case_id
+          WHERE s.status = 'active' AND s.assignees && $1::text[] AND c.status = 'active'
+            AND ($2::text IS NULL OR c.state_code = $2 OR c.plan_code = ANY($3::text[]))
+            AND ($4 OR c.plan_code = ANY($3::text[]))`,
+        [
+          agencies,
+          scope.stateCode,
+          scope.sharedPlanCodes,
+          scope.role === 'admin' || scope.stateCode !== null,
+        ],
+      );
+      const page = await steps.inbox(agencies, scope, { limit: 200 }, now);
+      expect({ scope: scope.role, agencies, total: page.total }).toEqual({
+        scope: scope.role,
+        agencies,
+        total: n,
+      });
+      expect(page.items).toHaveLength(Math.min(n, 200));
+      expect(page.items.every((i) => i.caseStatus === 'active')).toBe(true);
+    }
+  }
+}
+
 async function expectExact(ds: DataSource): Promise<void> {
   const { stored, fresh } = await counters(ds);
   expect(stored).toEqual(fresh);
+  await expectInboxExact(ds);
   const [contributions] = await ds.query<{ n: number; missing: number }[]>(
     `SELECT (SELECT count(*)::int FROM plan_case_contributions) AS n,
             (SELECT count(*)::int FROM cases c
@@ -262,34 +314,74 @@ describe('plan counters', () => {
     await db?.drop();
   }, 60_000);
 
-  describe('PlanCounters migration', () => {
-    it('counts the cases and steps that existed before it, and goes down without a trace', async () => {
+  describe('PlanCounters and InboxCounts migrations', () => {
+    it('count the cases and steps that existed before them, and go down without a trace', async () => {
       const scratch = await createTemporaryDatabase();
       const check = await connectDataSource(scratch.url, { poolSize: 1 });
       try {
         await runMigrations(scratch.url);
-        expect(await revertMigrations(scratch.url, 1)).toBe(1);
+        expect(await revertMigrations(scratch.url, 2)).toBe(2);
         const leftovers = async () => ({
           tables: await check.query(`SELECT tablename FROM pg_tables WHERE tablename LIKE 'plan\\_%\\_c%'`),
-          functions: await check.query(`SELECT proname FROM pg_proc WHERE proname LIKE '%plan\\_c%'`),
-          triggers: await check.query(`SELECT tgname FROM pg_trigger WHERE tgname LIKE '%plan\\_counts%'`),
+          functions: await check.query(
+            `SELECT proname FROM pg_proc WHERE proname LIKE '%plan\\_c%' OR proname LIKE '%distinct\\_assignees%'`,
+          ),
+          triggers: await check.query(
+            `SELECT tgname FROM pg_trigger WHERE tgname LIKE '%plan\\_counts%' OR tgname LIKE '%distinct\\_assignees%'`,
+          ),
+          indexes: await check.query(
+            `SELECT indexname FROM pg_indexes WHERE indexname = 'case_steps_active_undated_assignees_gin'`,
+          ),
         });
-        expect(await leftovers()).toEqual({ tables: [], functions: [], triggers: [] });
+        const none = { tables: [], functions: [], triggers: [], indexes: [] };
+        expect(await leftovers()).toEqual(none);
         await seedPlans(check);
         await insertCases(check, 1, 300);
-        expect(await runMigrations(scratch.url)).toEqual(['PlanCounters1764547200000']);
+        // written before the trigger that keeps a step's assignees a set
+        await check.query(`UPDATE case_steps SET assignees = assignees || assignees WHERE key = 'step-1'`);
+        const repeated = `SELECT count(*)::int AS n FROM case_steps
+                            WHERE cardinality(assignees) > (SELECT count(DISTINCT a) FROM unnest(assignees) AS a)`;
+        expect((await check.query<{ n: number }[]>(repeated))[0].n).toBeGreaterThan(10);
+        expect(await runMigrations(scratch.url)).toEqual([
+          'PlanCounters1764547200000',
+          'InboxCounts1764633600000',
+        ]);
+        expect((await check.query<{ n: number }[]>(repeated))[0].n).toBe(0);
         const [{ n }] = await check.query<{ n: number }[]>(
           `SELECT sum(cases)::int AS n FROM plan_case_counts`,
         );
         expect(n).toBe(300);
         await expectExact(check);
         await expectOverviewAsBefore(check, PLANS);
-        expect(await revertMigrations(scratch.url, 1)).toBe(1);
-        expect(await leftovers()).toEqual({ tables: [], functions: [], triggers: [] });
+        expect(await revertMigrations(scratch.url, 2)).toBe(2);
+        expect(await leftovers()).toEqual(none);
       } finally {
         await check.destroy();
         await scratch.drop();
       }
+    });
+  });
+
+  describe("a step's assignees", () => {
+    it('are a set: repeats are dropped on insert and update, the first occurrence kept in place', async () => {
+      const [{ id }] = await ds.query<{ id: string }[]>(`SELECT id FROM cases WHERE code = 'M-1'`);
+      const [inserted] = await ds.query<{ assignees: string[] }[]>(
+        `INSERT INTO case_steps (case_id, key, title, kind, status, assignees, occurrence, position)
+         VALUES ($1, 'set-check', 'Set check', 'task', 'pending', '{KG-MOJ,KG-BS,KG-MOJ,coordinator,KG-BS}', 1, 9)
+         RETURNING assignees`,
+        [id],
+      );
+      expect(inserted.assignees).toEqual(['KG-MOJ', 'KG-BS', 'coordinator']);
+      const [updated] = returnedRows<{ assignees: string[] }>(
+        await ds.query(
+          `UPDATE case_steps SET assignees = '{TJ-CS,TJ-CS}' || assignees WHERE case_id = $1 AND key = 'set-check'
+         RETURNING assignees`,
+          [id],
+        ),
+      );
+      expect(updated.assignees).toEqual(['TJ-CS', 'KG-MOJ', 'KG-BS', 'coordinator']);
+      await ds.query(`DELETE FROM case_steps WHERE case_id = $1 AND key = 'set-check'`, [id]);
+      await expectExact(ds);
     });
   });
 

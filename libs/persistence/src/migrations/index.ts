@@ -2,6 +2,7 @@ import { InitialSchema1764201600000 } from './1764201600000-InitialSchema';
 import { Mail1764288000000 } from './1764288000000-Mail';
 import { DashboardIndexes1764460800000 } from './1764460800000-DashboardIndexes';
 import { PlanCounters1764547200000 } from './1764547200000-PlanCounters';
+import { InboxCounts1764633600000 } from './1764633600000-InboxCounts';
 
 // Every migration, oldest first. Append new ones at the end (no globs: the bundled build and jest both load this).
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   Mail1764288000000,
   DashboardIndexes1764460800000,
   PlanCounters1764547200000,
+  InboxCounts1764633600000,
 ];

@@ -50,10 +50,12 @@ export class StepsRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /**
-   * Active steps whose assignees contain one of `agencies`, within the caller's scope, soonest due first. The scope is
-   * applied to the step's copy of its case's plan and state, so the total is counted on case_steps alone (the GIN
-   * index on assignees): a window count would read every matching step and its case. The count is an InitPlan of
-   * the same statement, run once and only when the page has rows.
+   * Active steps of active cases whose assignees contain one of `agencies`, within the caller's scope, soonest due
+   * first (a closed case has no active step: closing withdraws them; the condition keeps the list and its total
+   * alike whatever wrote the rows). The total rides along with the page as an InitPlan, run once and only when the
+   * page has rows. For one agency it is read from the plan counters (migration InboxCounts: the agency's counter rows
+   * of the plans in scope, plus its few open steps without a due instant), a few hundred index entries instead of
+   * every matching step; for several (a deputy, a coordinator) a step may hold more than one of them, so it is counted.
    */
   async inbox(
     agencies: string[],
@@ -64,15 +66,22 @@ export class StepsRepository {
     const { limit, offset } = pageBounds(page);
     const sql = new SqlParams();
     const nowP = sql.add(now);
-    const filter = `s.status = 'active' AND s.assignees && ${sql.add(agencies)}::text[]
-         AND ${scopeCondition(scope, sql, 's.plan_code', 's.state_code')}`;
+    const agencyList = sql.add(agencies);
+    const stepScope = scopeCondition(scope, sql, 's.plan_code', 's.state_code');
+    const filter = `s.status = 'active' AND s.assignees && ${agencyList}::text[] AND ${stepScope}`;
+    const activeCase = `EXISTS (SELECT 1 FROM cases c WHERE c.id = s.case_id AND c.status = 'active')`;
+    const totalSql =
+      agencies.length === 1
+        ? `(SELECT coalesce(sum(h.steps), 0) FROM plan_holding_counts h JOIN action_plans p ON p.code = h.plan_code
+             WHERE h.agency = ${sql.add(agencies[0])} AND ${scopeCondition(scope, sql, 'p.code', 'p.state_code')})::int
+           + (SELECT count(*) FROM case_steps s WHERE ${filter} AND s.due_at IS NULL AND ${activeCase})::int`
+        : `(SELECT count(*) FROM case_steps s WHERE ${filter} AND ${activeCase})::int`;
     const rows = await this.dataSource.query<(InboxRow & { total: number })[]>(
       `SELECT c.id AS case_id, c.code AS case_code, c.title AS case_title, c.kind AS case_kind, c.status AS case_status,
               c.plan_code, c.state_code, c.workflow_id, s.key, s.title, s.kind, s.assignees, s.due_on::text AS due_on,
-              s.due_at, (s.due_at < ${nowP}) AS overdue, s.occurrence, s.started_at,
-              (SELECT count(*)::int FROM case_steps s WHERE ${filter}) AS total
+              s.due_at, (s.due_at < ${nowP}) AS overdue, s.occurrence, s.started_at, ${totalSql} AS total
        FROM case_steps s JOIN cases c ON c.id = s.case_id
-       WHERE ${filter}
+       WHERE ${filter} AND c.status = 'active'
        ORDER BY s.due_at ASC NULLS LAST, c.id, s.key
        LIMIT ${sql.add(limit)} OFFSET ${sql.add(offset)}`,
       sql.values,
