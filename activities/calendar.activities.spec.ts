@@ -1,7 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createCalendarActivities } from './calendar.activities';
 
-function activities(over: { zone?: string; extra?: { date: string }[]; fail?: Error } = {}) {
+function activities(
+  over: { zone?: string; holidayCalendar?: string; extra?: { date: string }[]; fail?: Error } = {},
+) {
   const calls: string[] = [];
   const acts = createCalendarActivities({
     nonWorkingDays: async (stateCode) => {
@@ -9,9 +11,9 @@ function activities(over: { zone?: string; extra?: { date: string }[]; fail?: Er
       if (over.fail) throw over.fail;
       return over.extra ?? [];
     },
-    timeZoneOf: async (stateCode) => {
-      calls.push(`timeZoneOf:${stateCode}`);
-      return over.zone ?? 'Asia/Bishkek';
+    settingsOf: async (stateCode) => {
+      calls.push(`settingsOf:${stateCode}`);
+      return { timeZone: over.zone ?? 'Asia/Bishkek', holidayCalendar: over.holidayCalendar ?? stateCode };
     },
   });
   return { ...acts, calls };
@@ -34,12 +36,37 @@ describe('createCalendarActivities', () => {
       });
       expect(cal.nonWorkingDates).not.toContain('2026-12-31');
       expect(cal.nonWorkingDates).toEqual([...new Set(cal.nonWorkingDates)].sort());
-      expect(calls.sort()).toEqual(['nonWorkingDays:KG', 'timeZoneOf:KG']);
+      expect(calls.sort()).toEqual(['nonWorkingDays:KG', 'settingsOf:KG']);
+    });
+
+    it("takes the public holidays from the state's holiday calendar when it is not the state's code", async () => {
+      const kg = await activities().resolveCalendar({ stateCode: 'KG', fromYear: 2027, toYear: 2027 });
+      // a state whose code has no holiday data of its own, on Kyrgyzstan's calendar
+      const onKg = await activities({ holidayCalendar: 'KG' }).resolveCalendar({
+        stateCode: 'QQ',
+        fromYear: 2027,
+        toYear: 2027,
+      });
+      expect(onKg).toEqual({ ...kg, stateCode: 'QQ' });
+      // Kyrgyzstan on Tajikistan's calendar: Navruz on 21-24 March, not Kyrgyzstan's 21-22 (+ transfers)
+      const onTj = await activities({ holidayCalendar: 'TJ' }).resolveCalendar({
+        stateCode: 'KG',
+        fromYear: 2027,
+        toYear: 2027,
+      });
+      const tj = await activities({ zone: 'Asia/Dushanbe' }).resolveCalendar({
+        stateCode: 'TJ',
+        fromYear: 2027,
+        toYear: 2027,
+      });
+      expect(onTj.nonWorkingDates).toEqual(tj.nonWorkingDates);
+      expect(onTj.nonWorkingDates).not.toEqual(kg.nonWorkingDates);
     });
 
     it('fails for good on an unknown state, a bad zone or a bad stored date', async () => {
       const cases = [
         [activities(), 'XX', 'UnknownState'],
+        [activities({ holidayCalendar: 'XX' }), 'KG', 'UnknownState'],
         [activities({ zone: 'Asia/Atlantis' }), 'KG', 'InvalidCalendar'],
         [activities({ extra: [{ date: '2027-02-30' }] }), 'KG', 'InvalidCalendar'],
       ] as const;
@@ -50,6 +77,10 @@ describe('createCalendarActivities', () => {
         expect(error).toBeInstanceOf(ApplicationFailure);
         expect(error).toMatchObject({ nonRetryable: true, type });
       }
+      const onUnknown = await activities({ holidayCalendar: 'XX' })
+        .resolveCalendar({ stateCode: 'KG', fromYear: 2027, toYear: 2027 })
+        .catch((e: unknown) => e);
+      expect((onUnknown as Error).message).toMatch(/^state KG: holiday calendar XX: no holiday data/);
     });
 
     it('lets a database failure through unchanged, so the retry policy retries it', async () => {

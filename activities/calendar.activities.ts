@@ -8,8 +8,11 @@ import type { CalendarData, CaseActivities } from './contracts';
 export interface CalendarActivityDeps {
   /** Non-working days an administrator added for the state (any years). */
   nonWorkingDays(stateCode: string): Promise<{ date: string }[]>;
-  /** The state's IANA time zone, e.g. Asia/Bishkek. */
-  timeZoneOf(stateCode: string): Promise<string>;
+  /**
+   * The state's IANA time zone (e.g. Asia/Bishkek) and the holiday calendar its public holidays come from: a
+   * date-holidays country code or a custom napflow calendar, the state's own code unless an administrator set another.
+   */
+  settingsOf(stateCode: string): Promise<{ timeZone: string; holidayCalendar: string }>;
 }
 
 /** Saturday and Sunday: the weekend of every state napflow serves so far. */
@@ -21,8 +24,8 @@ export function createCalendarActivities(
   return {
     async resolveCalendar({ stateCode, fromYear, toYear }): Promise<CalendarData> {
       // Database failures propagate as they are: the workflow's retry policy retries them.
-      const [timeZone, extra] = await Promise.all([
-        deps.timeZoneOf(stateCode),
+      const [{ timeZone, holidayCalendar }, extra] = await Promise.all([
+        deps.settingsOf(stateCode),
         deps.nonWorkingDays(stateCode),
       ]);
       // Bad input never heals by retrying: fail for good, with the reason.
@@ -39,7 +42,7 @@ export function createCalendarActivities(
         const calendar: CalendarData = {
           stateCode,
           timeZone,
-          nonWorkingDates: holidaysFor(stateCode, fromYear, toYear, inSpan),
+          nonWorkingDates: holidaysFor(holidayCalendar, fromYear, toYear, inSpan),
           weekendDays: [...WEEKEND_DAYS],
           fromYear,
           toYear,
@@ -47,7 +50,11 @@ export function createCalendarActivities(
         assertBusinessCalendar(calendar);
         return calendar;
       } catch (e) {
-        if (e instanceof UnknownStateError) throw ApplicationFailure.nonRetryable(e.message, 'UnknownState');
+        if (e instanceof UnknownStateError) {
+          const of =
+            holidayCalendar === stateCode ? '' : `state ${stateCode}: holiday calendar ${holidayCalendar}: `;
+          throw ApplicationFailure.nonRetryable(`${of}${e.message}`, 'UnknownState');
+        }
         if (e instanceof RangeError || e instanceof TypeError) {
           throw ApplicationFailure.nonRetryable(e.message, 'InvalidCalendar');
         }

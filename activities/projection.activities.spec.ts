@@ -93,7 +93,7 @@ describe('createCalendarDataSources', () => {
   it('fails for good, without retries, on an unknown state', async () => {
     const ds = new RecordingDataSource([]);
     const err = await createCalendarDataSources({ dataSource: ds.asDataSource() })
-      .timeZoneOf('ZZ')
+      .settingsOf('ZZ')
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect((err as ApplicationFailure).nonRetryable).toBe(true);

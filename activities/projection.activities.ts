@@ -35,10 +35,10 @@ export function createCalendarDataSources({ dataSource }: ProjectionDeps): Calen
     async nonWorkingDays(stateCode) {
       return (await states.nonWorkingDays(stateCode)).map((d) => ({ date: d.date, reason: d.reason }));
     },
-    async timeZoneOf(stateCode) {
+    async settingsOf(stateCode) {
       const state = await states.get(stateCode);
       if (!state) throw ApplicationFailure.nonRetryable(`unknown state "${stateCode}"`, 'UnknownState');
-      return state.timeZone;
+      return { timeZone: state.timeZone, holidayCalendar: state.holidayCalendar ?? state.code };
     },
   };
 }

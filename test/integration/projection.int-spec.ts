@@ -11,6 +11,8 @@ import {
 import { createTemporaryDatabase, type TemporaryDatabase } from '@app/persistence/testing/temporary-database';
 import { caseEvent, caseSnapshot, seedReference, stepSnapshot } from '@app/persistence/testing/fixtures';
 import { createCalendarDataSources, createProjectionActivities } from '@app/activities/projection.activities';
+import { createCalendarActivities } from '@app/activities/calendar.activities';
+import { holidaysFor } from '@app/domain/holidays';
 
 /** Everything the read model holds for one workflow, in a stable order. */
 async function dump(ds: DataSource, workflowId: string): Promise<unknown> {
@@ -221,14 +223,17 @@ describe('createProjectionActivities', () => {
   });
 
   describe('createCalendarDataSources', () => {
-    it('reads the time zone and the administrator’s non-working days of a state', async () => {
+    it('reads the time zone, the holiday calendar and the administrator’s non-working days of a state', async () => {
       await new StatesRepository(ds).addNonWorkingDay({
         stateCode: 'TJ',
         date: '2026-03-23',
         reason: 'Navruz transfer',
       });
       const cal = createCalendarDataSources({ dataSource: ds });
-      await expect(cal.timeZoneOf('TJ')).resolves.toBe('Asia/Dushanbe');
+      await expect(cal.settingsOf('TJ')).resolves.toEqual({
+        timeZone: 'Asia/Dushanbe',
+        holidayCalendar: 'TJ',
+      });
       await expect(cal.nonWorkingDays('TJ')).resolves.toEqual([
         { date: '2026-03-23', reason: 'Navruz transfer' },
       ]);
@@ -237,10 +242,32 @@ describe('createProjectionActivities', () => {
 
     it('fails for good on an unknown state', async () => {
       const err = await createCalendarDataSources({ dataSource: ds })
-        .timeZoneOf('ZZ')
+        .settingsOf('ZZ')
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ApplicationFailure);
       expect(err).toMatchObject({ nonRetryable: true, type: 'UnknownState' });
+    });
+
+    it("gives the workflow the public holidays of the state's holiday calendar, its own code when none is set", async () => {
+      const states = new StatesRepository(ds);
+      // QQ has no holiday data of its own: it follows Kyrgyzstan's calendar
+      await states.create({
+        code: 'QQ',
+        name: 'On KG holidays',
+        timeZone: 'Asia/Bishkek',
+        holidayCalendar: 'KG',
+      });
+      await states.create({ code: 'UZ', name: 'Uzbekistan', timeZone: 'Asia/Tashkent' });
+      const { resolveCalendar } = createCalendarActivities(createCalendarDataSources({ dataSource: ds }));
+      const span = { fromYear: 2027, toYear: 2027 };
+      const kg = await resolveCalendar({ stateCode: 'KG', ...span });
+      await expect(resolveCalendar({ stateCode: 'QQ', ...span })).resolves.toEqual({
+        ...kg,
+        stateCode: 'QQ',
+      });
+      const uz = await resolveCalendar({ stateCode: 'UZ', ...span });
+      expect(uz.nonWorkingDates).toEqual(holidaysFor('UZ', 2027, 2027));
+      expect(uz.nonWorkingDates).not.toEqual(kg.nonWorkingDates);
     });
   });
 });
