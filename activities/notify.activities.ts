@@ -66,6 +66,12 @@ function occurrenceFromKey(key: string): number | null {
 }
 
 const s = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+/** A definition's title ({ ru, en }) in the recipient's language (English when it has none), or a plain string. */
+const titleIn = (v: unknown, language: Recipient['language']): string | undefined => {
+  if (v === null || typeof v !== 'object') return s(v);
+  const t = v as Partial<Record<string, unknown>>;
+  return s(t[language]) ?? s(t.en);
+};
 const n = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActivities, 'notify'> {
@@ -85,7 +91,7 @@ export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActiv
       caseCode: ctx.caseCode ?? undefined,
       caseTitle: ctx.caseTitle ?? undefined,
       stepKey: req.stepKey,
-      stepTitle: s(d.stepTitle) ?? ctx.step?.title,
+      stepTitle: titleIn(d.stepTitle, r.language) ?? ctx.step?.title,
       dueOn: s(d.dueOn) ?? ctx.step?.dueOn ?? null,
       level: n(d.businessDaysBefore) ?? n(d.level),
       decision: s(d.decision) as Decision | 'tacit_consent' | undefined,

@@ -250,6 +250,19 @@ describe('notify', () => {
     expect(mail.headers['references']).toContain('@napflow>');
   });
 
+  it("names the step in each recipient's language when the workflow sends the definition's title", async () => {
+    const req = request('step_assigned', {
+      toCoordinators: true,
+      data: { stepTitle: { ru: 'Передача мониторов', en: 'Handover of the monitors' } },
+    });
+    await expect(notify(req)).resolves.toMatchObject({ status: 'sent', recipients: 2 });
+    const subjects = Object.fromEntries((await receivedFor(req.key)).map((m) => [m.to[0], m.subject]));
+    expect(subjects).toEqual({
+      'aigul@scs.kg.example.org': expect.stringContaining('Передача мониторов (RPM-HANDOVER)'),
+      'coordinator@moe.kg.example.org': expect.stringContaining('Handover of the monitors (RPM-HANDOVER)'),
+    });
+  });
+
   it('puts a single-use link in task emails whose token exists in the database only as a hash', async () => {
     const req = request('reminder', { data: { level: 3 } });
     await expect(notify(req)).resolves.toMatchObject({ status: 'sent' });
