@@ -20,6 +20,7 @@ import { CommonModule } from './common/common.module';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation';
+import { RefuseNulCharacterPipe } from './common/nul-character.pipe';
 import { EmailLinksModule } from './email-links/email-links.module';
 import { HealthModule } from './health/health.module';
 import { InboxModule } from './inbox/inbox.module';
@@ -64,6 +65,8 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
+        // NUL first: no DTO would name it, and PostgreSQL refuses it in every text it stores
+        { provide: APP_PIPE, useClass: RefuseNulCharacterPipe },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
