@@ -234,6 +234,55 @@ describe('API errors', () => {
       problem(await h.http().get('/admin/calendars/KG?year=20x5').set(t), 400);
     });
 
+    it('refuses dates outside 1970-2079 (a case calendar needs holiday data, which ends in 2080) and writes nothing', async () => {
+      // a case due in 2085 was accepted, and its workflow then failed for good on its first calendar lookup
+      const t = auth(w.tokens.coordinator);
+      const rule = 'must be a real date as YYYY-MM-DD in 1970-2079';
+      const ds = h.app.get(DataSource);
+      const [{ n: cases }] = await ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM cases`);
+      const late = problem(
+        await h
+          .http()
+          .post(`/plans/${w.plan}/cases`)
+          .set(t)
+          .send({ ...validCase(), dueOn: '2085-01-01' }),
+        400,
+      );
+      expect(late.errors).toEqual([{ field: 'dueOn', message: `dueOn ${rule}` }]);
+      const [{ n: after }] = await ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM cases`);
+      expect(after).toBe(cases);
+      const someCase = '00000000-0000-4000-8000-000000000000';
+      const moved = problem(
+        await h
+          .http()
+          .post(`/cases/${someCase}/steps/execute/due-date`)
+          .set(t)
+          .send({ dueOn: '2080-06-30', reason: 'typo' }),
+        400,
+      );
+      expect(moved.errors).toEqual([{ field: 'dueOn', message: `dueOn ${rule}` }]);
+      problem(await h.http().get('/cases?dueBefore=2100-01-01').set(t), 400);
+      const year = problem(await h.http().get('/admin/calendars/KG?year=2090').set(t), 400);
+      expect(year.errors).toEqual([{ field: 'year', message: 'year must be between 1970 and 2079' }]);
+      const [{ n: days }] = await ds.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM non_working_days`,
+      );
+      problem(
+        await h
+          .http()
+          .post('/admin/calendars/KG/non-working-days')
+          .set(auth(w.tokens.admin))
+          .send({ date: '2095-01-01', reason: 'far' }),
+        400,
+      );
+      const [{ n: daysAfter }] = await ds.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM non_working_days`,
+      );
+      expect(daysAfter).toBe(days);
+      // the last year is accepted
+      expect((await h.http().get('/cases?dueBefore=2079-12-31').set(t)).status).toBe(200);
+    });
+
     it('answers 404 for unknown routes, cases and plans', async () => {
       const t = auth(w.tokens.coordinator);
       problem(await h.http().get('/cases/00000000-0000-5000-8000-000000000000/no-such-thing').set(t), 404);

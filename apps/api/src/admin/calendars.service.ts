@@ -4,6 +4,7 @@ import { AuditRepository, StatesRepository } from '@app/persistence';
 import { auditEntry } from '../common/audit';
 import { forbidden, invalid, notFound } from '../common/domain.exception';
 import type { ApiRequest, Principal } from '../common/principal';
+import { FIRST_YEAR, LAST_YEAR } from '../common/validation';
 import type { AddNonWorkingDayDto, CalendarDto } from './dto/calendar.dto';
 
 /**
@@ -78,7 +79,7 @@ export class CalendarsService {
 export function parseYear(value: string | undefined): number {
   if (value === undefined) return new Date().getUTCFullYear();
   const year = Number(value);
-  if (!/^\d{4}$/.test(value) || year < 1990 || year > 2100)
-    throw invalid([{ field: 'year', message: 'year must be between 1990 and 2100' }]);
+  if (!/^\d{4}$/.test(value) || year < FIRST_YEAR || year > LAST_YEAR)
+    throw invalid([{ field: 'year', message: `year must be between ${FIRST_YEAR} and ${LAST_YEAR}` }]);
   return year;
 }

@@ -32,12 +32,24 @@ export function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
 
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A real calendar date as YYYY-MM-DD: "2015-02-30" is refused, as are times and other formats. */
+/**
+ * The years napflow takes dates in. Public holiday data ends in 2080 (date-holidays' Hijri table) and a case's
+ * calendar covers its latest due date's year and the next: a due date in 2080 or later would fail the case's
+ * workflow for good, so no date outside these years is accepted anywhere.
+ */
+export const FIRST_YEAR = 1970;
+export const LAST_YEAR = 2079;
+const YEARS = `${FIRST_YEAR}-${LAST_YEAR}`;
+
+/** A real calendar date as YYYY-MM-DD in FIRST_YEAR..LAST_YEAR: "2015-02-30" is refused, as are times and other formats. */
 export function isLocalDate(value: unknown): value is string {
-  return (
-    typeof value === 'string' && LOCAL_DATE.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid
-  );
+  if (typeof value !== 'string' || !LOCAL_DATE.test(value)) return false;
+  const year = Number(value.slice(0, 4));
+  return year >= FIRST_YEAR && year <= LAST_YEAR && DateTime.fromISO(value, { zone: 'utc' }).isValid;
 }
+
+/** How a refused date is explained, after the field's name. */
+export const LOCAL_DATE_RULE = `must be a real date as YYYY-MM-DD in ${YEARS}`;
 
 export function IsLocalDate(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
@@ -45,7 +57,7 @@ export function IsLocalDate(options?: ValidationOptions): PropertyDecorator {
       name: 'isLocalDate',
       target: target.constructor,
       propertyName: String(propertyName),
-      options: { message: '$property must be a real date as YYYY-MM-DD', ...options },
+      options: { message: `$property ${LOCAL_DATE_RULE}`, ...options },
       validator: { validate: (value: unknown) => isLocalDate(value) },
     });
   };

@@ -4,7 +4,7 @@ import { WEAPON_TYPES } from '../cases/dto/create-case.dto';
 import { CaseStartService, type CaseCheck, type CaseStartRequest } from '../cases/case-start.service';
 import { DomainErrorCode, DomainException, invalid } from '../common/domain.exception';
 import { actorOf, type Principal } from '../common/principal';
-import { AGENCY_CODE_PATTERN, CODE_PATTERN, isLocalDate } from '../common/validation';
+import { AGENCY_CODE_PATTERN, CODE_PATTERN, isLocalDate, LOCAL_DATE_RULE } from '../common/validation';
 import type { ImportReportDto, ImportRowDto } from './dto/plan.dto';
 import { parseMeasureFile, type RawRow, UnreadableFileError } from './measure-file.parser';
 import { PlansService } from './plans.service';
@@ -167,7 +167,7 @@ function toRequest(raw: RawRow): { request: CaseStartRequest; problems: string[]
   for (const a of supporting)
     if (!AGENCY_CODE_PATTERN.test(a)) problems.push(`supporting agency "${a}" is not an agency code`);
   if (v.dueOn === undefined) problems.push('dueOn is empty');
-  else if (!isLocalDate(v.dueOn)) problems.push(`dueOn "${v.dueOn}" is not a date (YYYY-MM-DD)`);
+  else if (!isLocalDate(v.dueOn)) problems.push(`dueOn "${v.dueOn}" ${LOCAL_DATE_RULE}`);
   if (v.areaParagraph !== undefined && !/^(OP)?[1-9][0-9]?(\s?\(?[a-d]\)?)?$/i.test(v.areaParagraph)) {
     problems.push(`areaParagraph "${v.areaParagraph}" is not an operative paragraph such as OP3(d)`);
   }
