@@ -318,6 +318,21 @@ describe('API access control', () => {
         .send({ text: 'We can help' });
       expect(commented.status).toBe(200);
       expect((commented.body as CaseView).comments).toHaveLength(1);
+      // a comment on a step the case does not have was answered 200 and dropped by the workflow
+      const onNoStep = await h
+        .http()
+        .post(`/cases/${id}/comments`)
+        .set(coord)
+        .send({ text: 'About the review', stepKey: 'no_such_step' });
+      expect(onNoStep.status).toBe(404);
+      expect((onNoStep.body as { detail: string }).detail).toContain('no step "no_such_step"');
+      const onStep = await h
+        .http()
+        .post(`/cases/${id}/comments`)
+        .set(coord)
+        .send({ text: 'About the execution', stepKey: 'execute' });
+      expect(onStep.status).toBe(200);
+      expect((onStep.body as CaseView).comments).toHaveLength(2);
       const withdrawn = await h
         .http()
         .post(`/cases/${id}/withdraw`)
@@ -350,7 +365,7 @@ describe('API access control', () => {
         .http()
         .put(`/people/${w.people.lead.id}/deputy`)
         .set(auth(h.tokens.admin))
-        .send({ deputyId: w.people.other.id, from: today, until: '2099-12-31' });
+        .send({ deputyId: w.people.other.id, from: today, until: '2079-12-31' });
       expect(set.status).toBe(200);
       const res = await h
         .http()
@@ -405,6 +420,30 @@ describe('API access control', () => {
 
     const blank = await h.http().patch(`/people/${id}`).set(auth(h.tokens.admin)).send({ name: '   ' });
     expect(blank.status).toBe(400);
+    // null is not "leave it": it was a 500 (null.trim(), a NOT NULL violation); nothing to change is refused too
+    const updates = async () =>
+      (
+        await h.app
+          .get(DataSource)
+          .query<{ n: number }[]>(
+            `SELECT count(*)::int AS n FROM audit_events WHERE type = 'person_updated' AND data->>'personId' = $1`,
+            [id],
+          )
+      )[0].n;
+    const audited = await updates();
+    for (const [body, field] of [
+      [{ name: null }, 'name'],
+      [{ active: null }, 'active'],
+      [{ language: null }, 'language'],
+      [{}, 'body'],
+    ] as const) {
+      const bad = await h.http().patch(`/people/${id}`).set(auth(h.tokens.admin)).send(body);
+      expect({ body, status: bad.status }).toEqual({ body, status: 400 });
+      expect(new Set((bad.body as { errors: { field: string }[] }).errors.map((e) => e.field))).toEqual(
+        new Set([field]),
+      );
+    }
+    expect(await updates()).toBe(audited);
     const byCoordinator = await h
       .http()
       .patch(`/people/${id}`)
@@ -463,7 +502,7 @@ describe('API access control', () => {
       .set(auth(h.tokens.admin))
       .send({ nameRu: null });
     expect(cleared.body).toMatchObject({ name: 'Export Control Service', nameRu: null });
-    for (const body of [{}, { name: '  ' }, { stateCode: 'TJ' }]) {
+    for (const body of [{}, { name: '  ' }, { stateCode: 'TJ' }, { name: null }]) {
       const bad = await h.http().patch(`/agencies/${code}`).set(auth(h.tokens.admin)).send(body);
       expect(bad.status).toBe(400);
     }

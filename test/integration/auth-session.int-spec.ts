@@ -48,12 +48,13 @@ describe(TokensRepository.name, () => {
 
   describe('resolveSession', () => {
     it('returns the person and the plans shared with their agency or state, as sharedPlanCodesFor does', async () => {
-      const cases: [Awaited<ReturnType<typeof person>>, string[]][] = [
-        [await person('focal@kg.example.org', 'KG-SCS', 'focal_point'), ['TJ-PLAN']],
-        [await person('observer@osce.example.org', 'OSCE-CPC', 'observer'), ['KG-NAP-2013', 'TJ-PLAN']],
-        [await person('nobody@unoda.example.org', 'UNODA', 'observer'), []],
+      // with the time zone of the person's state (none for an international organisation)
+      const cases: [Awaited<ReturnType<typeof person>>, string[], string | null][] = [
+        [await person('focal@kg.example.org', 'KG-SCS', 'focal_point'), ['TJ-PLAN'], 'Asia/Bishkek'],
+        [await person('observer@osce.example.org', 'OSCE-CPC', 'observer'), ['KG-NAP-2013', 'TJ-PLAN'], null],
+        [await person('nobody@unoda.example.org', 'UNODA', 'observer'), [], null],
       ];
-      for (const [p, shared] of cases) {
+      for (const [p, shared, stateTimeZone] of cases) {
         const { token } = await tokens.issue(p.id, HOUR);
         await expect(
           plans.sharedPlanCodesFor({ agencyCode: p.agencyCode, stateCode: p.stateCode }),
@@ -61,6 +62,7 @@ describe(TokensRepository.name, () => {
         await expect(tokens.resolveSession(hashToken(token))).resolves.toEqual({
           person: await people.findById(p.id),
           sharedPlanCodes: shared,
+          stateTimeZone,
         });
       }
     });
@@ -71,6 +73,7 @@ describe(TokensRepository.name, () => {
       await expect(tokens.resolveSession(hashToken(token))).resolves.toEqual({
         person: expect.objectContaining({ id: admin.id, role: 'admin' }),
         sharedPlanCodes: [],
+        stateTimeZone: 'Asia/Bishkek',
       });
     });
 
@@ -160,6 +163,9 @@ describe(PeopleRepository.name, () => {
       ]);
       await expect(people.agenciesDeputisedBy(deputy.id, 'KG', '2026-02-28')).resolves.toEqual([]);
       await expect(people.agenciesDeputisedBy(deputy.id, 'TJ', '2026-03-10')).resolves.toEqual(['TJ-CS']);
+      // a deactivated colleague's agency is not the deputy's to act for (acting checks the same)
+      await people.update(openEnded.id, { active: false });
+      await expect(people.agenciesDeputisedBy(deputy.id, 'KG', '2026-03-11')).resolves.toEqual(['KG-SCS']);
     });
   });
 });

@@ -573,7 +573,11 @@ describe('persistence', () => {
     it('resolves a token until it expires or is revoked, storing only its hash', async () => {
       const tokens = new TokensRepository(ds);
       const { token } = await tokens.issue(personId, 60_000, NOW);
-      expect(await tokens.resolveSession(hashToken(token), NOW)).toMatchObject({ person: { id: personId } });
+      // the person is KG-MOE's: the session carries their state's time zone
+      expect(await tokens.resolveSession(hashToken(token), NOW)).toMatchObject({
+        person: { id: personId },
+        stateTimeZone: 'Asia/Bishkek',
+      });
       expect(await tokens.resolveSession(hashToken(token), new Date(NOW.getTime() + 61_000))).toBeNull();
       expect(await ds.query(`SELECT 1 FROM access_tokens WHERE token_hash = $1`, [token])).toEqual([]);
       expect(await tokens.revoke(token, NOW)).toBe(true);

@@ -25,6 +25,7 @@ const FOCAL: TokenSession = {
     active: true,
   },
   sharedPlanCodes: ['TJ-PLAN'],
+  stateTimeZone: 'Asia/Bishkek',
 };
 
 function setup(session: TokenSession | null) {
@@ -54,6 +55,7 @@ describe(AuthService.name, () => {
         role: 'focal_point',
         agencyCode: 'KG-SCS',
         stateCode: 'KG',
+        timeZone: 'Asia/Bishkek',
         language: 'ru',
         channel: 'dashboard',
         tokenId: hashToken('raw-token').slice(0, 12),

@@ -57,6 +57,7 @@ export class AuthService {
       role: person.role,
       agencyCode: person.agencyCode,
       stateCode: person.stateCode,
+      timeZone: session.stateTimeZone,
       language: person.language,
       channel,
       tokenId: tokenHash.slice(0, 12),

@@ -10,6 +10,7 @@ const person = (role: Principal['role'], agencyCode: string, stateCode: string |
   role,
   agencyCode,
   stateCode,
+  timeZone: stateCode === null ? null : 'Asia/Bishkek',
   language: 'en',
   channel: 'api',
   tokenId: 't',

@@ -16,7 +16,7 @@ import { DomainErrorCode, DomainException, forbidden, notFound } from '../common
 import { isTemporalDown } from '../common/infrastructure-errors';
 import { TemporalCalls } from '../common/temporal-calls.service';
 import { TemporalUnavailable } from '../common/temporal-deadline';
-import { actorOf, type Principal } from '../common/principal';
+import { actorOf, type Principal, todayOf } from '../common/principal';
 import { resolveAttachmentRefs } from './attachment-refs';
 import { assertMayAct, type CaseAction } from './case-access.policy';
 import { CaseStartService, type CaseStartRequest, type StartedCaseView } from './case-start.service';
@@ -181,6 +181,14 @@ export class CasesService {
       const live = await this.liveOrStored(row);
       acting = assertMayAct(p, live, action, stepKeyOf(cmd), await this.absentColleagues(p));
     }
+    // A comment goes to the workflow as a signal, which cannot answer: one on a step the case does not have would be
+    // dropped there after a 200 here. Every step of the definition is in the snapshot from the start.
+    const commentOn = action === 'comment' ? stepKeyOf(cmd) : undefined;
+    if (commentOn !== undefined) {
+      const steps = row.snapshot?.steps ?? (await this.liveOrStored(row)).steps;
+      if (!steps.some((st) => st.key === commentOn))
+        throw new DomainException(DomainErrorCode.NotFound, `The case has no step "${commentOn}"`);
+    }
     // only evidence uploaded to this case may be cited (422 naming a foreign or unknown id)
     const checked: CaseCommandInput =
       cmd.type === 'complete' && cmd.attachments?.length
@@ -228,7 +236,7 @@ export class CasesService {
   /** The people whose deputy the caller is today (recorded as onBehalfOf when acting on their steps). */
   private async absentColleagues(p: Principal): Promise<{ personId: string; agencyCode: string }[]> {
     if (!p.stateCode) return [];
-    const today = new Date().toISOString().slice(0, 10);
+    const today = todayOf(p);
     const people = await this.people.list({ stateCode: p.stateCode });
     return people
       .filter(

@@ -9,6 +9,7 @@ const principal = (role: Principal['role'], agencyCode: string, stateCode: strin
   role,
   agencyCode,
   stateCode,
+  timeZone: stateCode === null ? null : 'Asia/Bishkek',
   language: 'en',
   channel: 'api',
   tokenId: 't',

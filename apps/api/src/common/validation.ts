@@ -1,5 +1,5 @@
 import { type ValidationError, ValidationPipe } from '@nestjs/common';
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
 import { DateTime } from 'luxon';
 import { type FieldError, invalid } from './domain.exception';
 
@@ -29,6 +29,14 @@ export function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   }
   return out;
 }
+
+/**
+ * The field may be left out; when it is given, null included, it must pass the field's other validators. Use this,
+ * not class-validator's IsOptional (which lets null through unchecked, to fail later as a 500 or a NOT NULL
+ * violation), except where null means "clear it" and the field's type says `| null`.
+ */
+export const Optional = (): PropertyDecorator =>
+  ValidateIf((_dto: object, value: unknown) => value !== undefined);
 
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -1,6 +1,6 @@
 import type { AccessScope, PeopleRepository, StepsRepository } from '@app/persistence';
 import type { AccessScopeService } from '../common/access-scope.service';
-import type { Principal } from '../common/principal';
+import { type Principal, todayOf } from '../common/principal';
 import { DEPUTIES_TTL_MS, InboxService } from './inbox.service';
 
 const FOCAL: Principal = {
@@ -10,6 +10,7 @@ const FOCAL: Principal = {
   role: 'focal_point',
   agencyCode: 'KG-MVD',
   stateCode: 'KG',
+  timeZone: 'Asia/Bishkek',
   language: 'ru',
   channel: 'api',
   tokenId: 'abc',
@@ -38,8 +39,15 @@ describe(InboxService.name, () => {
   it('adds the agencies of the colleagues the caller stands in for today', async () => {
     const { service, inbox, agenciesDeputisedBy } = setUp(() => Promise.resolve(['KG-GKNB']));
     await service.inbox(FOCAL, 1, 50);
-    expect(agenciesDeputisedBy).toHaveBeenCalledWith('p-1', 'KG', new Date().toISOString().slice(0, 10));
+    expect(agenciesDeputisedBy).toHaveBeenCalledWith('p-1', 'KG', todayOf(FOCAL));
     expect(inbox.mock.calls[0][0]).toEqual(['KG-MVD', 'KG-GKNB']);
+  });
+
+  it("takes today in the caller's state: 02:30 in Bishkek is still the day before in UTC", async () => {
+    jest.useFakeTimers({ now: new Date('2026-07-01T20:30:00Z') });
+    const { service, agenciesDeputisedBy } = setUp(() => Promise.resolve([]));
+    await service.inbox(FOCAL, 1, 50);
+    expect(agenciesDeputisedBy).toHaveBeenCalledWith('p-1', 'KG', '2026-07-02');
   });
 
   it('reads who stands in for whom once per caller for DEPUTIES_TTL_MS, then again', async () => {

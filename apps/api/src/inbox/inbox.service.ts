@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { PeopleRepository, StepsRepository } from '@app/persistence';
 import { AccessScopeService } from '../common/access-scope.service';
-import type { Principal } from '../common/principal';
+import { type Principal, todayOf } from '../common/principal';
 import type { InboxDto } from './inbox.dto';
 
 /** How long a deputy assignment may take to show in (or leave) the deputy's inbox. */
@@ -45,7 +45,7 @@ export class InboxService {
     const agencies = new Set([p.agencyCode]);
     if (p.role === 'coordinator' || p.role === 'admin') agencies.add('coordinator');
     if (p.stateCode) {
-      const today = new Date().toISOString().slice(0, 10);
+      const today = todayOf(p);
       const key: DeputiesKey = { personId: p.personId, stateCode: p.stateCode, today };
       const deputised = await this.deputies.fetch(`${key.personId}|${key.stateCode}|${key.today}`, {
         context: key,

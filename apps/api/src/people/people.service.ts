@@ -72,6 +72,11 @@ export class PeopleService {
       ...(dto.active !== undefined ? { active: dto.active } : {}),
       ...(dto.password ? { passwordHash: await hashPassword(dto.password) } : {}),
     };
+    if (Object.keys(patch).length === 0) {
+      throw invalid([
+        { field: 'body', message: 'give at least one of name, role, agencyCode, language, active, password' },
+      ]);
+    }
     const updated = await this.people.update(id, patch);
     if (!updated) throw notFound(`Person ${id}`);
     const changed = Object.keys(patch).map((k) => (k === 'passwordHash' ? 'password' : k));

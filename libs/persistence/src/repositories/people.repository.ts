@@ -144,12 +144,12 @@ export class PeopleRepository {
 
   /**
    * The agencies of the people of `stateCode` who are away on local date `on` and named `deputyId` as their deputy
-   * (the inbox shows their steps to the deputy). Whether they are active is not considered.
+   * (the inbox shows their steps to the deputy); active people only, as acting as their deputy requires.
    */
   async agenciesDeputisedBy(deputyId: string, stateCode: string, on: string): Promise<string[]> {
     const rows = await this.dataSource.query<{ agency_code: string }[]>(
       `SELECT p.agency_code FROM people p JOIN agencies a ON a.code = p.agency_code
-       WHERE p.deputy_id = $1 AND a.state_code = $2
+       WHERE p.deputy_id = $1 AND a.state_code = $2 AND p.active
          AND p.away_from <= $3::date AND (p.away_until IS NULL OR p.away_until >= $3::date)
        ORDER BY p.agency_code, p.email`,
       [deputyId, stateCode, on],

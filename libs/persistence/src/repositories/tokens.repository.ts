@@ -12,6 +12,8 @@ export function hashToken(token: string): string {
 export interface TokenSession {
   person: Person;
   sharedPlanCodes: string[];
+  /** the IANA time zone of the person's state (null for international organisations and global admins) */
+  stateTimeZone: string | null;
 }
 
 /** Bearer tokens: the raw token is returned once and only its sha256 is stored. */
@@ -38,16 +40,25 @@ export class TokensRepository {
    * access scope (the query of PlansRepository.sharedPlanCodesFor), in one statement: every authenticated request runs it.
    */
   async resolveSession(tokenHash: string, now: Date = new Date()): Promise<TokenSession | null> {
-    const rows = await this.dataSource.query<(PersonRow & { shared_plan_codes: string[] })[]>(
+    const rows = await this.dataSource.query<
+      (PersonRow & { shared_plan_codes: string[]; state_time_zone: string | null })[]
+    >(
       `SELECT ${PERSON_COLUMNS},
               CASE WHEN p.role = 'admin' THEN '{}'::text[]
                    ELSE ARRAY(${sharedPlanCodesQuery('p.agency_code', 'a.state_code')})
-              END AS shared_plan_codes
+              END AS shared_plan_codes,
+              (SELECT st.time_zone FROM states st WHERE st.code = a.state_code) AS state_time_zone
        FROM access_tokens t JOIN people p ON p.id = t.person_id JOIN agencies a ON a.code = p.agency_code
        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND p.active`,
       [tokenHash, now],
     );
-    return rows[0] ? { person: toPerson(rows[0]), sharedPlanCodes: rows[0].shared_plan_codes } : null;
+    return rows[0]
+      ? {
+          person: toPerson(rows[0]),
+          sharedPlanCodes: rows[0].shared_plan_codes,
+          stateTimeZone: rows[0].state_time_zone,
+        }
+      : null;
   }
 
   async revoke(token: string, now: Date = new Date()): Promise<boolean> {

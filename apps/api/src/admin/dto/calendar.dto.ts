@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsLocalDate } from '../../common/validation';
+import { IsString, MaxLength } from 'class-validator';
+import { IsLocalDate, Optional } from '../../common/validation';
 
 export class AddNonWorkingDayDto {
   @ApiProperty({ example: '2025-03-21', description: 'local date in the state' })
@@ -8,7 +8,7 @@ export class AddNonWorkingDayDto {
   date!: string;
 
   @ApiPropertyOptional({ example: 'Nooruz (extra day off by government decree)' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(300)
   reason?: string;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { AGENCY_CODE_MESSAGE, AGENCY_CODE_PATTERN } from '../../common/validation';
+import { AGENCY_CODE_MESSAGE, AGENCY_CODE_PATTERN, Optional } from '../../common/validation';
 
 export const AGENCY_KINDS = ['ministry', 'agency', 'international'] as const;
 export type AgencyKind = (typeof AGENCY_KINDS)[number];
@@ -21,7 +21,7 @@ export class CreateAgencyDto {
     example: 'Министерство экономики',
     description: 'the name in Russian emails and the Russian dashboard (the English name when absent)',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/\S/, { message: '$property must not be blank' })
   @MaxLength(300)
@@ -39,7 +39,7 @@ export class CreateAgencyDto {
   stateCode?: string | null;
 
   @ApiPropertyOptional({ enum: AGENCY_KINDS, default: 'agency' })
-  @IsOptional()
+  @Optional()
   @IsIn(AGENCY_KINDS)
   kind?: AgencyKind;
 }
@@ -47,7 +47,7 @@ export class CreateAgencyDto {
 /** A new name of an agency (e.g. after a government reorganisation); null clears the Russian one. */
 export class UpdateAgencyDto {
   @ApiPropertyOptional({ example: 'Ministry of Economy and Commerce' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/\S/, { message: '$property must not be blank' })
   @MaxLength(300)

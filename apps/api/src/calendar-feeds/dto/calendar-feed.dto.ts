@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
+import { Optional } from '../../common/validation';
 
 export class CreateCalendarFeedDto {
   @ApiProperty({
@@ -13,13 +14,13 @@ export class CreateCalendarFeedDto {
     description: "agency code for scope=agency (default: the caller's agency)",
     example: 'KG-MOE',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^[A-Z0-9][A-Z0-9-]{1,39}$/)
   agencyCode?: string;
 
   @ApiPropertyOptional({ description: 'a name to recognise the feed by, e.g. "Outlook at the office"' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   label?: string;

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import {
   AGENCY_CODE_MESSAGE,
   AGENCY_CODE_PATTERN,
   CODE_MESSAGE,
   CODE_PATTERN,
   IsLocalDate,
+  Optional,
 } from '../../common/validation';
 import { CASE_SORT_KEYS, type CaseSort } from '@app/persistence';
 import { AreaDto } from './create-case.dto';
@@ -23,54 +24,54 @@ const toBool = ({ value }: { value: unknown }): unknown =>
 
 export class CaseListQueryDto {
   @ApiPropertyOptional({ description: 'plan code' })
-  @IsOptional()
+  @Optional()
   @Matches(CODE_PATTERN, { message: CODE_MESSAGE })
   plan?: string;
 
   @ApiPropertyOptional({ description: 'state code' })
-  @IsOptional()
+  @Optional()
   @Matches(/^[A-Z]{2}$/, { message: '$property must be two capital letters' })
   state?: string;
 
   @ApiPropertyOptional({ description: 'agency code: lead, supporting, or assigned to an open step' })
-  @IsOptional()
+  @Optional()
   @Matches(AGENCY_CODE_PATTERN, { message: AGENCY_CODE_MESSAGE })
   agency?: string;
 
   @ApiPropertyOptional({ description: 'process definition key' })
-  @IsOptional()
+  @Optional()
   @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: '$property must be a process definition key' })
   kind?: string;
 
   @ApiPropertyOptional({ enum: CASE_STATUSES })
-  @IsOptional()
+  @Optional()
   @IsIn(CASE_STATUSES)
   status?: (typeof CASE_STATUSES)[number];
 
   @ApiPropertyOptional({ type: Boolean })
-  @IsOptional()
+  @Optional()
   @Transform(toBool)
   @IsBoolean()
   overdue?: boolean;
 
   @ApiPropertyOptional({ example: '2015-12-31' })
-  @IsOptional()
+  @Optional()
   @IsLocalDate()
   dueBefore?: string;
 
   @ApiPropertyOptional({ example: '2015-01-01' })
-  @IsOptional()
+  @Optional()
   @IsLocalDate()
   dueAfter?: string;
 
   @ApiPropertyOptional({ description: 'operative paragraph or weapon type, e.g. OP3(d) or chemical' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(32)
   area?: string;
 
   @ApiPropertyOptional({ description: 'free text in code and title' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(200)
   text?: string;
@@ -81,12 +82,12 @@ export class CaseListQueryDto {
     description:
       'order of the list: a column, with a leading "-" for descending; nulls last, ties by case id. Default dueOn.',
   })
-  @IsOptional()
+  @Optional()
   @IsIn(CASE_SORTS, { message: `$property must be one of ${CASE_SORTS.join(', ')}` })
   sort?: CaseSort;
 
   @ApiPropertyOptional({ default: 1, minimum: 1 })
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -94,7 +95,7 @@ export class CaseListQueryDto {
   page?: number;
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -6,7 +6,6 @@ import {
   IsIn,
   IsInt,
   IsObject,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -21,13 +20,14 @@ import {
   CODE_MESSAGE,
   CODE_PATTERN,
   IsLocalDate,
+  Optional,
 } from '../../common/validation';
 
 export const WEAPON_TYPES = ['nuclear', 'chemical', 'biological', 'all'] as const;
 
 export class AreaDto {
   @ApiPropertyOptional({ example: 'OP3(d)', description: 'operative paragraph of resolution 1540' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^(OP)?[1-9][0-9]?(\s?\(?[a-d]\)?)?$/i, {
     message: '$property must be an operative paragraph such as OP3(d)',
@@ -35,7 +35,7 @@ export class AreaDto {
   paragraph?: string;
 
   @ApiPropertyOptional({ enum: WEAPON_TYPES })
-  @IsOptional()
+  @Optional()
   @IsIn(WEAPON_TYPES)
   weaponType?: (typeof WEAPON_TYPES)[number];
 }
@@ -68,7 +68,7 @@ export class CreateCaseDto {
   leadAgency!: string;
 
   @ApiPropertyOptional({ type: [String], example: ['KG-SCS', 'KG-BS'] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(50)
   @Matches(AGENCY_CODE_PATTERN, { each: true, message: AGENCY_CODE_MESSAGE })
@@ -79,14 +79,14 @@ export class CreateCaseDto {
   dueOn!: string;
 
   @ApiPropertyOptional({ type: AreaDto })
-  @IsOptional()
+  @Optional()
   @IsObject()
   @ValidateNested()
   @Type(() => AreaDto)
   area?: AreaDto;
 
   @ApiPropertyOptional({ example: 1, description: 'definition version; the latest when omitted' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(100000)
@@ -96,7 +96,7 @@ export class CreateCaseDto {
     description: "named participants the definition's assignees refer to, e.g. { justice: ['KG-MOJ'] }",
     example: { justice: ['KG-MOJ'] },
   })
-  @IsOptional()
+  @Optional()
   @IsObject()
   participants?: Record<string, string[]>;
 }

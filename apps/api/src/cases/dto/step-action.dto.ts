@@ -4,14 +4,13 @@ import {
   ArrayMaxSize,
   IsArray,
   IsIn,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { AGENCY_CODE_MESSAGE, AGENCY_CODE_PATTERN, IsLocalDate } from '../../common/validation';
+import { AGENCY_CODE_MESSAGE, AGENCY_CODE_PATTERN, IsLocalDate, Optional } from '../../common/validation';
 
 export const DECISIONS = ['approve', 'approve_with_comments', 'request_changes', 'reject'] as const;
 
@@ -29,20 +28,20 @@ export class AttachmentRefDto {
   name!: string;
 
   @ApiPropertyOptional({ description: 'SHA-256 of the content, hex' })
-  @IsOptional()
+  @Optional()
   @Matches(/^[a-f0-9]{64}$/, { message: '$property must be 64 lowercase hex characters' })
   sha256?: string;
 }
 
 export class CompleteStepDto {
   @ApiPropertyOptional({ maxLength: 5000 })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(5000)
   note?: string;
 
   @ApiPropertyOptional({ type: [AttachmentRefDto] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(20)
   @ValidateNested({ each: true })
@@ -56,7 +55,7 @@ export class DecisionDto {
   decision!: (typeof DECISIONS)[number];
 
   @ApiPropertyOptional({ maxLength: 5000 })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(5000)
   comment?: string;
@@ -68,7 +67,7 @@ export class MilestoneDto {
   on!: string;
 
   @ApiPropertyOptional({ maxLength: 5000 })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(5000)
   note?: string;
@@ -107,7 +106,7 @@ export class CommentDto {
   text!: string;
 
   @ApiPropertyOptional({ description: 'the step the comment is about' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: '$property must be a step key' })
   stepKey?: string;

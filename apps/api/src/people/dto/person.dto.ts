@@ -1,16 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
-import { AGENCY_CODE_MESSAGE, AGENCY_CODE_PATTERN, IsLocalDate } from '../../common/validation';
+import { IsBoolean, IsEmail, IsIn, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { AGENCY_CODE_MESSAGE, AGENCY_CODE_PATTERN, IsLocalDate, Optional } from '../../common/validation';
 
 export const ROLES = ['admin', 'coordinator', 'focal_point', 'observer'] as const;
 export const LANGUAGES = ['ru', 'en'] as const;
@@ -52,35 +42,35 @@ export class UpdatePersonDto {
     example: 'Aibek Customs',
     description: 'a new display name (e.g. after a change of name)',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/\S/, { message: '$property must not be blank' })
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
+  @Optional()
   @IsIn(ROLES)
   role?: (typeof ROLES)[number];
 
   @ApiPropertyOptional({ example: 'KG-SCS' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(AGENCY_CODE_PATTERN, { message: AGENCY_CODE_MESSAGE })
   agencyCode?: string;
 
   @ApiPropertyOptional({ enum: LANGUAGES })
-  @IsOptional()
+  @Optional()
   @IsIn(LANGUAGES)
   language?: (typeof LANGUAGES)[number];
 
   @ApiPropertyOptional({ description: 'false disables the account and revokes its tokens' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   active?: boolean;
 
   @ApiPropertyOptional({ format: 'password', minLength: 12 })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MinLength(12)
   @MaxLength(256)

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import {
   AGENCY_CODE_MESSAGE,
   AGENCY_CODE_PATTERN,
   CODE_MESSAGE,
   CODE_PATTERN,
   IsLocalDate,
+  Optional,
 } from '../../common/validation';
 
 export class CreatePlanDto {
@@ -30,7 +31,7 @@ export class CreatePlanDto {
   adoptedOn!: string;
 
   @ApiPropertyOptional({ example: 1, default: 1 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(1000)

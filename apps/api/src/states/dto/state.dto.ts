@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength, Validate } from 'class-validator';
+import { IsString, Matches, MaxLength, MinLength, Validate } from 'class-validator';
 import { IsTimeZoneConstraint } from '../../common/time-zone.validator';
+import { Optional } from '../../common/validation';
 
 export class CreateStateDto {
   @ApiProperty({ example: 'KG', description: 'ISO 3166-1 alpha-2 code' })
@@ -24,7 +25,7 @@ export class CreateStateDto {
     description:
       'holiday calendar id (date-holidays country code, or a custom napflow calendar); defaults to the code',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{2,32}$/, { message: '$property must be a calendar id such as "KG"' })
   holidayCalendar?: string;
