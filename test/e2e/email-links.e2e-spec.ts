@@ -2,6 +2,7 @@
 // worker's notify activity mails the link (real SMTP sink), GET shows the confirmation page and changes nothing,
 // only the POST from that page acts, once, as channel "email". The same flow in a real browser belongs to the
 // Playwright suite (test/browser, the dashboard helper's setup).
+import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import type { ReceivedMail } from '@app/devstack';
 import { waitForMail } from '../support/services';
@@ -251,5 +252,55 @@ describe('approve by email (HTTP)', () => {
     expect((await h.http().get('/email-outbox/failed?state=TJ').set(auth(w.tokens.coordinator))).status).toBe(
       403,
     );
+  });
+  // last: the absence set here would send the other tests' links to the deputy
+  it('a link sent to a deputy stops working when the absence ends: a closed page, nothing recorded', async () => {
+    const admin = auth(h.tokens.admin);
+    const deputy = (body: object) => h.http().put(`/people/${w.people.lead.id}/deputy`).set(admin).send(body);
+    const today = DateTime.now().setZone('Asia/Bishkek').toISODate() as string;
+    expect((await deputy({ deputyId: w.people.other.id, from: today, until: '2079-12-31' })).status).toBe(
+      200,
+    );
+    try {
+      const created = await h.http().post(`/plans/${w.plan}/cases`).set(auth(w.tokens.coordinator)).send({
+        kind: 'measure',
+        code: 'EL-DEPUTY',
+        title: 'Export licences reviewed while the focal point is away',
+        leadAgency: w.agencies.lead,
+        dueOn: '2030-01-15',
+      });
+      expect(created.status).toBe(201);
+      const { id, workflowId: wf } = created.body as { id: string; workflowId: string };
+      const mail = await waitForMail(
+        (m) =>
+          (m.headers['x-napflow-notification'] ?? '').startsWith(`${wf}:execute:step_assigned:`) &&
+          m.to.includes(w.people.other.email),
+        30_000,
+      );
+      const token = linkIn(mail);
+      const page = await h.http().get(`/email-links/${token}?choice=complete`);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(`lead ${h.tag}`); // on behalf of the absent focal point
+      // the focal point is back (the absence now lies in the past): the deputy's link no longer acts
+      expect(
+        (await deputy({ deputyId: w.people.other.id, from: '2000-01-01', until: '2000-01-02' })).status,
+      ).toBe(200);
+      const again = await h.http().get(`/email-links/${token}?choice=complete`);
+      expect(again.status).toBe(409);
+      expect(again.text).toContain('you no longer stand in for the colleague');
+      const post = await h
+        .http()
+        .post(`/email-links/${token}`)
+        .type('form')
+        .send({ choice: 'complete', csrf: csrfIn(page.text) });
+      expect(post.status).toBe(409);
+      const execute = (
+        (await h.http().get(`/cases/${id}`).set(auth(w.tokens.coordinator))).body as CaseView
+      ).steps.find((st) => st.key === 'execute');
+      expect(execute?.status).toBe('active');
+      expect(execute?.actions.filter((a) => a.action === 'completed')).toEqual([]);
+    } finally {
+      await deputy({ deputyId: w.people.other.id, from: '2000-01-01', until: '2000-01-02' });
+    }
   });
 });

@@ -17,6 +17,7 @@ import { isTemporalDown } from '../common/infrastructure-errors';
 import { TemporalCalls } from '../common/temporal-calls.service';
 import { TemporalUnavailable } from '../common/temporal-deadline';
 import { actorOf, type Principal, todayOf } from '../common/principal';
+import { standsInFor } from '../common/deputies';
 import { resolveAttachmentRefs } from './attachment-refs';
 import { assertMayAct, type CaseAction } from './case-access.policy';
 import { CaseStartService, type CaseStartRequest, type StartedCaseView } from './case-start.service';
@@ -239,14 +240,7 @@ export class CasesService {
     const today = todayOf(p);
     const people = await this.people.list({ stateCode: p.stateCode });
     return people
-      .filter(
-        (o) =>
-          o.deputyId === p.personId &&
-          o.active &&
-          o.awayFrom !== null &&
-          o.awayFrom <= today &&
-          (o.awayUntil === null || o.awayUntil >= today),
-      )
+      .filter((o) => standsInFor(o, p.personId, today))
       .map((o) => ({ personId: o.id, agencyCode: o.agencyCode }));
   }
 

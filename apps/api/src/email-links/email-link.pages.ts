@@ -232,6 +232,7 @@ export function closedReason(lang: Language, code: string, fallback: string): st
     out_of_turn: "it is not your agency's turn yet.",
     unknown_step: 'the step no longer exists in this case.',
     not_allowed_for_role: 'your role does not allow this action.',
+    not_deputy: 'you no longer stand in for the colleague it was sent to you for.',
     invalid: fallback,
   };
   const ru: Record<string, string> = {
@@ -242,6 +243,7 @@ export function closedReason(lang: Language, code: string, fallback: string): st
     out_of_turn: 'очередь вашего ведомства ещё не наступила.',
     unknown_step: 'такого этапа в деле больше нет.',
     not_allowed_for_role: 'ваша роль не позволяет это действие.',
+    not_deputy: 'вы больше не замещаете коллегу, за которого его получили.',
     invalid: fallback,
   };
   return (lang === 'ru' ? ru : en)[code] ?? fallback;

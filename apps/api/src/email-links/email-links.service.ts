@@ -12,6 +12,8 @@ import {
   type Person,
 } from '@app/persistence';
 import { CaseCommandRefused, CaseWorkflowClient, CaseWorkflowNotFound } from '@app/temporal';
+import { standsInFor } from '../common/deputies';
+import { todayOf } from '../common/principal';
 import { closedReason, type LinkPage } from './email-link.pages';
 
 /** A confirmation page's form is good for this long after the GET that produced it. */
@@ -46,7 +48,7 @@ export class EmailLinksService {
     const found = await this.usable(token, now);
     if ('page' in found) return found;
     const { link, person, lang } = found;
-    const view = await this.stepView(link, lang);
+    const view = await this.stepView(link, lang, found.absent, now);
     if ('page' in view) return view;
     const choice = link.choices.find((c) => c === preselect) ?? null;
     return {
@@ -89,7 +91,7 @@ export class EmailLinksService {
         ? form.comment.trim().slice(0, 4000)
         : undefined;
 
-    const view = await this.stepView(link, lang);
+    const view = await this.stepView(link, lang, found.absent, now);
     if ('page' in view) return view;
     // Spend first: of two concurrent POSTs exactly one goes on to the workflow.
     if (!(await this.links.spend(link.id, choice, now))) {
@@ -177,8 +179,11 @@ export class EmailLinksService {
     return { link, person, absent, lang };
   }
 
-  /** The case and step as the read model shows them; a page instead when the step no longer waits on this person. */
-  private async stepView(link: EmailLinkGrant, lang: Language) {
+  /**
+   * The case and step as the read model shows them; a page instead when the step no longer waits on this person,
+   * or when a link sent to a deputy (for `absent`) comes after the absence ended or the deputy was replaced.
+   */
+  private async stepView(link: EmailLinkGrant, lang: Language, absent: Person | null, now: Date) {
     const c = await this.cases.findByWorkflowId(link.workflowId);
     if (!c) return { page: 'invalid', lang, reason: 'unknown' } as LinkPage;
     const step = (await this.cases.steps(c.id)).find((s) => s.key === link.stepKey);
@@ -196,12 +201,16 @@ export class EmailLinksService {
       } as LinkPage;
     }
     const state = await this.states.get(c.stateCode);
+    const timeZone = state?.timeZone ?? 'UTC';
+    if (link.onBehalfOf && !standsInFor(absent, link.personId, todayOf({ timeZone }, now))) {
+      return { page: 'closed', lang, reason: closedReason(lang, 'not_deputy', ''), ...summary } as LinkPage;
+    }
     return {
       ...summary,
       planCode: c.planCode,
       stepTitle: step.title,
       dueOn: step.dueOn,
-      timeZone: state?.timeZone ?? 'UTC',
+      timeZone,
     };
   }
 }
