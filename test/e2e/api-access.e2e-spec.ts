@@ -1,7 +1,17 @@
 // Role × action: every forbidden cell answers 403 and leaves the case (or the data) as it was; reads are scoped
 // (another state's plans are invisible: 404 and absent from lists). The allowed cells act.
 import { DataSource } from 'typeorm';
-import { auth, buildWorld, eventually, type Harness, startHarness, type World } from './api-harness';
+import { DateTime } from 'luxon';
+import {
+  auth,
+  buildWorld,
+  eventually,
+  type Harness,
+  login,
+  PASSWORD,
+  startHarness,
+  type World,
+} from './api-harness';
 
 jest.setTimeout(180_000);
 
@@ -345,6 +355,114 @@ describe('API access control', () => {
         (await h.http().post(`/cases/${id}/steps/execute/complete`).set(auth(w.tokens.other)).send({}))
           .status,
       ).toBe(409);
+    });
+
+    it("lets the partner state's focal point do their part of a peer review, and nothing else", async () => {
+      // the note the product grew from: a peer review between two states, the report approved by both
+      const admin = auth(h.tokens.admin);
+      const coord = auth(w.tokens.coordinator);
+      const email = `tj-focal-${h.tag.toLowerCase()}@tj.napflow.example.org`;
+      const person = await h
+        .http()
+        .post('/people')
+        .set(admin)
+        .send({
+          email,
+          name: `TJ focal ${h.tag}`,
+          agencyCode: tjAgency,
+          role: 'focal_point',
+          language: 'ru',
+          password: PASSWORD,
+        });
+      expect(person.status).toBe(201);
+      const tj = auth(await login(h, email, PASSWORD));
+      const created = await h
+        .http()
+        .post(`/plans/${w.plan}/cases`)
+        .set(coord)
+        .send({
+          kind: 'peer_review',
+          code: 'PR-KG-TJ',
+          title: 'Peer review of Kyrgyzstan and Tajikistan',
+          leadAgency: w.agencies.lead,
+          participants: { state_a: [w.agencies.lead], state_b: [tjAgency] },
+          dueOn: '2031-12-31',
+        });
+      expect(created.status).toBe(201);
+      const id = (created.body as { id: string }).id;
+      const stepOf = async (key: string) => (await view(id)).steps.find((st) => st.key === key);
+      const today = DateTime.now().setZone('Asia/Bishkek').toISODate() as string;
+      for (const key of ['launch_meeting', 'visit_state_a', 'visit_state_b']) {
+        await eventually(
+          async () => ((await stepOf(key))?.status === 'active' ? true : undefined),
+          `${key} to be active`,
+        );
+        const done = await h
+          .http()
+          .post(`/cases/${id}/steps/${key}/milestone`)
+          .set(coord)
+          .send({ on: today });
+        expect({ key, status: done.status }).toEqual({ key, status: 200 });
+      }
+      await eventually(
+        async () => ((await stepOf('joint_report'))?.status === 'active' ? true : undefined),
+        'joint_report to be active',
+      );
+      // the partner's evidence and completion of the joint report (both were 403: "own state only")
+      const up = await h
+        .http()
+        .post(`/cases/${id}/attachments`)
+        .set(tj)
+        .attach('file', Buffer.from('%PDF-1.4\n% joint report\n%%EOF\n'), {
+          filename: 'joint-report.pdf',
+          contentType: 'application/pdf',
+        });
+      expect(up.status).toBe(201);
+      const report = up.body as { id: string; name: string; sha256: string };
+      const completed = await h
+        .http()
+        .post(`/cases/${id}/steps/joint_report/complete`)
+        .set(tj)
+        .send({
+          note: 'Agreed text',
+          attachments: [{ id: report.id, name: report.name, sha256: report.sha256 }],
+        });
+      expect(completed.status).toBe(200);
+      // but no comment, no step of another agency, no coordinator's action
+      const before = await view(id);
+      expect((await h.http().post(`/cases/${id}/comments`).set(tj).send({ text: 'x' })).status).toBe(403);
+      expect(
+        (
+          await h
+            .http()
+            .post(`/cases/${id}/steps/shared_with_committee/milestone`)
+            .set(tj)
+            .send({ on: today })
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await h
+            .http()
+            .post(`/cases/${id}/steps/states_approval/due-date`)
+            .set(tj)
+            .send({ dueOn: '2032-01-31', reason: 'later' })
+        ).status,
+      ).toBe(403);
+      expect(await view(id)).toEqual(before);
+      // both states approve: the report goes to the 1540 Committee
+      for (const t of [tj, auth(w.tokens.lead)]) {
+        const approved = await h
+          .http()
+          .post(`/cases/${id}/steps/states_approval/decision`)
+          .set(t)
+          .send({ decision: 'approve' });
+        expect(approved.status).toBe(200);
+      }
+      await eventually(
+        async () => ((await stepOf('shared_with_committee'))?.status === 'active' ? true : undefined),
+        'shared_with_committee to be active',
+      );
     });
 
     it('answers 422 with the workflow’s reason for a valid request the process refuses', async () => {

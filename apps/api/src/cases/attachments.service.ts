@@ -118,8 +118,9 @@ export class AttachmentsService {
 }
 
 /**
- * Who may add evidence: administrators, coordinators of the case's state, and focal points of an agency on the
- * case (lead, supporting, or assigned a step). Observers never. The case is already visible (else 404).
+ * Who may add evidence: administrators, coordinators of the case's state, focal points of an agency on the case
+ * (lead, supporting, or assigned a step) and, in a plan shared with them, focal points of another state whose agency
+ * is assigned a step (the evidence their step asks for). Observers never. The case is already visible (else 404).
  */
 function assertMayAttach(p: Principal, row: CaseDetail): void {
   switch (p.role) {
@@ -131,12 +132,16 @@ function assertMayAttach(p: Principal, row: CaseDetail): void {
       if (row.stateCode !== p.stateCode) throw forbidden('Coordinators act only on cases of their own state');
       return;
     case 'focal_point': {
-      if (row.stateCode !== p.stateCode) throw forbidden('Focal points act only on cases of their own state');
       const steps = row.snapshot?.steps ?? row.steps;
+      const assigned = steps.some((s) => s.assignees.includes(p.agencyCode));
+      if (row.stateCode !== p.stateCode) {
+        if (assigned) return;
+        throw forbidden(
+          'Focal points act only on cases of their own state, or on steps assigned to their agency',
+        );
+      }
       const onCase =
-        row.leadAgency === p.agencyCode ||
-        row.supportingAgencies.includes(p.agencyCode) ||
-        steps.some((s) => s.assignees.includes(p.agencyCode));
+        assigned || row.leadAgency === p.agencyCode || row.supportingAgencies.includes(p.agencyCode);
       if (!onCase) throw forbidden(`${p.agencyCode} is not an agency of this case`);
       return;
     }

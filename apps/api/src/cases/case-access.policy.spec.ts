@@ -63,6 +63,21 @@ describe('assertMayAct', () => {
     expect(status(() => assertMayAct(person('focal_point', 'KG-SCS'), kgCase, 'complete', 'nope'))).toBe(404);
   });
 
+  it("lets a partner state's focal point act on a step assigned to their agency only (peer review), never comment", () => {
+    const review = {
+      stateCode: 'KG',
+      steps: [step('joint_report', ['KG-MFA', 'TJ-MFA']), step('execute', ['KG-SCS'])],
+    };
+    const tj = person('focal_point', 'TJ-MFA', 'TJ');
+    expect(status(() => assertMayAct(tj, review, 'complete', 'joint_report'))).toBe('ok');
+    expect(status(() => assertMayAct(tj, review, 'complete', 'execute'))).toBe(403);
+    expect(status(() => assertMayAct(tj, review, 'comment'))).toBe(403);
+    expect(status(() => assertMayAct(tj, review, 'extend_due_date', 'joint_report'))).toBe(403);
+    // never as a deputy of someone in the case's state
+    const deputyFor = [{ personId: 'kg-scs-focal', agencyCode: 'KG-SCS' }];
+    expect(status(() => assertMayAct(tj, review, 'complete', 'execute', deputyFor))).toBe(403);
+  });
+
   it('leaves a repeated decision to the workflow (409 there, not 403 here)', () => {
     expect(status(() => assertMayAct(person('focal_point', 'KG-BS'), kgCase, 'decide', 'approve'))).toBe(
       'ok',

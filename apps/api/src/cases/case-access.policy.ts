@@ -37,14 +37,24 @@ export function assertMayAct(
       if (c.stateCode !== p.stateCode) throw forbidden(`Coordinators act only on cases of their own state`);
       return {};
     case 'focal_point': {
-      if (c.stateCode !== p.stateCode) throw forbidden('Focal points act only on cases of their own state');
-      if (action === 'comment') return {};
-      if (!STEP_ACTIONS_FOR_ASSIGNEES.has(action))
-        throw forbidden(`Only the national coordinator may ${verb(action)}`);
+      // A focal point of another state reads the case through a shared plan (the caller could not reach it
+      // otherwise) and acts only on a step assigned to their own agency: the partner state's approval in a peer
+      // review. The approve-by-email link, which the workflow checks by agency alone, allows the same.
+      const ownState = c.stateCode === p.stateCode;
+      const elsewhere =
+        'Focal points act only on cases of their own state, or on steps assigned to their agency';
+      if (action === 'comment') {
+        if (!ownState) throw forbidden(elsewhere);
+        return {};
+      }
+      if (!STEP_ACTIONS_FOR_ASSIGNEES.has(action)) {
+        throw forbidden(ownState ? `Only the national coordinator may ${verb(action)}` : elsewhere);
+      }
       const step = c.steps.find((s) => s.key === stepKey);
       if (!step)
         throw new DomainException(DomainErrorCode.NotFound, `The case has no step "${stepKey ?? ''}"`);
       if (concerns(step, p.agencyCode)) return {};
+      if (!ownState) throw forbidden(elsewhere);
       const deputised = deputyFor.find((d) => concerns(step, d.agencyCode));
       if (deputised) return { onBehalfOf: deputised };
       throw forbidden(`The step "${step.key}" is not assigned to ${p.agencyCode}`);
