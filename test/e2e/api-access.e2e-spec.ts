@@ -308,6 +308,45 @@ describe('API access control', () => {
         .send({ dueOn: '2032-01-30', reason: 'The Government session moved' });
       expect(moved.status).toBe(200);
       expect((moved.body as CaseView).steps.find((s) => s.key === 'execute')?.dueOn).toBe('2032-01-30');
+      // a step handed to no agency, or to one that cannot see the plan, would wait for ever (was 200)
+      const unshared = `TJ-${h.tag}-CUSTOMS`;
+      expect(
+        (
+          await h
+            .http()
+            .post('/agencies')
+            .set(auth(h.tokens.admin))
+            .send({ code: unshared, name: 'Customs of Tajikistan', stateCode: 'TJ' })
+        ).status,
+      ).toBe(201);
+      const before = await view(id);
+      for (const [agency, reason] of [
+        [`KG-${h.tag}-NOPE`, `unknown agency KG-${h.tag}-NOPE`],
+        [
+          unshared,
+          `${unshared} (TJ) cannot see plan ${w.plan}: share the plan with the agency or its state first`,
+        ],
+      ]) {
+        const refused = await h
+          .http()
+          .post(`/cases/${id}/steps/execute/reassign`)
+          .set(coord)
+          .send({ agency, reason: 'handover' });
+        expect(refused.status).toBe(400);
+        expect((refused.body as { errors: unknown[] }).errors).toEqual([
+          { field: 'agency', message: reason },
+        ]);
+      }
+      expect(await view(id)).toEqual(before);
+      const elsewhere = await h
+        .http()
+        .post(`/plans/${w.plan}/cases`)
+        .set(coord)
+        .send({ kind: 'measure', code: 'A-TJ', title: 'x', leadAgency: unshared, dueOn: '2031-12-31' });
+      expect(elsewhere.status).toBe(400);
+      expect((elsewhere.body as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual([
+        'leadAgency',
+      ]);
       const reassigned = await h
         .http()
         .post(`/cases/${id}/steps/execute/reassign`)

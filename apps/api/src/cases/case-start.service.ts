@@ -4,6 +4,7 @@ import {
   AgenciesRepository,
   CasesRepository,
   type Plan,
+  PlansRepository,
   StatesRepository,
   type Weapon,
 } from '@app/persistence';
@@ -45,11 +46,41 @@ export class CaseStartService {
   constructor(
     private readonly cases: CasesRepository,
     private readonly agencies: AgenciesRepository,
+    private readonly plans: PlansRepository,
     private readonly states: StatesRepository,
     private readonly definitions: DefinitionsService,
     private readonly workflows: CaseWorkflowClient,
     private readonly calls: TemporalCalls,
   ) {}
+
+  /**
+   * Why each of `codes` cannot take part in a case of `plan`, if it cannot: no such agency, or an agency of another
+   * state (or an international organisation) the plan is not shared with, which would see neither the case nor its
+   * emails, so its steps would wait for ever. Codes absent from the map may take part.
+   */
+  async unreachable(plan: Pick<Plan, 'code' | 'stateCode'>, codes: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const stateOf = await this.agencies.statesOf(codes);
+    const outside = [...stateOf].filter(([, state]) => state !== plan.stateCode);
+    const shares = outside.length > 0 ? await this.plans.shares(plan.code) : [];
+    for (const code of new Set(codes)) {
+      if (!stateOf.has(code)) {
+        out.set(code, `unknown agency ${code}`);
+        continue;
+      }
+      const state = stateOf.get(code) ?? null;
+      if (state === plan.stateCode) continue;
+      const shared = shares.some((s) => s.agencyCode === code || (state !== null && s.stateCode === state));
+      if (!shared) {
+        out.set(
+          code,
+          `${code} (${state ?? 'an international organisation'}) cannot see plan ${plan.code}: share the plan ` +
+            `with the agency or its state first`,
+        );
+      }
+    }
+    return out;
+  }
 
   /** Checks one request (see prepare). */
   async check(plan: Plan, r: CaseStartRequest): Promise<CaseCheck> {
@@ -66,7 +97,7 @@ export class CaseStartService {
         Array.isArray(l) ? l.filter((a) => typeof a === 'string') : [],
       ),
     ]);
-    const missing = new Set(await this.agencies.missing(referenced));
+    const unreachable = await this.unreachable(plan, referenced);
     const definitions = new Map<string, Awaited<ReturnType<DefinitionsService['resolve']>>>();
     for (const r of requests) {
       const k = `${r.kind}@${r.definitionVersion ?? ''}`;
@@ -92,13 +123,16 @@ export class CaseStartService {
           errors.push({ field: `participants.${name}`, message: 'must be a list of agency codes' });
           continue;
         }
-        for (const a of list)
-          if (missing.has(a)) errors.push({ field: `participants.${name}`, message: `unknown agency ${a}` });
+        for (const a of list) {
+          const why = unreachable.get(a);
+          if (why) errors.push({ field: `participants.${name}`, message: why });
+        }
       }
-      if (missing.has(r.leadAgency))
-        errors.push({ field: 'leadAgency', message: `unknown agency ${r.leadAgency}` });
+      const leadWhy = unreachable.get(r.leadAgency);
+      if (leadWhy) errors.push({ field: 'leadAgency', message: leadWhy });
       supporting.forEach((a, i) => {
-        if (missing.has(a)) errors.push({ field: `supportingAgencies.${i}`, message: `unknown agency ${a}` });
+        const why = unreachable.get(a);
+        if (why) errors.push({ field: `supportingAgencies.${i}`, message: why });
       });
       if (supporting.includes(r.leadAgency))
         errors.push({ field: 'supportingAgencies', message: 'must not contain the lead agency' });

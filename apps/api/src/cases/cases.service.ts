@@ -12,7 +12,7 @@ import {
 import { EmailOutboxRepository } from '@app/mail';
 import { CaseCommandRefused, CaseWorkflowClient, CaseWorkflowNotFound } from '@app/temporal';
 import { AccessScopeService } from '../common/access-scope.service';
-import { DomainErrorCode, DomainException, forbidden, notFound } from '../common/domain.exception';
+import { DomainErrorCode, DomainException, forbidden, invalid, notFound } from '../common/domain.exception';
 import { isTemporalDown } from '../common/infrastructure-errors';
 import { TemporalCalls } from '../common/temporal-calls.service';
 import { TemporalUnavailable } from '../common/temporal-deadline';
@@ -189,6 +189,13 @@ export class CasesService {
       const steps = row.snapshot?.steps ?? (await this.liveOrStored(row)).steps;
       if (!steps.some((st) => st.key === commentOn))
         throw new DomainException(DomainErrorCode.NotFound, `The case has no step "${commentOn}"`);
+    }
+    // a step handed to an agency that does not exist, or cannot see the plan, would wait for ever
+    if (cmd.type === 'reassign') {
+      const why = (
+        await this.starter.unreachable({ code: row.planCode, stateCode: row.stateCode }, [cmd.agency])
+      ).get(cmd.agency);
+      if (why) throw invalid([{ field: 'agency', message: why }]);
     }
     // only evidence uploaded to this case may be cited (422 naming a foreign or unknown id)
     const checked: CaseCommandInput =
