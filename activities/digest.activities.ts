@@ -47,7 +47,11 @@ export function createDigestActivities(deps: DigestActivityDeps): DigestActiviti
       const at = DateTime.fromISO(scheduledFor, { zone: 'utc' }).setZone(state.timeZone);
       const monday = at.startOf('week');
       const sunday = monday.plus({ days: 6 }).toISODate() as string;
-      const open = await deps.steps.openStepsOf([agencyCode], at.toJSDate());
+      const open = await deps.steps.openStepsOf(
+        [agencyCode],
+        { agencyCode, stateCode: agency.stateCode },
+        at.toJSDate(),
+      );
       const item = (s: (typeof open)[number]): DigestItem => ({
         caseCode: s.caseCode,
         caseTitle: s.caseTitle,

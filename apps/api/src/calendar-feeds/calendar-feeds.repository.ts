@@ -49,14 +49,15 @@ export class CalendarFeedsRepository {
   }
 
   /** Agencies whose steps a person's own feed shows: their agency, and those of people they deputise for today. */
-  async agenciesOfPerson(personId: string, today: string): Promise<string[]> {
+  async agenciesOfPerson(personId: string, stateCode: string | null, today: string): Promise<string[]> {
+    // colleagues stood in for only within the person's state, as for the inbox and acting (agenciesDeputisedBy)
     const rows = await this.ds.query<Array<{ agency_code: string }>>(
       `SELECT agency_code FROM people WHERE id = $1 AND active
        UNION
-       SELECT agency_code FROM people
-        WHERE deputy_id = $1 AND active AND away_from IS NOT NULL AND away_from <= $2::date
-          AND (away_until IS NULL OR away_until >= $2::date)`,
-      [personId, today],
+       SELECT p.agency_code FROM people p JOIN agencies a ON a.code = p.agency_code
+        WHERE p.deputy_id = $1 AND p.active AND p.away_from IS NOT NULL AND p.away_from <= $2::date
+          AND (p.away_until IS NULL OR p.away_until >= $2::date) AND a.state_code = $3`,
+      [personId, today, stateCode],
     );
     return rows.map((r) => r.agency_code);
   }

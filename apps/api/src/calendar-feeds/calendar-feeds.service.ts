@@ -89,10 +89,12 @@ export class CalendarFeedsService {
     let name: string;
     let timeZone = 'UTC';
     let coordinatorOf: string | null = null;
+    let viewer: { agencyCode: string; stateCode: string | null };
     if (feed.scope === 'agency' && feed.agencyCode) {
       const agency = await this.agencies.get(feed.agencyCode);
       if (!agency) return null;
       agencies = [agency.code];
+      viewer = { agencyCode: agency.code, stateCode: agency.stateCode };
       name = `napflow — ${agency.name}`;
       if (agency.stateCode) timeZone = (await this.states.get(agency.stateCode))?.timeZone ?? timeZone;
     } else {
@@ -100,12 +102,13 @@ export class CalendarFeedsService {
       if (!person || !person.active) return null;
       if (person.stateCode) timeZone = (await this.states.get(person.stateCode))?.timeZone ?? timeZone;
       const today = DateTime.fromJSDate(now).setZone(timeZone).toISODate() as string;
-      agencies = await this.feeds.agenciesOfPerson(person.id, today);
+      agencies = await this.feeds.agenciesOfPerson(person.id, person.stateCode, today);
+      viewer = { agencyCode: person.agencyCode, stateCode: person.stateCode };
       name = `napflow — ${person.name}`;
       coordinatorOf = person.role === 'coordinator' ? person.stateCode : null;
     }
     // a coordinator's own feed also holds the steps that wait on the national coordinator of their state
-    const open = await this.steps.openStepsOf(agencies, now, coordinatorOf);
+    const open = await this.steps.openStepsOf(agencies, viewer, now, coordinatorOf);
     const cal = ical({
       name,
       prodId: { company: 'napflow', product: 'napflow', language: 'EN' },

@@ -4,6 +4,7 @@ import type { CaseStatus, StepKind } from '@app/domain/case/case.types';
 import { type AccessScope, scopeCondition } from '../access-scope';
 import { iso, SqlParams } from '../sql-params';
 import { type Page, type PageRequest, pageBounds } from './cases.repository';
+import { sharedPlanCodesQuery } from './plans.repository';
 
 export interface InboxItem {
   caseId: string;
@@ -91,9 +92,14 @@ export class StepsRepository {
     return { items: rows.map(toInboxItem), total, limit, offset };
   }
 
-  /** Active steps with a due date, for calendar feeds of the given agencies (unscoped: feeds are per agency). */
+  /**
+   * Active steps with a due date of the given agencies, for calendar feeds and weekly digests: only those of cases
+   * `viewer` (the feed's agency or person) may see, as for their emails: of the viewer's state, or of a plan shared
+   * with the viewer's agency or state.
+   */
   async openStepsOf(
     agencies: string[],
+    viewer: { agencyCode: string; stateCode: string | null },
     now: Date = new Date(),
     /** also the steps waiting on the national coordinator of this state (a coordinator's own feed) */
     coordinatorOfState: string | null = null,
@@ -106,8 +112,9 @@ export class StepsRepository {
        WHERE s.status = 'active' AND s.due_on IS NOT NULL
          AND (s.assignees && $1::text[]
               OR ($3::text IS NOT NULL AND s.state_code = $3 AND 'coordinator' = ANY (s.assignees)))
+         AND (s.state_code = $5 OR s.plan_code IN (${sharedPlanCodesQuery('$4', '$5')}))
        ORDER BY s.due_at, c.id, s.key`,
-      [agencies, now, coordinatorOfState],
+      [agencies, now, coordinatorOfState, viewer.agencyCode, viewer.stateCode],
     );
     return rows.map(toInboxItem);
   }
