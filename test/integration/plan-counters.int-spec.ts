@@ -156,6 +156,30 @@ async function expectInboxExact(ds: DataSource): Promise<void> {
       expect(page.items).toHaveLength(Math.min(n, 200));
       expect(page.items.every((i) => i.caseStatus === 'active')).toBe(true);
     }
+    // with the national coordinator's steps: of one state (a coordinator), of every state (an administrator)
+    for (const coordinatorOf of [{ stateCode: 'KG' }, { stateCode: 'TJ' }, { stateCode: null }]) {
+      const [{ n }] = await ds.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM case_steps s JOIN cases c ON c.id = s.case_id
+          WHERE s.status = 'active' AND c.status = 'active'
+            AND ('KG-MOE' = ANY (s.assignees)
+                 OR ('coordinator' = ANY (s.assignees) AND ($1::text IS NULL OR c.state_code = $1)))
+            AND ($2::text IS NULL OR c.state_code = $2 OR c.plan_code = ANY($3::text[]))
+            AND ($4 OR c.plan_code = ANY($3::text[]))`,
+        [
+          coordinatorOf.stateCode,
+          scope.stateCode,
+          scope.sharedPlanCodes,
+          scope.role === 'admin' || scope.stateCode !== null,
+        ],
+      );
+      const page = await steps.inbox(['KG-MOE'], scope, { limit: 200 }, now, coordinatorOf);
+      expect({ scope: scope.role, coordinatorOf, total: page.total }).toEqual({
+        scope: scope.role,
+        coordinatorOf,
+        total: n,
+      });
+      expect(page.items).toHaveLength(Math.min(n, 200));
+    }
   }
 }
 

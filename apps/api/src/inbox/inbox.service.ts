@@ -43,7 +43,13 @@ export class InboxService {
   async inbox(p: Principal, page: number, pageSize: number): Promise<InboxDto> {
     if (p.role === 'observer') return { items: [], total: 0, page, pageSize };
     const agencies = new Set([p.agencyCode]);
-    if (p.role === 'coordinator' || p.role === 'admin') agencies.add('coordinator');
+    // the national coordinator's steps: a coordinator's of their own state, an administrator's of every state
+    const coordinatorOf =
+      p.role === 'admin'
+        ? { stateCode: null }
+        : p.role === 'coordinator'
+          ? { stateCode: p.stateCode }
+          : undefined;
     if (p.stateCode) {
       const today = todayOf(p);
       const key: DeputiesKey = { personId: p.personId, stateCode: p.stateCode, today };
@@ -52,10 +58,13 @@ export class InboxService {
       });
       for (const agency of deputised ?? []) agencies.add(agency);
     }
-    const result = await this.steps.inbox([...agencies], await this.scopes.of(p), {
-      limit: pageSize,
-      offset: (page - 1) * pageSize,
-    });
+    const result = await this.steps.inbox(
+      [...agencies],
+      await this.scopes.of(p),
+      { limit: pageSize, offset: (page - 1) * pageSize },
+      undefined,
+      coordinatorOf,
+    );
     return {
       items: result.items.map((i) => ({
         caseId: i.caseId,

@@ -63,16 +63,31 @@ export class StepsRepository {
     scope: AccessScope,
     page: PageRequest = {},
     now: Date = new Date(),
+    /**
+     * Also the steps waiting on the national coordinator ("coordinator" among the assignees): of this state only
+     * (a coordinator: another state's coordinator steps in a plan shared with them are not theirs to act on), or of
+     * every state in scope (null: an administrator).
+     */
+    coordinatorOf?: { stateCode: string | null },
   ): Promise<Page<InboxItem>> {
     const { limit, offset } = pageBounds(page);
     const sql = new SqlParams();
     const nowP = sql.add(now);
     const agencyList = sql.add(agencies);
     const stepScope = scopeCondition(scope, sql, 's.plan_code', 's.state_code');
-    const filter = `s.status = 'active' AND s.assignees && ${agencyList}::text[] AND ${stepScope}`;
+    const coordinatorSteps =
+      coordinatorOf === undefined
+        ? null
+        : `'coordinator' = ANY (s.assignees)${
+            coordinatorOf.stateCode === null ? '' : ` AND s.state_code = ${sql.add(coordinatorOf.stateCode)}`
+          }`;
+    const assigned = coordinatorSteps
+      ? `(s.assignees && ${agencyList}::text[] OR (${coordinatorSteps}))`
+      : `s.assignees && ${agencyList}::text[]`;
+    const filter = `s.status = 'active' AND ${assigned} AND ${stepScope}`;
     const activeCase = `EXISTS (SELECT 1 FROM cases c WHERE c.id = s.case_id AND c.status = 'active')`;
     const totalSql =
-      agencies.length === 1
+      agencies.length === 1 && coordinatorSteps === null
         ? `(SELECT coalesce(sum(h.steps), 0) FROM plan_holding_counts h JOIN action_plans p ON p.code = h.plan_code
              WHERE h.agency = ${sql.add(agencies[0])} AND ${scopeCondition(scope, sql, 'p.code', 'p.state_code')})::int
            + (SELECT count(*) FROM case_steps s WHERE ${filter} AND s.due_at IS NULL AND ${activeCase})::int`
