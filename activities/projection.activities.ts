@@ -2,6 +2,7 @@
 import type { DataSource } from 'typeorm';
 import { ReadModelRepository, StatesRepository } from '@app/persistence';
 import { ApplicationFailure } from '@temporalio/common';
+import { holidayCalendarOf } from '@app/domain/holidays';
 import type { CalendarActivityDeps } from './calendar.activities';
 import type { CaseActivities } from './contracts';
 
@@ -38,7 +39,7 @@ export function createCalendarDataSources({ dataSource }: ProjectionDeps): Calen
     async settingsOf(stateCode) {
       const state = await states.get(stateCode);
       if (!state) throw ApplicationFailure.nonRetryable(`unknown state "${stateCode}"`, 'UnknownState');
-      return { timeZone: state.timeZone, holidayCalendar: state.holidayCalendar ?? state.code };
+      return { timeZone: state.timeZone, holidayCalendar: holidayCalendarOf(state) };
     },
   };
 }

@@ -279,6 +279,14 @@ describe('API errors', () => {
         `SELECT count(*)::int AS n FROM non_working_days`,
       );
       expect(daysAfter).toBe(days);
+      // a day saved before the range applied can still be removed
+      await ds.query(
+        `INSERT INTO non_working_days (state_code, date, reason) VALUES ('KG', '2095-01-01', 'old')`,
+      );
+      expect(
+        (await h.http().delete('/admin/calendars/KG/non-working-days/2095-01-01').set(auth(w.tokens.admin)))
+          .status,
+      ).toBe(204);
       // the last year is accepted
       expect((await h.http().get('/cases?dueBefore=2079-12-31').set(t)).status).toBe(200);
     });
@@ -307,6 +315,22 @@ describe('API errors', () => {
       const list = await h.http().get(`/cases?plan=${w.plan}`).set(t);
       expect(list.status).toBe(200);
       expect((list.body as { total: number }).total).toBe(0);
+    });
+
+    it('refuses a state on a holiday calendar napflow has no data for (its deadlines could not be counted)', async () => {
+      const admin = auth(w.tokens.admin);
+      const refused = problem(
+        await h
+          .http()
+          .post('/states')
+          .set(admin)
+          .send({ code: 'UZ', name: 'Uzbekistan', timeZone: 'Asia/Tashkent', holidayCalendar: 'UZZ' }),
+        400,
+      );
+      expect(refused.errors?.map((e) => e.field)).toEqual(['holidayCalendar']);
+      expect((await h.http().get('/states').set(admin)).body).not.toEqual(
+        expect.arrayContaining([expect.objectContaining({ code: 'UZ' })]),
+      );
     });
 
     it('answers 409 for duplicates of reference data', async () => {

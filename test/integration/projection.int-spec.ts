@@ -268,6 +268,16 @@ describe('createProjectionActivities', () => {
       const uz = await resolveCalendar({ stateCode: 'UZ', ...span });
       expect(uz.nonWorkingDates).toEqual(holidaysFor('UZ', 2027, 2027));
       expect(uz.nonWorkingDates).not.toEqual(kg.nonWorkingDates);
+      // a calendar id napflow has no data for (stored before ids were checked): the state's own holidays, not a
+      // failed case
+      await states.create({
+        code: 'KZ',
+        name: 'Kazakhstan',
+        timeZone: 'Asia/Almaty',
+        holidayCalendar: 'KZZ',
+      });
+      const kz = await resolveCalendar({ stateCode: 'KZ', ...span });
+      expect(kz.nonWorkingDates).toEqual(holidaysFor('KZ', 2027, 2027));
     });
   });
 });

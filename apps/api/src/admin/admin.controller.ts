@@ -14,7 +14,7 @@ import { CurrentPrincipal, Roles } from '../common/decorators';
 import { invalid } from '../common/domain.exception';
 import { Idempotent, ProblemResponses } from '../common/openapi';
 import type { ApiRequest, Principal } from '../common/principal';
-import { isLocalDate, LOCAL_DATE_RULE } from '../common/validation';
+import { isCalendarDate } from '../common/validation';
 import { CalendarsService, parseYear } from './calendars.service';
 import { DefinitionsService } from './definitions.service';
 import { AddNonWorkingDayDto, CalendarDto } from './dto/calendar.dto';
@@ -78,7 +78,9 @@ export class AdminController {
     @Param('date') date: string,
     @Req() req: ApiRequest,
   ): Promise<void> {
-    if (!isLocalDate(date)) throw invalid([{ field: 'date', message: `date ${LOCAL_DATE_RULE}` }]);
+    // any real date: a day saved before dates were limited to FIRST_YEAR..LAST_YEAR can still be removed
+    if (!isCalendarDate(date))
+      throw invalid([{ field: 'date', message: 'date must be a real date as YYYY-MM-DD' }]);
     await this.calendars.remove(p, state(stateCode), date, req);
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { publicHolidays, UnknownStateError } from '@app/domain/holidays';
+import { holidayCalendarOf, publicHolidays, UnknownStateError } from '@app/domain/holidays';
 import { AuditRepository, StatesRepository } from '@app/persistence';
 import { auditEntry } from '../common/audit';
 import { forbidden, invalid, notFound } from '../common/domain.exception';
@@ -23,8 +23,12 @@ export class CalendarsService {
     if (!state) throw notFound(`State ${stateCode}`);
     let holidays: CalendarDto['holidays'] = [];
     let warning: string | undefined;
+    const calendarId = holidayCalendarOf(state);
+    if (state.holidayCalendar && state.holidayCalendar !== calendarId) {
+      warning = `holiday calendar ${state.holidayCalendar} is unknown: the holidays of ${calendarId} are used`;
+    }
     try {
-      holidays = publicHolidays(state.holidayCalendar ?? state.code, year, year);
+      holidays = publicHolidays(calendarId, year, year);
     } catch (e) {
       if (!(e instanceof UnknownStateError)) throw e;
       warning = e.message;

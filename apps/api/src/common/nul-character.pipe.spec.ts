@@ -35,6 +35,7 @@ describe('RefuseNulCharacterPipe', () => {
     });
     expect(refused('x\u0000', 'param', 'id')).toMatchObject({ errors: [{ field: 'id' }] });
     expect(refused('\u0000', 'body')).toMatchObject({ errors: [{ field: 'body' }] });
+    expect(refused('K\u0000G', 'query', 'stateCode')).toMatchObject({ errors: [{ field: 'stateCode' }] });
   });
 
   it('passes clean values through unchanged, and never looks at custom parameters (the principal)', () => {

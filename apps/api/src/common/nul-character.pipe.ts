@@ -14,7 +14,8 @@ const MAX_DEPTH = 32;
 export class RefuseNulCharacterPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type === 'custom') return value;
-    const at = nulPath(value, metadata.type === 'param' ? (metadata.data ?? '') : '', 0);
+    // @Param('id'), @Query('state'), @Body('x') name their field; a whole body or query is walked from its root
+    const at = nulPath(value, metadata.data ?? '', 0);
     if (at !== null) {
       throw invalid([{ field: at || metadata.type, message: 'must not contain the NUL character (U+0000)' }]);
     }

@@ -56,6 +56,13 @@ export function isLocalDate(value: unknown): value is string {
   return year >= FIRST_YEAR && year <= LAST_YEAR && DateTime.fromISO(value, { zone: 'utc' }).isValid;
 }
 
+/** A real calendar date as YYYY-MM-DD in any year (to name a stored row, e.g. one saved before the range applied). */
+export function isCalendarDate(value: unknown): value is string {
+  return (
+    typeof value === 'string' && LOCAL_DATE.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid
+  );
+}
+
 /** How a refused date is explained, after the field's name. */
 export const LOCAL_DATE_RULE = `must be a real date as YYYY-MM-DD in ${YEARS}`;
 

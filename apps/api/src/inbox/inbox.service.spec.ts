@@ -24,7 +24,15 @@ const SCOPE: AccessScope = {
 
 function setUp(deputised: () => Promise<string[]>) {
   const agenciesDeputisedBy = jest.fn(deputised);
-  const inbox = jest.fn((_agencies: string[]) => Promise.resolve({ items: [], total: 0 }));
+  const inbox = jest.fn(
+    (
+      _agencies: string[],
+      _scope?: unknown,
+      _page?: unknown,
+      _now?: unknown,
+      _coordinatorOf?: { stateCode: string | null },
+    ) => Promise.resolve({ items: [], total: 0 }),
+  );
   const service = new InboxService(
     { inbox } as unknown as StepsRepository,
     { agenciesDeputisedBy } as unknown as PeopleRepository,
@@ -72,6 +80,22 @@ describe(InboxService.name, () => {
     fail = false;
     await service.inbox(FOCAL, 1, 50);
     expect(agenciesDeputisedBy).toHaveBeenCalledTimes(2);
+  });
+
+  it("adds the national coordinator's steps: a coordinator's of their state, an administrator's of every state", async () => {
+    const { service, inbox } = setUp(() => Promise.resolve([]));
+    const coordinator: Principal = { ...FOCAL, role: 'coordinator', agencyCode: 'KG-MOE' };
+    await service.inbox(FOCAL, 1, 50);
+    await service.inbox(coordinator, 1, 50);
+    await service.inbox({ ...FOCAL, role: 'admin', agencyCode: 'KG-MOE' }, 1, 50);
+    // a coordinator of an international organisation has no state: no coordinator steps (not every state's)
+    await service.inbox({ ...coordinator, agencyCode: 'OSCE-CPC', stateCode: null, timeZone: null }, 1, 50);
+    expect(inbox.mock.calls.map((c) => [c[0], c[4]])).toEqual([
+      [['KG-MVD'], undefined],
+      [['KG-MOE'], { stateCode: 'KG' }],
+      [['KG-MOE'], { stateCode: null }],
+      [['OSCE-CPC'], undefined],
+    ]);
   });
 
   it('gives observers an empty inbox without a query', async () => {

@@ -43,11 +43,12 @@ export class InboxService {
   async inbox(p: Principal, page: number, pageSize: number): Promise<InboxDto> {
     if (p.role === 'observer') return { items: [], total: 0, page, pageSize };
     const agencies = new Set([p.agencyCode]);
-    // the national coordinator's steps: a coordinator's of their own state, an administrator's of every state
+    // the national coordinator's steps: a coordinator's of their own state (none without one: an international
+    // organisation's), an administrator's of every state
     const coordinatorOf =
       p.role === 'admin'
         ? { stateCode: null }
-        : p.role === 'coordinator'
+        : p.role === 'coordinator' && p.stateCode !== null
           ? { stateCode: p.stateCode }
           : undefined;
     if (p.stateCode) {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AlreadyExistsError, AuditRepository, StatesRepository } from '@app/persistence';
 import { auditEntry } from '../common/audit';
-import { DomainErrorCode, DomainException } from '../common/domain.exception';
+import { isSupportedState } from '@app/domain/holidays';
+import { DomainErrorCode, DomainException, invalid } from '../common/domain.exception';
 import type { ApiRequest, Principal } from '../common/principal';
 import type { CreateStateDto, StateDto } from './dto/state.dto';
 
@@ -13,6 +14,15 @@ export class StatesService {
   ) {}
 
   async create(p: Principal, dto: CreateStateDto, req?: ApiRequest): Promise<StateDto> {
+    // the state's deadlines count its holidays: a calendar napflow has no data for is refused, not stored
+    if (dto.holidayCalendar !== undefined && !isSupportedState(dto.holidayCalendar)) {
+      throw invalid([
+        {
+          field: 'holidayCalendar',
+          message: `no holiday data for ${dto.holidayCalendar} (an ISO 3166 code such as KG, TJ, KZ, AT or AT-9)`,
+        },
+      ]);
+    }
     try {
       const s = await this.states.create({
         code: dto.code,

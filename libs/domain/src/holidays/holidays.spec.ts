@@ -2,6 +2,7 @@ import { AT_2027, KG_2027 } from '../calendar/calendar.fixtures';
 import {
   CUSTOM_COUNTRIES,
   defaultTimeZone,
+  holidayCalendarOf,
   holidaysFor,
   isSupportedState,
   publicHolidays,
@@ -89,6 +90,16 @@ describe('holidaysFor', () => {
     expect(() => holidaysFor('KG', 2027, 2090)).toThrow(RangeError);
     expect(isSupportedState('kg')).toBe(true);
     expect(isSupportedState('XX')).toBe(false);
+  });
+});
+
+describe('holidayCalendarOf', () => {
+  it("is the state's calendar when napflow has data for it, else the state's own code", () => {
+    expect(holidayCalendarOf({ code: 'QQ', holidayCalendar: 'KG' })).toBe('KG');
+    expect(holidayCalendarOf({ code: 'KG', holidayCalendar: 'KG' })).toBe('KG');
+    expect(holidayCalendarOf({ code: 'KG', holidayCalendar: null })).toBe('KG');
+    // an unknown id stored before ids were checked must not fail the state's cases
+    expect(holidayCalendarOf({ code: 'KG', holidayCalendar: 'KGZ' })).toBe('KG');
   });
 });
 

@@ -182,6 +182,16 @@ export function defaultTimeZone(stateCode: string): string {
   return zone;
 }
 
+/**
+ * The holiday calendar a state's cases use: the one set for the state when napflow has data for it, else the
+ * state's own code. (An unknown id stored before ids were checked at creation must not fail the state's cases; the
+ * calendar page says which one is used.)
+ */
+export function holidayCalendarOf(state: { code: string; holidayCalendar: string | null }): string {
+  const set = state.holidayCalendar;
+  return set && set !== state.code && isSupportedState(set) ? set : state.code;
+}
+
 /** Whether holidays can be resolved for this state code. */
 export function isSupportedState(stateCode: string): boolean {
   try {

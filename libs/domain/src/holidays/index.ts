@@ -7,5 +7,6 @@ export {
   holidaysFor,
   defaultTimeZone,
   isSupportedState,
+  holidayCalendarOf,
 } from './holidays';
 export { CUSTOM_COUNTRIES, type CustomCountry, type WeekendTransferRule } from './holiday-data';
