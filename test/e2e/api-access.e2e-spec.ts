@@ -502,6 +502,16 @@ describe('API access control', () => {
         async () => ((await stepOf('shared_with_committee'))?.status === 'active' ? true : undefined),
         'shared_with_committee to be active',
       );
+      // with nothing waiting on its agency any more, the partner adds no evidence
+      const late = await h
+        .http()
+        .post(`/cases/${id}/attachments`)
+        .set(tj)
+        .attach('file', Buffer.from('%PDF-1.4\n% annex\n%%EOF\n'), {
+          filename: 'annex.pdf',
+          contentType: 'application/pdf',
+        });
+      expect(late.status).toBe(403);
     });
 
     it('answers 422 with the workflow’s reason for a valid request the process refuses', async () => {

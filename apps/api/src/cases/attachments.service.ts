@@ -119,8 +119,8 @@ export class AttachmentsService {
 
 /**
  * Who may add evidence: administrators, coordinators of the case's state, focal points of an agency on the case
- * (lead, supporting, or assigned a step) and, in a plan shared with them, focal points of another state whose agency
- * is assigned a step (the evidence their step asks for). Observers never. The case is already visible (else 404).
+ * (lead, supporting, or assigned a step) and, in a plan shared with them, focal points of another state while a step
+ * waits on their agency (the evidence that step asks for). Observers never. The case is already visible (else 404).
  */
 function assertMayAttach(p: Principal, row: CaseDetail): void {
   switch (p.role) {
@@ -133,15 +133,17 @@ function assertMayAttach(p: Principal, row: CaseDetail): void {
       return;
     case 'focal_point': {
       const steps = row.snapshot?.steps ?? row.steps;
-      const assigned = steps.some((s) => s.assignees.includes(p.agencyCode));
       if (row.stateCode !== p.stateCode) {
-        if (assigned) return;
+        // a partner state's evidence goes with the step that waits on its agency now
+        if (steps.some((s) => s.status === 'active' && s.assignees.includes(p.agencyCode))) return;
         throw forbidden(
           'Focal points act only on cases of their own state, or on steps assigned to their agency',
         );
       }
       const onCase =
-        assigned || row.leadAgency === p.agencyCode || row.supportingAgencies.includes(p.agencyCode);
+        steps.some((s) => s.assignees.includes(p.agencyCode)) ||
+        row.leadAgency === p.agencyCode ||
+        row.supportingAgencies.includes(p.agencyCode);
       if (!onCase) throw forbidden(`${p.agencyCode} is not an agency of this case`);
       return;
     }
