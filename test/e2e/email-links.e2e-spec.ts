@@ -303,4 +303,35 @@ describe('approve by email (HTTP)', () => {
       await deputy({ deputyId: w.people.other.id, from: '2000-01-01', until: '2000-01-02' });
     }
   });
+  it("names the step in the reader's language on the confirmation page", async () => {
+    const admin = auth(h.tokens.admin);
+    const language = (l: string) =>
+      h.http().patch(`/people/${w.people.lead.id}`).set(admin).send({ language: l });
+    expect((await language('ru')).status).toBe(200);
+    try {
+      const created = await h.http().post(`/plans/${w.plan}/cases`).set(auth(w.tokens.coordinator)).send({
+        kind: 'measure',
+        code: 'EL-RU',
+        title: 'Обучение сотрудников пограничной службы',
+        leadAgency: w.agencies.lead,
+        dueOn: '2030-01-15',
+      });
+      expect(created.status).toBe(201);
+      const wf = (created.body as { workflowId: string }).workflowId;
+      const mail = await waitForMail(
+        (m) =>
+          (m.headers['x-napflow-notification'] ?? '').startsWith(`${wf}:execute:step_assigned:`) &&
+          m.to.includes(w.people.lead.email),
+        30_000,
+      );
+      const page = await h.http().get(`/email-links/${linkIn(mail)}?choice=complete`);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('lang="ru"');
+      // the read model keeps the English title; the page took the definition's Russian one
+      expect(page.text).toContain('Исполнение меры ведущим ведомством');
+      expect(page.text).not.toContain('Implementation by the lead agency');
+    } finally {
+      await language('en');
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AdminModule } from '../admin/admin.module';
 import { EmailLinksController } from './email-links.controller';
 import { EmailLinksService } from './email-links.service';
 import { EmailOutboxController } from './email-outbox.controller';
@@ -9,6 +10,8 @@ import { EmailOutboxController } from './email-outbox.controller';
  * and TemporalClientModule.
  */
 @Module({
+  // DefinitionsService: the step's title in the reader's language
+  imports: [AdminModule],
   controllers: [EmailLinksController, EmailOutboxController],
   providers: [EmailLinksService],
 })

@@ -12,6 +12,7 @@ import {
   type Person,
 } from '@app/persistence';
 import { CaseCommandRefused, CaseWorkflowClient, CaseWorkflowNotFound } from '@app/temporal';
+import { DefinitionsService } from '../admin/definitions.service';
 import { standsInFor } from '../common/deputies';
 import { todayOf } from '../common/principal';
 import { closedReason, type LinkPage } from './email-link.pages';
@@ -40,6 +41,7 @@ export class EmailLinksService {
     private readonly cases: CasesRepository,
     private readonly states: StatesRepository,
     private readonly workflows: CaseWorkflowClient,
+    private readonly definitions: DefinitionsService,
   ) {
     this.links = new EmailLinkRepository(dataSource);
   }
@@ -202,13 +204,19 @@ export class EmailLinksService {
     }
     const state = await this.states.get(c.stateCode);
     const timeZone = state?.timeZone ?? 'UTC';
+    // the step's name in the reader's language, from the case's process definition (the read model keeps English)
+    const definition =
+      c.definitionVersion === null
+        ? undefined
+        : await this.definitions.resolve(c.definitionKey, c.definitionVersion);
+    const stepTitle = definition?.steps.find((d) => d.key === link.stepKey)?.title[lang] || step.title;
     if (link.onBehalfOf && !standsInFor(absent, link.personId, todayOf({ timeZone }, now))) {
       return { page: 'closed', lang, reason: closedReason(lang, 'not_deputy', ''), ...summary } as LinkPage;
     }
     return {
       ...summary,
       planCode: c.planCode,
-      stepTitle: step.title,
+      stepTitle,
       dueOn: step.dueOn,
       timeZone,
     };
