@@ -229,10 +229,11 @@ export class CasesService {
 
   private async liveOrStored(row: CaseDetail): Promise<Pick<CaseSnapshot, 'stateCode' | 'steps'>> {
     try {
-      // an action waits out a worker restart (the update that follows would wait for one too)
+      // an action waits out a worker restart as long as the update that follows would wait for one (60 s): a
+      // worker draining on SIGTERM and its successor starting took longer than 20 s under load (a 503 in the drill)
       return await this.calls.run(
-        () => this.workflows.getState(row.workflowId, 20_000, { untilAnswered: true }),
-        25_000,
+        () => this.workflows.getState(row.workflowId, 55_000, { untilAnswered: true }),
+        60_000,
       );
     } catch (err) {
       if (err instanceof CaseWorkflowNotFound)
