@@ -40,10 +40,10 @@ describe('approve by email (HTTP)', () => {
   const view = async (): Promise<CaseView> =>
     (await h.http().get(`/cases/${caseId}`).set(auth(w.tokens.coordinator))).body as CaseView;
   const step = async (key: string) => (await view()).steps.find((s) => s.key === key);
-  const mailFor = (stepKey: string, kind: string, to: string) =>
+  const mailFor = (stepKey: string, kind: string, to: string, wf = workflowId) =>
     waitForMail(
       (m) =>
-        (m.headers['x-napflow-notification'] ?? '').startsWith(`${workflowId}:${stepKey}:${kind}:`) &&
+        (m.headers['x-napflow-notification'] ?? '').startsWith(`${wf}:${stepKey}:${kind}:`) &&
         m.to.includes(to),
       30_000,
     );
@@ -271,12 +271,7 @@ describe('approve by email (HTTP)', () => {
       });
       expect(created.status).toBe(201);
       const { id, workflowId: wf } = created.body as { id: string; workflowId: string };
-      const mail = await waitForMail(
-        (m) =>
-          (m.headers['x-napflow-notification'] ?? '').startsWith(`${wf}:execute:step_assigned:`) &&
-          m.to.includes(w.people.other.email),
-        30_000,
-      );
+      const mail = await mailFor('execute', 'step_assigned', w.people.other.email, wf);
       const token = linkIn(mail);
       const page = await h.http().get(`/email-links/${token}?choice=complete`);
       expect(page.status).toBe(200);
@@ -318,12 +313,7 @@ describe('approve by email (HTTP)', () => {
       });
       expect(created.status).toBe(201);
       const wf = (created.body as { workflowId: string }).workflowId;
-      const mail = await waitForMail(
-        (m) =>
-          (m.headers['x-napflow-notification'] ?? '').startsWith(`${wf}:execute:step_assigned:`) &&
-          m.to.includes(w.people.lead.email),
-        30_000,
-      );
+      const mail = await mailFor('execute', 'step_assigned', w.people.lead.email, wf);
       const page = await h.http().get(`/email-links/${linkIn(mail)}?choice=complete`);
       expect(page.status).toBe(200);
       expect(page.text).toContain('lang="ru"');

@@ -11,7 +11,7 @@ import {
 } from '@app/persistence';
 import { APP_CONFIG } from '../common/app-config';
 import { DomainErrorCode, DomainException, forbidden, notFound } from '../common/domain.exception';
-import type { Principal } from '../common/principal';
+import { type Principal, todayOf } from '../common/principal';
 import { CalendarFeedsRepository } from './calendar-feeds.repository';
 import type { CalendarFeedDto, CreateCalendarFeedDto, CreatedCalendarFeedDto } from './dto/calendar-feed.dto';
 
@@ -101,7 +101,7 @@ export class CalendarFeedsService {
       const person = feed.personId ? await this.people.findById(feed.personId) : null;
       if (!person || !person.active) return null;
       if (person.stateCode) timeZone = (await this.states.get(person.stateCode))?.timeZone ?? timeZone;
-      const today = DateTime.fromJSDate(now).setZone(timeZone).toISODate() as string;
+      const today = todayOf({ timeZone }, now);
       agencies = await this.feeds.agenciesOfPerson(person.id, person.stateCode, today);
       viewer = { agencyCode: person.agencyCode, stateCode: person.stateCode };
       name = `napflow — ${person.name}`;

@@ -51,9 +51,9 @@ const YEARS = `${FIRST_YEAR}-${LAST_YEAR}`;
 
 /** A real calendar date as YYYY-MM-DD in FIRST_YEAR..LAST_YEAR: "2015-02-30" is refused, as are times and other formats. */
 export function isLocalDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !LOCAL_DATE.test(value)) return false;
+  if (!isCalendarDate(value)) return false;
   const year = Number(value.slice(0, 4));
-  return year >= FIRST_YEAR && year <= LAST_YEAR && DateTime.fromISO(value, { zone: 'utc' }).isValid;
+  return year >= FIRST_YEAR && year <= LAST_YEAR;
 }
 
 /** A real calendar date as YYYY-MM-DD in any year (to name a stored row, e.g. one saved before the range applied). */
