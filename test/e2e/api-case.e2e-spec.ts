@@ -415,6 +415,19 @@ describe('API first case', () => {
       { paragraph: 'OP3(D)', weaponType: 'all', ...zero, done: 1, total: 1 }, // paragraphs are stored upper-cased
     ]);
     expect(p.holdingUp).toEqual([{ agency: support, steps: 1 }]);
+    // the same case is overdue in the list, its filter, the plan's progress and its own page
+    const late = await h.http().get(`/cases?plan=${plan}&overdue=true`).set(coord);
+    expect((late.body as { items: { code: string; overdue: boolean }[] }).items).toEqual([
+      expect.objectContaining({ code: 'B-LATE', overdue: true }),
+    ]);
+    const lateId = (late.body as { items: { id: string }[] }).items[0].id;
+    expect(((await h.http().get(`/cases/${lateId}`).set(coord)).body as { overdue: boolean }).overdue).toBe(
+      true,
+    );
+    expect(
+      ((await h.http().get(`/plans/${plan}`).set(coord)).body as { progress: { overdue: number } }).progress
+        .overdue,
+    ).toBe(1);
     // an observer of another plan does not see this one at all
     expect((await h.http().get(`/plans/${plan}`).set(auth(w.tokens.observer))).status).toBe(404);
   });

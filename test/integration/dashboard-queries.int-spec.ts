@@ -78,7 +78,10 @@ async function seedReadModel(ds: DataSource): Promise<void> {
   await ds.query(`ANALYZE cases; ANALYZE case_steps`);
 }
 
-/** The case list's SQL before the migration: the agency filter as one OR, counted in one pass. */
+/**
+ * The case list's SQL before the migration DashboardIndexes: the agency filter as one OR, counted in one pass; overdue
+ * computed from the steps instead of read from cases.overdue_at.
+ */
 async function referenceList(
   ds: DataSource,
   filters: CaseFilters,
@@ -98,9 +101,11 @@ async function referenceList(
     const statuses = Array.isArray(filters.status) ? filters.status : [filters.status];
     where.push(`c.status = ANY(${sql.add(statuses)}::text[])`);
   }
-  if (filters.overdue === true) where.push(`c.status = 'active' AND c.due_at < ${nowP}`);
-  if (filters.overdue === false)
-    where.push(`NOT (c.status = 'active' AND c.due_at IS NOT NULL AND c.due_at < ${nowP})`);
+  // Overdue from the tables (migration CaseOverdueAt): the case's own due instant or an open step's has passed.
+  const overdue = `(c.status = 'active' AND (c.due_at < ${nowP} OR EXISTS (
+    SELECT 1 FROM case_steps s WHERE s.case_id = c.id AND s.status = 'active' AND s.due_at < ${nowP})))`;
+  if (filters.overdue === true) where.push(overdue);
+  if (filters.overdue === false) where.push(`NOT coalesce(${overdue}, false)`);
   if (filters.text) {
     const t = sql.add(likePattern(filters.text));
     where.push(`(c.title ILIKE ${t} OR c.code ILIKE ${t})`);
@@ -274,8 +279,8 @@ describe('dashboard queries', () => {
       const check = await connectDataSource(scratch.url, { poolSize: 1 });
       try {
         await runMigrations(scratch.url);
-        // back to before DashboardIndexes (and the PlanCounters and InboxCounts migrations that follow it)
-        await revertMigrations(scratch.url, 3);
+        // back to before DashboardIndexes (and the PlanCounters, InboxCounts and CaseOverdueAt migrations after it)
+        await revertMigrations(scratch.url, 4);
         await seedReference(check);
         await check.query(`
           INSERT INTO cases (id, plan_code, state_code, kind, code, workflow_id, title, lead_agency, definition_key)
@@ -288,6 +293,7 @@ describe('dashboard queries', () => {
           'DashboardIndexes1764460800000',
           'PlanCounters1764547200000',
           'InboxCounts1764633600000',
+          'CaseOverdueAt1764720000000',
         ]);
         expect(await check.query(`SELECT plan_code, state_code FROM case_steps`)).toEqual([
           { plan_code: 'TJ-PLAN', state_code: 'TJ' },
@@ -311,6 +317,34 @@ describe('dashboard queries', () => {
       { planCode: 'KG-EXTRA', status: 'active', overdue: true },
       { agency: 'NOBODY' },
     ];
+    it('marks a case overdue by its own due instant or an open step’s, as the list’s filter does', async () => {
+      // the fixture has both kinds: active cases late by their own date, and ones only an open step makes late
+      const [{ own, step }] = await ds.query<{ own: number; step: number }[]>(
+        `SELECT count(*) FILTER (WHERE c.due_at < $1)::int AS own,
+                count(*) FILTER (WHERE c.due_at IS NULL OR c.due_at >= $1)::int AS step
+           FROM cases c
+          WHERE c.status = 'active' AND (c.due_at < $1 OR EXISTS (
+                SELECT 1 FROM case_steps s WHERE s.case_id = c.id AND s.status = 'active' AND s.due_at < $1))`,
+        [NOW],
+      );
+      expect(own).toBeGreaterThan(0);
+      expect(step).toBeGreaterThan(0);
+      const listed = new Map<string, boolean>();
+      for (let offset = 0; ; offset += 200) {
+        const page = await cases.list({}, ADMIN_SCOPE, { limit: 200, offset }, NOW);
+        for (const c of page.items) listed.set(c.code, c.overdue);
+        if (page.items.length < 200) break;
+      }
+      const late = new Set((await referenceList(ds, { overdue: true }, ADMIN_SCOPE, 5000, 0)).codes);
+      expect(late.size).toBe(own + step);
+      expect(
+        [...listed]
+          .filter(([, overdue]) => overdue)
+          .map(([code]) => code)
+          .sort(),
+      ).toEqual([...late].sort());
+    });
+
     it.each(Object.keys(SCOPES))('counts and pages as before, for %s', async (scopeName) => {
       const scope = SCOPES[scopeName];
       for (const f of filters) {

@@ -194,9 +194,28 @@ async function expectExact(ds: DataSource): Promise<void> {
   );
   const [{ n: caseCount }] = await ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM cases`);
   expect(contributions).toEqual({ n: caseCount, missing: 0 });
+  await expectOverdueAtExact(ds);
 }
 
-/** PlansRepository.progress before the counters, verbatim. */
+/** cases.overdue_at (migration CaseOverdueAt) is, for every case, what its row and steps say, by a fresh reading. */
+async function expectOverdueAtExact(ds: DataSource): Promise<void> {
+  const wrong = await ds.query<unknown[]>(
+    `SELECT c.code, c.overdue_at, f.fresh
+       FROM cases c
+      CROSS JOIN LATERAL (
+            SELECT CASE WHEN c.status = 'active'
+                        THEN least(c.due_at, (SELECT min(s.due_at) FROM case_steps s
+                                               WHERE s.case_id = c.id AND s.status = 'active')) END AS fresh) f
+      WHERE c.overdue_at IS DISTINCT FROM f.fresh
+      LIMIT 5`,
+  );
+  expect(wrong).toEqual([]);
+}
+
+/**
+ * PlansRepository.progress before the counters, with overdue and due soon by the case's own or an open step's due
+ * instant (migration CaseOverdueAt), read from the steps.
+ */
 async function referenceProgress(
   ds: DataSource,
   code: string,
@@ -209,10 +228,14 @@ async function referenceProgress(
             count(*) FILTER (WHERE status = 'completed')::int AS completed,
             count(*) FILTER (WHERE status = 'rejected')::int AS rejected,
             count(*) FILTER (WHERE status = 'withdrawn')::int AS withdrawn,
-            count(*) FILTER (WHERE status = 'active' AND due_at < $2)::int AS overdue,
-            count(*) FILTER (WHERE status = 'active' AND due_at >= $2 AND due_at < $2::timestamptz + make_interval(days => $3))::int AS due_soon,
+            count(*) FILTER (WHERE status = 'active' AND health_due_at < $2)::int AS overdue,
+            count(*) FILTER (WHERE status = 'active' AND health_due_at >= $2 AND health_due_at < $2::timestamptz + make_interval(days => $3))::int AS due_soon,
             avg(progress) FILTER (WHERE status <> 'withdrawn')::float8 AS avg
-     FROM cases WHERE plan_code = $1`,
+     FROM cases c
+     CROSS JOIN LATERAL (
+           SELECT least(c.due_at, (SELECT min(s.due_at) FROM case_steps s
+                                    WHERE s.case_id = c.id AND s.status = 'active')) AS health_due_at) h
+     WHERE plan_code = $1`,
     [code, now, dueSoonDays],
   );
   return {
@@ -338,26 +361,33 @@ describe('plan counters', () => {
     await db?.drop();
   }, 60_000);
 
-  describe('PlanCounters and InboxCounts migrations', () => {
+  describe('PlanCounters, InboxCounts and CaseOverdueAt migrations', () => {
     it('count the cases and steps that existed before them, and go down without a trace', async () => {
       const scratch = await createTemporaryDatabase();
       const check = await connectDataSource(scratch.url, { poolSize: 1 });
       try {
         await runMigrations(scratch.url);
-        expect(await revertMigrations(scratch.url, 2)).toBe(2);
+        expect(await revertMigrations(scratch.url, 3)).toBe(3);
         const leftovers = async () => ({
           tables: await check.query(`SELECT tablename FROM pg_tables WHERE tablename LIKE 'plan\\_%\\_c%'`),
           functions: await check.query(
-            `SELECT proname FROM pg_proc WHERE proname LIKE '%plan\\_c%' OR proname LIKE '%distinct\\_assignees%'`,
+            `SELECT proname FROM pg_proc
+              WHERE proname LIKE '%plan\\_c%' OR proname LIKE '%distinct\\_assignees%' OR proname LIKE '%overdue\\_at%'`,
           ),
           triggers: await check.query(
-            `SELECT tgname FROM pg_trigger WHERE tgname LIKE '%plan\\_counts%' OR tgname LIKE '%distinct\\_assignees%'`,
+            `SELECT tgname FROM pg_trigger
+              WHERE tgname LIKE '%plan\\_counts%' OR tgname LIKE '%distinct\\_assignees%' OR tgname LIKE '%overdue\\_at%'`,
           ),
           indexes: await check.query(
-            `SELECT indexname FROM pg_indexes WHERE indexname = 'case_steps_active_undated_assignees_gin'`,
+            `SELECT indexname FROM pg_indexes
+              WHERE indexname IN ('case_steps_active_undated_assignees_gin', 'cases_active_plan_overdue_idx',
+                                  'cases_active_lead_plan_overdue_idx')`,
+          ),
+          columns: await check.query(
+            `SELECT column_name FROM information_schema.columns WHERE table_name = 'cases' AND column_name = 'overdue_at'`,
           ),
         });
-        const none = { tables: [], functions: [], triggers: [], indexes: [] };
+        const none = { tables: [], functions: [], triggers: [], indexes: [], columns: [] };
         expect(await leftovers()).toEqual(none);
         await seedPlans(check);
         await insertCases(check, 1, 300);
@@ -369,6 +399,7 @@ describe('plan counters', () => {
         expect(await runMigrations(scratch.url)).toEqual([
           'PlanCounters1764547200000',
           'InboxCounts1764633600000',
+          'CaseOverdueAt1764720000000',
         ]);
         expect((await check.query<{ n: number }[]>(repeated))[0].n).toBe(0);
         const [{ n }] = await check.query<{ n: number }[]>(
@@ -377,7 +408,7 @@ describe('plan counters', () => {
         expect(n).toBe(300);
         await expectExact(check);
         await expectOverviewAsBefore(check, PLANS);
-        expect(await revertMigrations(scratch.url, 2)).toBe(2);
+        expect(await revertMigrations(scratch.url, 3)).toBe(3);
         expect(await leftovers()).toEqual(none);
       } finally {
         await check.destroy();

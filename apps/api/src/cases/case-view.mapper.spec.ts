@@ -1,6 +1,6 @@
 import { caseIdForWorkflow } from '@app/persistence';
 import { caseSnapshot, stepSnapshot } from '@app/persistence/testing/fixtures';
-import { caseDetailFromSnapshot } from './case-view.mapper';
+import { caseDetailFromSnapshot, isOverdue } from './case-view.mapper';
 
 describe('caseDetailFromSnapshot', () => {
   const snapshot = caseSnapshot({
@@ -27,5 +27,34 @@ describe('caseDetailFromSnapshot', () => {
       source: 'read_model',
       stale: true,
     });
+  });
+});
+
+describe('isOverdue', () => {
+  // Bishkek is UTC+6: the case's own due date 2026-03-01 ends at 2026-03-01T18:00Z
+  const base = caseSnapshot({ planCode: 'KG-NAP-2013', caseCode: 'M-02', dueOn: '2026-03-01' });
+  const at = (iso: string) => new Date(iso);
+
+  it('is overdue from the midnight that ends the case’s due date in its state’s zone', () => {
+    expect(isOverdue(base, at('2026-03-01T17:59:59.999Z'))).toBe(false);
+    expect(isOverdue(base, at('2026-03-01T18:00:00.001Z'))).toBe(true);
+  });
+
+  it('is overdue as soon as an active step is past its due instant, however far the case’s own date is', () => {
+    const s = caseSnapshot({
+      planCode: 'KG-NAP-2013',
+      caseCode: 'M-03',
+      dueOn: '2027-12-31',
+      steps: [
+        stepSnapshot('consult', { status: 'active', dueOn: '2026-03-02', dueAt: '2026-03-02T12:00:00.000Z' }),
+        stepSnapshot('draft', { status: 'done', dueOn: '2026-02-01', dueAt: '2026-02-01T12:00:00.000Z' }),
+      ],
+    });
+    expect(isOverdue(s, at('2026-03-02T11:59:00.000Z'))).toBe(false);
+    expect(isOverdue(s, at('2026-03-02T12:01:00.000Z'))).toBe(true);
+  });
+
+  it('is never overdue once closed', () => {
+    expect(isOverdue({ ...base, status: 'completed' }, at('2027-01-01T00:00:00Z'))).toBe(false);
   });
 });

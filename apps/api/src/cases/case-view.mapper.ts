@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { CaseSnapshot, StepSnapshot } from '@app/domain/case/case.types';
 import type { CaseDetailDto, StepDto } from './dto/case.dto';
 import type { AreaDto } from './dto/create-case.dto';
@@ -68,9 +69,16 @@ function stepView(st: StepSnapshot): StepDto {
   };
 }
 
-/** A case is overdue when it is active and one of its active steps (or the case itself) is past its due instant. */
+/**
+ * A case is overdue when it is active and past its own due instant (the midnight that ends its due date, in its
+ * state's zone) or one of its active steps is past its own: the read model's cases.overdue_at (migration
+ * CaseOverdueAt), which the case list, its filter, plan progress and plan health use.
+ */
 export function isOverdue(s: CaseSnapshot, now: Date): boolean {
   if (s.status !== 'active') return false;
   const t = now.getTime();
+  if (s.dueOn !== null && DateTime.fromISO(s.dueOn, { zone: s.timeZone }).plus({ days: 1 }).toMillis() < t) {
+    return true;
+  }
   return s.steps.some((st) => st.status === 'active' && st.dueAt !== null && Date.parse(st.dueAt) < t);
 }

@@ -47,9 +47,16 @@ export class CaseEntity {
   @Column({ name: 'due_on', type: 'date', nullable: true })
   dueOn!: string | null;
 
-  /** end of the local day of dueOn: overdue = active and dueAt < now */
+  /** end of the local day of dueOn */
   @Column({ name: 'due_at', type: 'timestamptz', nullable: true })
   dueAt!: Date | null;
+
+  /**
+   * While active: the earliest of dueAt and its open steps' due instants (overdue = overdueAt < now); null otherwise.
+   * Kept by PostgreSQL (migration CaseOverdueAt): never written by the application.
+   */
+  @Column({ name: 'overdue_at', type: 'timestamptz', nullable: true, insert: false, update: false })
+  overdueAt!: Date | null;
 
   @Column({ name: 'time_zone', type: 'text', nullable: true })
   timeZone!: string | null;

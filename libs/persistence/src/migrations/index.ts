@@ -3,6 +3,7 @@ import { Mail1764288000000 } from './1764288000000-Mail';
 import { DashboardIndexes1764460800000 } from './1764460800000-DashboardIndexes';
 import { PlanCounters1764547200000 } from './1764547200000-PlanCounters';
 import { InboxCounts1764633600000 } from './1764633600000-InboxCounts';
+import { CaseOverdueAt1764720000000 } from './1764720000000-CaseOverdueAt';
 
 // Every migration, oldest first. Append new ones at the end (no globs: the bundled build and jest both load this).
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   DashboardIndexes1764460800000,
   PlanCounters1764547200000,
   InboxCounts1764633600000,
+  CaseOverdueAt1764720000000,
 ];

@@ -83,7 +83,7 @@ export interface CaseFilters {
   agency?: string;
   kind?: string;
   status?: CaseStatus | CaseStatus[];
-  /** true: active and past due; false: not overdue */
+  /** true: active and past its own or an open step's due instant; false: not overdue */
   overdue?: boolean;
   /** due on or before this local date */
   dueBefore?: string;
@@ -229,7 +229,7 @@ type CaseListRow = Pick<
 function caseListColumns(nowParam: string): string {
   return `c.id, c.plan_code, c.state_code, c.kind, c.code, c.workflow_id, c.title, c.lead_agency,
     c.supporting_agencies, c.area_paragraph, c.area_weapon, c.status, c.due_on::text AS due_on, c.due_at,
-    (c.status = 'active' AND c.due_at < ${nowParam}) AS overdue, c.progress::float8 AS progress`;
+    (c.status = 'active' AND c.overdue_at < ${nowParam}) AS overdue, c.progress::float8 AS progress`;
 }
 
 function toCaseListItem(r: CaseListRow): CaseListItem {
@@ -434,9 +434,9 @@ export class CasesRepository {
           : `c.status = ANY(${sql.add(statuses)}::text[])`,
       );
     }
-    if (filters.overdue === true) where.push(`c.status = 'active' AND c.due_at < ${nowP}`);
+    if (filters.overdue === true) where.push(`c.status = 'active' AND c.overdue_at < ${nowP}`);
     if (filters.overdue === false)
-      where.push(`NOT (c.status = 'active' AND c.due_at IS NOT NULL AND c.due_at < ${nowP})`);
+      where.push(`NOT (c.status = 'active' AND c.overdue_at IS NOT NULL AND c.overdue_at < ${nowP})`);
     if (filters.dueBefore) where.push(`c.due_on <= ${sql.add(filters.dueBefore)}::date`);
     if (filters.dueAfter) where.push(`c.due_on >= ${sql.add(filters.dueAfter)}::date`);
     if (filters.area) {

@@ -23,9 +23,9 @@ export interface Plan {
 export interface PlanProgress {
   total: number;
   byStatus: { active: number; completed: number; rejected: number; withdrawn: number };
-  /** active cases past their due instant */
+  /** active cases past their own or an open step's due instant (cases.overdue_at) */
   overdue: number;
-  /** active cases due within `dueSoonDays` and not overdue */
+  /** active cases not overdue whose own or an open step's due instant is within `dueSoonDays` */
   dueSoon: number;
   /** mean progress (0..1) of the cases that were not withdrawn */
   averageProgress: number;
@@ -164,7 +164,7 @@ export class PlansRepository {
     return rows.map(toPlan);
   }
 
-  /** Counts by status, overdue and due within `dueSoonDays` days of `now`. */
+  /** Counts by status, overdue and due within `dueSoonDays` days of `now` (by the case's or an open step's due instant). */
   async progress(code: string, now: Date = new Date(), dueSoonDays = 7): Promise<PlanProgress> {
     const rows = await this.dataSource.query<
       {
@@ -184,8 +184,8 @@ export class PlansRepository {
               coalesce(sum(cases) FILTER (WHERE status = 'completed'), 0)::int AS completed,
               coalesce(sum(cases) FILTER (WHERE status = 'rejected'), 0)::int AS rejected,
               coalesce(sum(cases) FILTER (WHERE status = 'withdrawn'), 0)::int AS withdrawn,
-              coalesce(sum(cases) FILTER (WHERE status = 'active' AND due_at < $2), 0)::int AS overdue,
-              coalesce(sum(cases) FILTER (WHERE status = 'active' AND due_at >= $2 AND due_at < $2::timestamptz + make_interval(days => $3)), 0)::int AS due_soon,
+              coalesce(sum(cases) FILTER (WHERE status = 'active' AND health_due_at < $2), 0)::int AS overdue,
+              coalesce(sum(cases) FILTER (WHERE status = 'active' AND health_due_at >= $2 AND health_due_at < $2::timestamptz + make_interval(days => $3)), 0)::int AS due_soon,
               (sum(progress_sum) FILTER (WHERE status <> 'withdrawn')
                 / sum(cases) FILTER (WHERE status <> 'withdrawn')::numeric)::float8 AS avg
        FROM plan_case_counts WHERE plan_code = $1`,
