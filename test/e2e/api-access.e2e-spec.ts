@@ -319,12 +319,27 @@ describe('API access control', () => {
             .send({ code: unshared, name: 'Customs of Tajikistan', stateCode: 'TJ' })
         ).status,
       ).toBe(201);
+      const organisation = `ORG-${h.tag}`;
+      expect(
+        (
+          await h
+            .http()
+            .post('/agencies')
+            .set(auth(h.tokens.admin))
+            .send({ code: organisation, name: 'A regional organisation' })
+        ).status,
+      ).toBe(201);
       const before = await view(id);
       for (const [agency, reason] of [
         [`KG-${h.tag}-NOPE`, `unknown agency KG-${h.tag}-NOPE`],
         [
           unshared,
           `${unshared} (TJ) cannot see plan ${w.plan}: share the plan with the agency or its state first`,
+        ],
+        [
+          organisation,
+          `${organisation} (an international organisation) cannot see plan ${w.plan}: share the plan with the ` +
+            `organisation first`,
         ],
       ]) {
         const refused = await h

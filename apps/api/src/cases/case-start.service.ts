@@ -75,7 +75,7 @@ export class CaseStartService {
         out.set(
           code,
           `${code} (${state ?? 'an international organisation'}) cannot see plan ${plan.code}: share the plan ` +
-            `with the agency or its state first`,
+            `with ${state === null ? 'the organisation' : 'the agency or its state'} first`,
         );
       }
     }
