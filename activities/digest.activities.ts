@@ -7,8 +7,15 @@ import {
 } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import type { DataSource } from 'typeorm';
+import { definitionsNamedBy, getShippedDefinition, stepTitlesOf, type ProcessDefinition } from '@app/domain';
 import type { DigestItem } from '@app/mail';
-import { AgenciesRepository, StatesRepository, StepsRepository } from '@app/persistence';
+import {
+  AgenciesRepository,
+  DefinitionsRepository,
+  StatesRepository,
+  StepsRepository,
+  type OpenStep,
+} from '@app/persistence';
 
 /** What the weekly digest of one agency lists; computed when the schedule fires. */
 export interface AgencyDigest {
@@ -32,6 +39,8 @@ export interface DigestActivityDeps {
   steps: StepsRepository;
   agencies: AgenciesRepository;
   states: StatesRepository;
+  /** a version of a process definition (uploaded or shipped), whose step titles the items carry */
+  definition(key: string, version: number): Promise<ProcessDefinition | undefined>;
 }
 
 /** Lists are cut at this length; the email says how many there are. */
@@ -52,36 +61,49 @@ export function createDigestActivities(deps: DigestActivityDeps): DigestActiviti
         { agencyCode, stateCode: agency.stateCode },
         at.toJSDate(),
       );
-      const item = (s: (typeof open)[number]): DigestItem => ({
-        caseCode: s.caseCode,
-        caseTitle: s.caseTitle,
-        stepTitle: s.stepTitle,
-        dueOn: s.dueOn,
-      });
-      const overdue = open.filter((s) => s.overdue);
-      const awaiting = open.filter((s) => !s.overdue && s.stepKind === 'approval');
-      const dueThisWeek = open.filter(
-        (s) => !s.overdue && s.stepKind !== 'approval' && s.dueOn !== null && s.dueOn <= sunday,
-      );
+      const overdue = open.filter((s) => s.overdue).slice(0, MAX_ITEMS);
+      const awaiting = open.filter((s) => !s.overdue && s.stepKind === 'approval').slice(0, MAX_ITEMS);
+      const dueThisWeek = open
+        .filter((s) => !s.overdue && s.stepKind !== 'approval' && s.dueOn !== null && s.dueOn <= sunday)
+        .slice(0, MAX_ITEMS);
+      // each recipient reads the step titles in their language (notify): one definition per (key, version) listed
+      const definitions = new Map<string, ProcessDefinition | undefined>();
+      for (const d of definitionsNamedBy([...overdue, ...awaiting, ...dueThisWeek]))
+        definitions.set(d.id, await deps.definition(d.key, d.version));
+      const item = (s: OpenStep): DigestItem => {
+        const stepTitles = stepTitlesOf(s, definitions);
+        return {
+          caseCode: s.caseCode,
+          caseTitle: s.caseTitle,
+          stepTitle: s.stepTitle,
+          ...(stepTitles ? { stepTitles } : {}),
+          dueOn: s.dueOn,
+        };
+      };
       return {
         agencyCode,
         agencyName: agency.name,
         stateCode: agency.stateCode,
         timeZone: state.timeZone,
         weekOf: monday.toISODate() as string,
-        overdue: overdue.slice(0, MAX_ITEMS).map(item),
-        awaitingDecision: awaiting.slice(0, MAX_ITEMS).map(item),
-        dueThisWeek: dueThisWeek.slice(0, MAX_ITEMS).map(item),
+        overdue: overdue.map(item),
+        awaitingDecision: awaiting.map(item),
+        dueThisWeek: dueThisWeek.map(item),
       };
     },
   };
 }
 
 export function createDigestActivitiesFromDataSource(ds: DataSource): DigestActivities {
+  const definitions = new DefinitionsRepository(ds);
   return createDigestActivities({
     steps: new StepsRepository(ds),
     agencies: new AgenciesRepository(ds),
     states: new StatesRepository(ds),
+    // as the API resolves a version (DefinitionsService.resolve): uploaded, else shipped (not always stored)
+    definition: async (key, version) =>
+      ((await definitions.get(key, version))?.definition as ProcessDefinition | undefined) ??
+      getShippedDefinition(key, version),
   });
 }
 

@@ -14,6 +14,7 @@ import {
   renderNotification,
   threadIdFor,
   UnknownNotificationSubject,
+  type DigestItem,
   type EmailOutboxRepository,
   type LinkChoice,
   type MailSender,
@@ -74,13 +75,32 @@ const titleIn = (v: unknown, language: Recipient['language']): string | undefine
 };
 const n = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
+/**
+ * The digest as `language` reads it: each step named by the titles its item carries, else (a digest collected before
+ * items carried them, replayed from a running workflow's history; an unknown definition) by the stored title.
+ */
+export function digestIn(
+  digest: NotificationFacts['digest'] | undefined,
+  language: Recipient['language'],
+): NotificationFacts['digest'] | undefined {
+  if (!digest) return undefined;
+  const items = (list: DigestItem[]): DigestItem[] =>
+    list.map(({ stepTitles, ...i }) => ({ ...i, stepTitle: titleIn(stepTitles, language) ?? i.stepTitle }));
+  return {
+    ...digest,
+    dueThisWeek: items(digest.dueThisWeek),
+    overdue: items(digest.overdue),
+    awaitingDecision: items(digest.awaitingDecision),
+  };
+}
+
 export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActivities, 'notify'> {
   const now = deps.now ?? (() => new Date());
 
   function facts(req: NotificationRequest, ctx: NotificationContext, r: Recipient): NotificationFacts {
     const d = req.data ?? {};
     const actor = (d.actor ?? {}) as { name?: unknown; agency?: unknown };
-    const digest = d.digest as NotificationFacts['digest'] | undefined;
+    const digest = digestIn(d.digest as NotificationFacts['digest'] | undefined, r.language);
     return {
       kind: req.kind,
       language: r.language,

@@ -105,6 +105,39 @@ describe('calendar feeds (HTTP)', () => {
     expect((await feed(url)).status).toBe(404);
   });
 
+  it("names the steps in the language of the feed's owner: the person, or whoever created the agency's feed", async () => {
+    const email = `russian-${h.tag.toLowerCase()}@kg.napflow.example.org`;
+    const person = await h
+      .http()
+      .post('/people')
+      .set(auth(w.tokens.admin))
+      .send({
+        email,
+        name: `russian ${h.tag}`,
+        agencyCode: w.agencies.lead,
+        role: 'focal_point',
+        language: 'ru',
+        password: PASSWORD,
+      });
+    expect(person.status).toBe(201);
+    const russian = auth(await login(h, email, PASSWORD));
+    const executeIn = async (who: { Authorization: string }, scope: 'person' | 'agency') => {
+      const created = await h.http().post('/calendar-feeds').set(who).send({ scope });
+      expect(created.status).toBe(201);
+      return eventOf((await feed((created.body as { url: string }).url)).text, `${workflowId}/execute/`);
+    };
+    for (const scope of ['person', 'agency'] as const) {
+      const event = await executeIn(russian, scope);
+      expect(event).toContain(
+        'SUMMARY:Исполнение меры ведущим ведомством — Training of Border Service officers (CAL-1)',
+      );
+      expect(event).toMatch(/DESCRIPTION:.*Исполнение меры ведущим ведомством \(/);
+    }
+    expect(await executeIn(auth(w.tokens.lead), 'person')).toContain(
+      'SUMMARY:Implementation by the lead agency — Training of Border Service officers (CAL-1)',
+    );
+  });
+
   it("puts the steps waiting on the national coordinator into the coordinator's own feed, not the focal point's", async () => {
     const created = await h.http().post(`/plans/${w.plan}/cases`).set(auth(w.tokens.coordinator)).send({
       kind: 'measure',

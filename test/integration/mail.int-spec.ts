@@ -15,6 +15,7 @@ import {
   ensureDigestSchedules,
 } from '@app/activities/digest.activities';
 import { createNotifyActivities, SMTP_TEMPORARY_FAILURE } from '@app/activities/notify.activities';
+import { getShippedDefinition, type ProcessDefinition } from '@app/domain';
 import type { NotificationRequest } from '@app/domain/case/case.types';
 import { SmtpSink, type ReceivedMail } from '@app/devstack';
 import {
@@ -30,6 +31,7 @@ import {
 import {
   AgenciesRepository,
   connectDataSource,
+  DefinitionsRepository,
   PeopleRepository,
   PlansRepository,
   ReadModelRepository,
@@ -678,6 +680,95 @@ describe('through Temporal (retry policy, digest, schedules)', () => {
     });
     expect(again).toMatchObject({ key, status: 'already_sent' });
     expect(await receivedFor(key)).toHaveLength(1);
+  });
+
+  it("names each step of the weekly digest in its recipient's language, from the case's definition (uploaded or shipped)", async () => {
+    const agencyCode = 'KG-MOI';
+    await new AgenciesRepository(ds).insertMissing([
+      { code: agencyCode, name: 'Ministry of Internal Affairs', stateCode: 'KG' },
+    ]);
+    const repo = new PeopleRepository(ds);
+    for (const [email, name, language] of [
+      ['azamat@moi.kg.example.org', 'Азамат Токтогулов', 'ru'],
+      ['elena@moi.kg.example.org', 'Elena Brandt', 'en'],
+    ] as const)
+      await repo.create({ email, name, language, agencyCode, role: 'focal_point', passwordHash: null });
+    // version 1 of "measure" exists only in code, version 2 only as an upload that renames the head's approval
+    const measure = getShippedDefinition('measure', 1) as ProcessDefinition;
+    await new DefinitionsRepository(ds).publish({
+      key: 'measure',
+      version: 2,
+      publishedBy: null,
+      definition: {
+        ...measure,
+        version: 2,
+        steps: measure.steps.map((st) =>
+          st.key === 'head_approval'
+            ? { ...st, title: { ru: 'Решение министра', en: 'Decision of the minister' } }
+            : st,
+        ),
+      },
+    });
+    // the read model's titles differ from the definitions' English ones: an English reader gets the definition's too
+    const monday = today.startOf('week');
+    const model = new ReadModelRepository(ds);
+    await model.recordTransition(
+      caseSnapshot({
+        planCode: 'KG-NAP-2013',
+        caseCode: 'MOI-1',
+        title: 'Police training',
+        definitionVersion: 1,
+        steps: [
+          stepSnapshot('execute', {
+            title: 'Implementation',
+            status: 'active',
+            assignees: [agencyCode],
+            dueOn: monday.minus({ days: 3 }).toISODate(),
+            dueAt: monday.minus({ days: 3 }).set({ hour: 18 }).toUTC().toISO(),
+          }),
+        ],
+      }),
+      [caseEvent(1)],
+    );
+    await model.recordTransition(
+      caseSnapshot({
+        planCode: 'KG-NAP-2013',
+        caseCode: 'MOI-2',
+        title: 'Border checks',
+        definitionVersion: 2,
+        steps: [
+          stepSnapshot('head_approval', {
+            title: 'Approval by the head of the lead agency',
+            kind: 'approval',
+            status: 'active',
+            assignees: [agencyCode],
+            dueOn: today.plus({ days: 5 }).toISODate(),
+            dueAt: today.plus({ days: 5 }).set({ hour: 18 }).toUTC().toISO(),
+          }),
+        ],
+      }),
+      [caseEvent(1)],
+    );
+
+    const scheduledFor = monday.set({ hour: 9 }).toUTC().toISO() as string;
+    const key = digestKey(agencyCode, new Date(scheduledFor).toISOString());
+    await expect(
+      client.workflow.execute('digestWorkflow', {
+        taskQueue,
+        workflowId: `digest-test:${agencyCode}:${Date.now()}`,
+        args: [{ agencyCode, scheduledFor }],
+      }),
+    ).resolves.toMatchObject({ key, status: 'sent', recipients: 2 });
+    const texts = Object.fromEntries(
+      (await receivedFor(key)).map((m) => [m.to[0], (m.text ?? '').replace(/\s+/g, ' ')]),
+    );
+    const ru = texts['azamat@moi.kg.example.org'];
+    expect(ru).toContain('Police training (MOI-1): Исполнение меры ведущим ведомством');
+    expect(ru).toContain('Border checks (MOI-2): Решение министра');
+    expect(ru).not.toMatch(/Implementation|Approval by the head/);
+    const en = texts['elena@moi.kg.example.org'];
+    expect(en).toContain('Police training (MOI-1): Implementation by the lead agency');
+    expect(en).toContain('Border checks (MOI-2): Decision of the minister');
   });
 
   it('keeps schedules while the worker runs: a later pass ensures only the agencies added or moved since', async () => {

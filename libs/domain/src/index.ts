@@ -57,6 +57,15 @@ export {
   SHIPPED_DEFINITION_KEYS,
   getShippedDefinition,
 } from './process/shipped-definitions';
+export {
+  type StepTitles,
+  type StepOfDefinition,
+  type DefinitionRef,
+  definitionId,
+  definitionsNamedBy,
+  stepTitlesOf,
+  stepTitleIn,
+} from './process/step-titles';
 
 // The case engine: the pure reducer the case workflow runs
 export {

@@ -1,4 +1,5 @@
 import type { Decision, Language, NotificationKind } from '@app/domain/case/case.types';
+import type { StepTitles } from '@app/domain/process/step-titles';
 
 /** One email as the transport sends it: rendered once, stored in the outbox, sent (and possibly resent) as is. */
 export interface OutgoingEmail {
@@ -18,7 +19,13 @@ export type LinkChoice = Decision | 'complete';
 export interface DigestItem {
   caseCode: string;
   caseTitle: string;
+  /** as the read model holds it (English) */
   stepTitle: string;
+  /**
+   * the step's name in each language of its case's process definition; each recipient reads theirs. Absent when the
+   * definition is unknown, and in digests collected before items carried it (still in running workflows' histories).
+   */
+  stepTitles?: StepTitles;
   /** local date YYYY-MM-DD */
   dueOn: string | null;
 }

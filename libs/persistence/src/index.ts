@@ -54,7 +54,7 @@ export {
   type Page,
   type PageRequest,
 } from './repositories/cases.repository';
-export { StepsRepository, type InboxItem } from './repositories/steps.repository';
+export { StepsRepository, type InboxItem, type OpenStep } from './repositories/steps.repository';
 export { ReadModelRepository, type TransitionResult } from './repositories/read-model.repository';
 export {
   AuditRepository,

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import { DateTime } from 'luxon';
 import type { AppConfig } from '@app/config';
+import type { Language } from '@app/domain/case/case.types';
+import { definitionsNamedBy, stepTitleIn, stepTitlesOf, type ProcessDefinition } from '@app/domain';
 import {
   AgenciesRepository,
   PeopleRepository,
@@ -9,6 +11,7 @@ import {
   StepsRepository,
   type CalendarFeedTokenEntity,
 } from '@app/persistence';
+import { DefinitionsService } from '../admin/definitions.service';
 import { APP_CONFIG } from '../common/app-config';
 import { DomainErrorCode, DomainException, forbidden, notFound } from '../common/domain.exception';
 import { type Principal, todayOf } from '../common/principal';
@@ -27,6 +30,7 @@ export class CalendarFeedsService {
     private readonly agencies: AgenciesRepository,
     private readonly people: PeopleRepository,
     private readonly states: StatesRepository,
+    private readonly definitions: DefinitionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -90,6 +94,8 @@ export class CalendarFeedsService {
     let timeZone = 'UTC';
     let coordinatorOf: string | null = null;
     let viewer: { agencyCode: string; stateCode: string | null };
+    // steps are named in the language of the feed's owner: the person, or whoever created the agency's feed
+    let language: Language = 'en';
     if (feed.scope === 'agency' && feed.agencyCode) {
       const agency = await this.agencies.get(feed.agencyCode);
       if (!agency) return null;
@@ -97,9 +103,11 @@ export class CalendarFeedsService {
       viewer = { agencyCode: agency.code, stateCode: agency.stateCode };
       name = `napflow — ${agency.name}`;
       if (agency.stateCode) timeZone = (await this.states.get(agency.stateCode))?.timeZone ?? timeZone;
+      if (feed.createdBy) language = (await this.people.findById(feed.createdBy))?.language ?? language;
     } else {
       const person = feed.personId ? await this.people.findById(feed.personId) : null;
       if (!person || !person.active) return null;
+      language = person.language;
       if (person.stateCode) timeZone = (await this.states.get(person.stateCode))?.timeZone ?? timeZone;
       const today = todayOf({ timeZone }, now);
       agencies = await this.feeds.agenciesOfPerson(person.id, person.stateCode, today);
@@ -109,6 +117,9 @@ export class CalendarFeedsService {
     }
     // a coordinator's own feed also holds the steps that wait on the national coordinator of their state
     const open = await this.steps.openStepsOf(agencies, viewer, now, coordinatorOf);
+    const definitions = new Map<string, ProcessDefinition | undefined>();
+    for (const d of definitionsNamedBy(open))
+      definitions.set(d.id, await this.definitions.resolve(d.key, d.version));
     const cal = ical({
       name,
       prodId: { company: 'napflow', product: 'napflow', language: 'EN' },
@@ -118,15 +129,16 @@ export class CalendarFeedsService {
     });
     for (const s of open) {
       if (!s.dueOn) continue;
+      const stepTitle = stepTitleIn(stepTitlesOf(s, definitions), language, s.stepTitle);
       cal.createEvent({
         id: `${s.workflowId}/${s.stepKey}/${s.occurrence}@napflow`,
         start: DateTime.fromISO(s.dueOn, { zone: timeZone }),
         allDay: true,
         stamp: now,
-        summary: `${s.overdue ? '⚠ ' : ''}${s.stepTitle} — ${s.caseTitle} (${s.caseCode})`,
+        summary: `${s.overdue ? '⚠ ' : ''}${stepTitle} — ${s.caseTitle} (${s.caseCode})`,
         description: [
           `${s.planCode} / ${s.caseCode}: ${s.caseTitle}`,
-          `${s.stepTitle} (${s.assignees.join(', ')})`,
+          `${stepTitle} (${s.assignees.join(', ')})`,
           `${this.config.http.publicUrl}/app/cases/${s.caseId}`,
         ].join('\n'),
         url: `${this.config.http.publicUrl}/app/cases/${s.caseId}`,

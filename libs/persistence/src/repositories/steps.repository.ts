@@ -46,6 +46,17 @@ interface InboxRow {
   started_at: Date | null;
 }
 
+/** An open step with its case's process definition, whose titles name the step in the reader's language. */
+export interface OpenStep extends InboxItem {
+  definitionKey: string;
+  definitionVersion: number | null;
+}
+
+interface OpenStepRow extends InboxRow {
+  definition_key: string;
+  definition_version: number | null;
+}
+
 @Injectable()
 export class StepsRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
@@ -118,11 +129,11 @@ export class StepsRepository {
     now: Date = new Date(),
     /** also the steps waiting on the national coordinator of this state (a coordinator's own feed) */
     coordinatorOfState: string | null = null,
-  ): Promise<InboxItem[]> {
-    const rows = await this.dataSource.query<InboxRow[]>(
+  ): Promise<OpenStep[]> {
+    const rows = await this.dataSource.query<OpenStepRow[]>(
       `SELECT c.id AS case_id, c.code AS case_code, c.title AS case_title, c.kind AS case_kind, c.status AS case_status,
               c.plan_code, c.state_code, c.workflow_id, s.key, s.title, s.kind, s.assignees, s.due_on::text AS due_on,
-              s.due_at, (s.due_at < $2) AS overdue, s.occurrence, s.started_at
+              s.due_at, (s.due_at < $2) AS overdue, s.occurrence, s.started_at, c.definition_key, c.definition_version
        FROM case_steps s JOIN cases c ON c.id = s.case_id
        WHERE s.status = 'active' AND s.due_on IS NOT NULL
          AND (s.assignees && $1::text[]
@@ -131,7 +142,11 @@ export class StepsRepository {
        ORDER BY s.due_at, c.id, s.key`,
       [agencies, now, coordinatorOfState, viewer.agencyCode, viewer.stateCode],
     );
-    return rows.map(toInboxItem);
+    return rows.map((r) => ({
+      ...toInboxItem(r),
+      definitionKey: r.definition_key,
+      definitionVersion: r.definition_version,
+    }));
   }
 }
 

@@ -1,0 +1,52 @@
+import type { NotificationFacts } from '@app/mail';
+import { digestIn } from './notify.activities';
+
+type Digest = NonNullable<NotificationFacts['digest']>;
+
+const digest = (items: Digest['overdue']): Digest => ({
+  agencyName: 'State Customs Service',
+  weekOf: '2030-01-07',
+  overdue: items,
+  dueThisWeek: [],
+  awaitingDecision: items,
+});
+
+describe('digestIn', () => {
+  const titled = {
+    caseCode: 'M-1',
+    caseTitle: 'Export controls',
+    stepTitle: 'Implementation by the lead agency',
+    stepTitles: { ru: 'Исполнение меры ведущим ведомством', en: 'Implementation by the lead agency (v2)' },
+    dueOn: '2030-01-03',
+  };
+
+  it("names each step in the recipient's language", () => {
+    expect(digestIn(digest([titled]), 'ru')?.overdue).toEqual([
+      {
+        caseCode: 'M-1',
+        caseTitle: 'Export controls',
+        stepTitle: 'Исполнение меры ведущим ведомством',
+        dueOn: '2030-01-03',
+      },
+    ]);
+    expect(digestIn(digest([titled]), 'en')?.awaitingDecision[0].stepTitle).toBe(
+      'Implementation by the lead agency (v2)',
+    );
+  });
+
+  it('falls back to English when the language is missing', () => {
+    const englishOnly = { ...titled, stepTitles: { en: 'Implementation by the lead agency (v2)' } };
+    expect(digestIn(digest([englishOnly]), 'ru')?.overdue[0].stepTitle).toBe(
+      'Implementation by the lead agency (v2)',
+    );
+  });
+
+  it('keeps the stored title of items without titles (digests recorded before they carried them)', () => {
+    const { stepTitles: _stepTitles, ...old } = titled;
+    expect(digestIn(digest([old]), 'ru')).toEqual(digest([old]));
+  });
+
+  it('leaves a notification without a digest without one', () => {
+    expect(digestIn(undefined, 'ru')).toBeUndefined();
+  });
+});
