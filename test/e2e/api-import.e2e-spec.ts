@@ -1,6 +1,7 @@
 // Import of measures: a dry run reports row by row and starts nothing; a real import with a bad row creates
 // nothing; a clean file creates every case; importing it again creates nothing new. CSV and XLSX.
 import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import { auth, buildWorld, type Harness, startHarness, type World } from './api-harness';
 
 jest.setTimeout(180_000);
@@ -105,6 +106,38 @@ describe('API import', () => {
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ created: 0, existing: 2, errors: 0 });
     expect(await count()).toBe(2);
+  });
+
+  it('imports a CSV as Excel saves it in Russian: Windows-1251, ";", Russian headers, DD.MM.YYYY dates', async () => {
+    const csv = iconv.encode(
+      [
+        'Код;Наименование;Ответственное ведомство;Срок исполнения',
+        `R-01;Национальный контрольный список;${w.agencies.lead};02.04.2031`,
+        `R-02;Закон о биобезопасности;${w.agencies.lead};30.02.2031`,
+      ].join('\r\n'),
+      'win1251',
+    );
+    const dry = await upload(csv, 'меры.csv', true);
+    expect(dry.status).toBe(200);
+    const report = dry.body as Report;
+    expect(report.rows.map((r) => [r.code, r.outcome])).toEqual([
+      ['R-01', 'create'],
+      ['R-02', 'error'],
+    ]);
+    expect(report.rows[1].errors).toEqual([
+      'dueOn "30.02.2031" must be a real date as YYYY-MM-DD in 1970-2079 (or DD.MM.YYYY)',
+    ]);
+    const real = await upload(csv.subarray(0, csv.lastIndexOf(Buffer.from('\r\n'))), 'меры.csv', false);
+    expect(real.body).toMatchObject({ ok: true, created: 1 });
+    const id = (real.body as Report).rows[0].caseId as string;
+    const created = (await h.http().get(`/cases/${id}`).set(auth(w.tokens.coordinator))).body as {
+      title: string;
+      dueOn: string;
+    };
+    expect({ title: created.title, dueOn: created.dueOn }).toEqual({
+      title: 'Национальный контрольный список',
+      dueOn: '2031-04-02',
+    });
   });
 
   it('reads XLSX workbooks (dates as Excel dates)', async () => {

@@ -1,5 +1,6 @@
+import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
-import { parseMeasureFile, UnreadableFileError } from './measure-file.parser';
+import { decodeText, parseMeasureFile, UnreadableFileError } from './measure-file.parser';
 
 describe('parseMeasureFile', () => {
   it('reads CSV with header aliases, ";" separators and a BOM', async () => {
@@ -40,5 +41,52 @@ describe('parseMeasureFile', () => {
     await expect(parseMeasureFile(Buffer.from('PK\u0003\u0004zz'), 'x.xlsx', '')).rejects.toBeInstanceOf(
       UnreadableFileError,
     );
+  });
+  // what Excel writes for "CSV" on Russian-language Windows: Windows-1251, ";" between cells, Russian headers
+  const cp1251 = (text: string): Buffer => iconv.encode(text, 'win1251');
+
+  it('reads a Windows-1251 CSV with Russian headers, as Excel saves it in Russian locales', async () => {
+    const csv =
+      'Код;Название;Ответственное ведомство;Соисполнители;Срок исполнения;Пункт;Вид оружия\r\n' +
+      'M-7;Контрольный список;KG-MOE;KG-SCS;02.04.2014;OP3(d);all\r\n';
+    const parsed = await parseMeasureFile(cp1251(csv), 'план.csv', 'text/csv');
+    expect(parsed.missingColumns).toEqual([]);
+    expect(parsed.unknownColumns).toEqual([]);
+    expect(parsed.rows).toEqual([
+      {
+        line: 2,
+        values: {
+          code: 'M-7',
+          title: 'Контрольный список',
+          leadAgency: 'KG-MOE',
+          supportingAgencies: 'KG-SCS',
+          dueOn: '02.04.2014',
+          areaParagraph: 'OP3(d)',
+          areaWeaponType: 'all',
+        },
+      },
+    ]);
+  });
+
+  it('reads UTF-16 with its BOM and tabs (Excel’s “Unicode text”), and UTF-8 with or without a BOM', async () => {
+    const text = 'code\ttitle\tleadAgency\tdueOn\nM-8\tЁмкости хранения\tKG-SCS\t2015-01-01\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le);
+    be.swap16();
+    for (const file of [le, be, Buffer.from(text), Buffer.from(`\uFEFF${text}`)]) {
+      const parsed = await parseMeasureFile(file, 'm.txt', 'text/plain');
+      expect(parsed.rows).toEqual([
+        {
+          line: 2,
+          values: { code: 'M-8', title: 'Ёмкости хранения', leadAgency: 'KG-SCS', dueOn: '2015-01-01' },
+        },
+      ]);
+    }
+  });
+
+  it('decodes text that is not UTF-8 as Windows-1251, never with replacement characters', () => {
+    expect(decodeText(cp1251('Ёмкость'))).toBe('Ёмкость');
+    expect(decodeText(Buffer.from('Ёмкость'))).toBe('Ёмкость');
+    expect(decodeText(Buffer.from([0xe9, 0x74, 0xe9]))).not.toContain('\uFFFD');
   });
 });

@@ -34,7 +34,12 @@ export interface ParsedFile {
 
 export class UnreadableFileError extends Error {}
 
-const norm = (h: string): string => h.toLowerCase().replace(/[^a-z]/g, '');
+// Headers compare by their letters only, Latin or Cyrillic ("Lead agency" = "leadAgency", "Срок исполнения").
+const norm = (h: string): string =>
+  h
+    .toLowerCase()
+    .replace(/ё/g, 'е')
+    .replace(/[^a-zа-я]/g, '');
 const ALIASES: Record<string, ImportColumn> = Object.fromEntries([
   ...IMPORT_COLUMNS.map((c) => [norm(c), c] as const),
   ['type', 'kind'],
@@ -54,6 +59,33 @@ const ALIASES: Record<string, ImportColumn> = Object.fromEntries([
   ['weapon', 'areaWeaponType'],
   ['weapontype', 'areaWeaponType'],
   ['version', 'definitionVersion'],
+  // Russian, as plans are written in Kyrgyzstan, Tajikistan and the rest of Central Asia
+  ['вид', 'kind'],
+  ['тип', 'kind'],
+  ['процесс', 'kind'],
+  ['код', 'code'],
+  ['кодмеры', 'code'],
+  ['номер', 'code'],
+  ['название', 'title'],
+  ['наименование', 'title'],
+  ['мероприятие', 'title'],
+  ['мера', 'title'],
+  ['ведомство', 'leadAgency'],
+  ['ответственноеведомство', 'leadAgency'],
+  ['головноеведомство', 'leadAgency'],
+  ['исполнитель', 'leadAgency'],
+  ['ответственныйисполнитель', 'leadAgency'],
+  ['соисполнители', 'supportingAgencies'],
+  ['соисполнитель', 'supportingAgencies'],
+  ['содействующиеведомства', 'supportingAgencies'],
+  ['срок', 'dueOn'],
+  ['срокисполнения', 'dueOn'],
+  ['крайнийсрок', 'dueOn'],
+  ['пункт', 'areaParagraph'],
+  ['постановляющийпункт', 'areaParagraph'],
+  ['оружие', 'areaWeaponType'],
+  ['видоружия', 'areaWeaponType'],
+  ['версия', 'definitionVersion'],
 ]);
 
 export const MAX_IMPORT_ROWS = 2000;
@@ -101,7 +133,7 @@ export async function parseMeasureFile(
 }
 
 function readCsv(buffer: Buffer): string[][] {
-  const text = buffer.toString('utf8').replace(/^\uFEFF/, '');
+  const text = decodeText(buffer);
   if (text.includes('\u0000'))
     throw new UnreadableFileError('the file is neither CSV text nor an XLSX workbook');
   const delimiter = guessDelimiter(text);
@@ -117,10 +149,28 @@ function readCsv(buffer: Buffer): string[][] {
   }
 }
 
-// Spreadsheets exported in Russian locales use ";" between cells.
+/**
+ * The text of a CSV file as Excel and other tools save it: UTF-8 (with or without a BOM), UTF-16 with its BOM
+ * (Excel's "Unicode text"), or else Windows-1251, the code page Excel uses for "CSV" on Russian-language Windows.
+ * A file that is not valid UTF-8 is read as Windows-1251, where every byte is a character: Cyrillic comes out right,
+ * and any other 8-bit text shows up in the dry run's titles rather than as replacement characters.
+ */
+export function decodeText(buffer: Buffer): string {
+  if (buffer[0] === 0xff && buffer[1] === 0xfe) return new TextDecoder('utf-16le').decode(buffer.subarray(2));
+  if (buffer[0] === 0xfe && buffer[1] === 0xff) return new TextDecoder('utf-16be').decode(buffer.subarray(2));
+  try {
+    // ignoreBOM: false drops a UTF-8 BOM
+    return new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+  } catch {
+    return new TextDecoder('windows-1251').decode(buffer);
+  }
+}
+
+// Spreadsheets exported in Russian locales use ";" between cells, Excel's "Unicode text" a tab.
 function guessDelimiter(text: string): string {
   const first = text.split(/\r?\n/, 1)[0] ?? '';
-  return (first.match(/;/g)?.length ?? 0) > (first.match(/,/g)?.length ?? 0) ? ';' : ',';
+  const count = (d: string) => first.split(d).length - 1;
+  return [';', '\t'].reduce((best, d) => (count(d) > count(best) ? d : best), ',');
 }
 
 async function readXlsx(buffer: Buffer): Promise<string[][]> {

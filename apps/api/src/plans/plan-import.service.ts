@@ -147,6 +147,15 @@ export class PlanImportService {
 
 const WEAPONS = new Set<string>(WEAPON_TYPES);
 
+/**
+ * "02.04.2014" (day, month, year: how dates are written in Russian and how Excel in Russian locales writes them to CSV)
+ * as "2014-04-02"; anything else as it is, to be checked as YYYY-MM-DD.
+ */
+export function isoFromDayMonthYear(value: string): string {
+  const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(value);
+  return m ? `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}` : value;
+}
+
 function toRequest(raw: RawRow): { request: CaseStartRequest; problems: string[] } {
   const v = raw.values;
   const problems: string[] = [];
@@ -166,8 +175,9 @@ function toRequest(raw: RawRow): { request: CaseStartRequest; problems: string[]
     .filter(Boolean);
   for (const a of supporting)
     if (!AGENCY_CODE_PATTERN.test(a)) problems.push(`supporting agency "${a}" is not an agency code`);
-  if (v.dueOn === undefined) problems.push('dueOn is empty');
-  else if (!isLocalDate(v.dueOn)) problems.push(`dueOn "${v.dueOn}" ${LOCAL_DATE_RULE}`);
+  const dueOn = v.dueOn === undefined ? undefined : isoFromDayMonthYear(v.dueOn);
+  if (dueOn === undefined) problems.push('dueOn is empty');
+  else if (!isLocalDate(dueOn)) problems.push(`dueOn "${v.dueOn}" ${LOCAL_DATE_RULE} (or DD.MM.YYYY)`);
   if (v.areaParagraph !== undefined && !/^(OP)?[1-9][0-9]?(\s?\(?[a-d]\)?)?$/i.test(v.areaParagraph)) {
     problems.push(`areaParagraph "${v.areaParagraph}" is not an operative paragraph such as OP3(d)`);
   }
@@ -191,7 +201,7 @@ function toRequest(raw: RawRow): { request: CaseStartRequest; problems: string[]
       title: v.title ?? '',
       leadAgency: v.leadAgency ?? '',
       supportingAgencies: supporting,
-      dueOn: v.dueOn ?? null,
+      dueOn: dueOn ?? null,
       area,
       definitionVersion,
     },

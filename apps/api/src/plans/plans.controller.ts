@@ -86,7 +86,9 @@ export class PlansController {
     summary: 'Import measures from a CSV or XLSX file',
     description:
       'Columns: kind (default measure), code, title, leadAgency, supportingAgencies (separated by ";"), dueOn ' +
-      '(YYYY-MM-DD), areaParagraph, areaWeaponType, definitionVersion. `dryRun=true` reports row by row and starts ' +
+      '(YYYY-MM-DD or DD.MM.YYYY), areaParagraph, areaWeaponType, definitionVersion; headers may also be written in ' +
+      'Russian (Код, Название, Ведомство, Соисполнители, Срок, Пункт, Оружие, Вид, Версия). CSV: UTF-8, UTF-16 with ' +
+      'BOM or Windows-1251, cells separated by ",", ";" or tabs. `dryRun=true` reports row by row and starts ' +
       'nothing; a real import creates nothing unless every row is valid (422 with the report). Rows whose code ' +
       'exists are reported as "exists": importing the same file again creates nothing new.',
   })

@@ -94,6 +94,8 @@ export const en = {
   'plan.adoptedOn': 'Adopted on',
   'plan.created': 'Plan {code} created.',
   'import.file': 'CSV or XLSX file of measures',
+  'import.hint':
+    'One measure a row. Columns: code, title, lead agency, due date (YYYY-MM-DD or DD.MM.YYYY); optional: kind, supporting agencies, paragraph, weapon type. Headers in English or Russian; CSV in UTF-8 or Windows-1251.',
   'import.dryRun': 'Check only (dry run)',
   'import.submit': 'Import',
   'import.result': 'Import finished: {created} created.',

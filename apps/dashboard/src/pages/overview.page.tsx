@@ -281,9 +281,13 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
                 name="file"
                 type="file"
                 accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                aria-describedby="import-file-hint"
                 required
               />
             </label>
+            <p id="import-file-hint" className="muted small">
+              {t('import.hint')}
+            </p>
             <label className="checkbox">
               <input name="dryRun" type="checkbox" />
               {t('import.dryRun')}
