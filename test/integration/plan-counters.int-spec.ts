@@ -492,9 +492,33 @@ describe('plan counters', () => {
           closedAt: '2026-03-11T05:00:00.000Z',
         }),
       ];
-      for (const s of snapshots) {
-        await model.recordTransition(s, []);
+      // the projection writes cases.overdue_at itself: the trigger's copy at commit (an UPDATE that leaves seq) finds
+      // nothing to correct, so a projected transition writes its case row once
+      await ds.query(`
+        CREATE TABLE overdue_at_copies (case_id uuid);
+        CREATE FUNCTION count_overdue_at_copies() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO overdue_at_copies VALUES (NEW.id); RETURN NULL; END $$;
+        CREATE TRIGGER count_overdue_at_copies AFTER UPDATE ON cases FOR EACH ROW
+          WHEN (OLD.seq = NEW.seq AND OLD.overdue_at IS DISTINCT FROM NEW.overdue_at)
+          EXECUTE FUNCTION count_overdue_at_copies();`);
+      try {
+        for (const s of snapshots) {
+          await model.recordTransition(s, []);
+          await expectExact(ds);
+        }
+        expect(await ds.query(`SELECT * FROM overdue_at_copies`)).toEqual([]);
+        // a hand-written step update is corrected by the copy
+        await ds.query(
+          `UPDATE case_steps SET due_at = '2020-01-01T00:00:00Z' WHERE key = 'step-1' AND status = 'active'`,
+        );
+        const [{ n }] = await ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM overdue_at_copies`);
+        expect(n).toBeGreaterThan(0);
         await expectExact(ds);
+      } finally {
+        await ds.query(`
+          DROP TRIGGER count_overdue_at_copies ON cases;
+          DROP FUNCTION count_overdue_at_copies();
+          DROP TABLE overdue_at_copies;`);
       }
       await expectOverviewAsBefore(ds, ['KG-NAP-2013']);
     });

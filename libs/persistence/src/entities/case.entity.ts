@@ -53,7 +53,8 @@ export class CaseEntity {
 
   /**
    * While active: the earliest of dueAt and its open steps' due instants (overdue = overdueAt < now); null otherwise.
-   * Kept by PostgreSQL (migration CaseOverdueAt): never written by the application.
+   * Written by the projection with the case, and kept right for any other writer by PostgreSQL (migration
+   * CaseOverdueAt).
    */
   @Column({ name: 'overdue_at', type: 'timestamptz', nullable: true, insert: false, update: false })
   overdueAt!: Date | null;

@@ -6,11 +6,14 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
 // looked only at the case's own date, so a case whose step was hours or months late was listed as on time, while the
 // plan health and the case page said overdue. Reviewed SQL; never edit after it lands, add a new migration.
 //
-// cases.overdue_at holds that instant for an active case and is null otherwise. The plan counters (migration
-// PlanCounters) already recompute it, as plan_case_contributions.health_due_at, for every case any write touches; a
-// trigger on that table copies it to the case, so every writer (projection, rebuild, tests, bulk SQL) keeps it right
-// without knowing about it. The copy's own UPDATE of cases changes none of the columns the counters compare, so the
-// counters' trigger it fires finds nothing to recount.
+// cases.overdue_at holds that instant for an active case and is null otherwise. The projection writes it with the
+// case (ReadModelRepository), so the usual write costs nothing more. For every other writer (rebuild, tests, bulk SQL)
+// and as a check on the projection, the plan counters (migration PlanCounters), which already recompute it as
+// plan_case_contributions.health_due_at for every case any write touches, have it copied to the case at commit: a
+// deferred trigger per replaced contribution row writes the case only if its value differs. At commit, not at once:
+// one projection replaces a case's contribution up to three times (case row, its steps deleted, inserted again), and
+// only the last value counts. The copy's UPDATE changes none of the columns the counters compare, so the counters'
+// trigger it fires finds nothing to recount.
 export class CaseOverdueAt1764720000000 implements MigrationInterface {
   name = 'CaseOverdueAt1764720000000';
 
@@ -22,17 +25,18 @@ export class CaseOverdueAt1764720000000 implements MigrationInterface {
       CREATE FUNCTION cases_overdue_at_from_contributions() RETURNS trigger
       LANGUAGE plpgsql AS $$
       BEGIN
-        UPDATE cases c SET overdue_at = n.health_due_at
-          FROM new_rows n
-         WHERE c.id = n.case_id AND c.overdue_at IS DISTINCT FROM n.health_due_at;
+        UPDATE cases c SET overdue_at = p.health_due_at
+          FROM plan_case_contributions p
+         WHERE c.id = NEW.case_id AND p.case_id = NEW.case_id AND c.overdue_at IS DISTINCT FROM p.health_due_at;
         RETURN NULL;
       END
       $$`);
-    // A contribution is only ever replaced (deleted, then inserted): the insert carries the case's new value. A case
-    // whose contribution is deleted for good is itself deleted.
+    // A contribution is only ever replaced (deleted, then inserted): the row inserted last holds the case's value at
+    // commit (read afresh there). A case whose contribution is deleted for good is itself deleted.
     await q.query(`
-      CREATE TRIGGER cases_overdue_at AFTER INSERT ON plan_case_contributions
-      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cases_overdue_at_from_contributions()`);
+      CREATE CONSTRAINT TRIGGER cases_overdue_at AFTER INSERT ON plan_case_contributions
+      DEFERRABLE INITIALLY DEFERRED
+      FOR EACH ROW EXECUTE FUNCTION cases_overdue_at_from_contributions()`);
     await q.query(`
       UPDATE cases c SET overdue_at = p.health_due_at
         FROM plan_case_contributions p

@@ -41,13 +41,16 @@ export class ReadModelRepository {
   private async upsertCase(m: EntityManager, s: CaseSnapshot): Promise<string | null> {
     const rows = await m.query<{ id: string }[]>(
       `INSERT INTO cases AS c (id, plan_code, state_code, kind, code, workflow_id, title, lead_agency, supporting_agencies,
-                               status, due_on, due_at, time_zone, progress, definition_key, definition_version, seq,
-                               snapshot, started_at, closed_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11::date, ($11::date + 1)::timestamp AT TIME ZONE $12, $12,
-               $13, $14, $15, $16, $17::jsonb, $18, $19, now())
+                               status, due_on, due_at, overdue_at, time_zone, progress, definition_key,
+                               definition_version, seq, snapshot, started_at, closed_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11::date, ($11::date + 1)::timestamp AT TIME ZONE $12,
+               -- while active, the earliest of its own due instant and its open steps' (migration CaseOverdueAt)
+               CASE WHEN $10 = 'active' THEN least(($11::date + 1)::timestamp AT TIME ZONE $12, $20::timestamptz) END,
+               $12, $13, $14, $15, $16, $17::jsonb, $18, $19, now())
        ON CONFLICT (workflow_id) DO UPDATE SET
          title = EXCLUDED.title, lead_agency = EXCLUDED.lead_agency, supporting_agencies = EXCLUDED.supporting_agencies,
-         status = EXCLUDED.status, due_on = EXCLUDED.due_on, due_at = EXCLUDED.due_at, time_zone = EXCLUDED.time_zone,
+         status = EXCLUDED.status, due_on = EXCLUDED.due_on, due_at = EXCLUDED.due_at,
+         overdue_at = EXCLUDED.overdue_at, time_zone = EXCLUDED.time_zone,
          progress = EXCLUDED.progress, definition_key = EXCLUDED.definition_key,
          definition_version = EXCLUDED.definition_version, seq = EXCLUDED.seq, snapshot = EXCLUDED.snapshot,
          started_at = EXCLUDED.started_at, closed_at = EXCLUDED.closed_at, updated_at = now()
@@ -74,6 +77,7 @@ export class ReadModelRepository {
         JSON.stringify(s),
         s.startedAt,
         s.closedAt,
+        earliestOpenStepDue(s),
       ],
     );
     return rows[0]?.id ?? null;
@@ -132,4 +136,15 @@ export class ReadModelRepository {
       params,
     );
   }
+}
+
+/** The earliest due instant of the snapshot's active steps (ISO), null when none has one. */
+function earliestOpenStepDue(s: CaseSnapshot): string | null {
+  let min: number | null = null;
+  for (const step of s.steps) {
+    if (step.status !== 'active' || step.dueAt === null) continue;
+    const t = Date.parse(step.dueAt);
+    if (min === null || t < min) min = t;
+  }
+  return min === null ? null : new Date(min).toISOString();
 }
