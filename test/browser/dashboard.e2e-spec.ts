@@ -360,6 +360,22 @@ describe('dashboard (browser)', () => {
     await coordinator.getByRole('heading', { name: 'Обзор плана' }).waitFor();
     await checkPage(coordinator, '12-overview-ru');
 
+    // the case page names the steps as the case's process definition does in Russian (the API stores English)
+    const list = await fetch(`${base}/cases?plan=${planCode}&text=M-03`, {
+      headers: { Authorization: `Bearer ${world.tokens.coordinator}` },
+    });
+    const m03 = ((await list.json()) as { items: Array<{ id: string; code: string }> }).items.find(
+      (c) => c.code === 'M-03',
+    )!;
+    await go(coordinator, `/cases/${encodeURIComponent(m03.id)}`, '#process-title');
+    await coordinator
+      .locator('.process-step h3', { hasText: 'Исполнение меры ведущим ведомством' })
+      .waitFor();
+    expect(await coordinator.locator('.process-step h3').allTextContents()).not.toContain(
+      'Implementation by the lead agency',
+    );
+    await checkPage(coordinator, '12-case-ru');
+
     const tablet = await newPage(TABLET);
     await signIn(tablet, world.people.lead.email, PASSWORD);
     await go(tablet, '/inbox', '#inbox-title');

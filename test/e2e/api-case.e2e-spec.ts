@@ -12,10 +12,19 @@ interface CaseView {
   source: string;
   steps: {
     key: string;
+    title: string;
+    titles?: { en: string; ru?: string };
     status: string;
     assignees: string[];
     actions: { action: string; agency: string | null; by: string; channel: string }[];
   }[];
+}
+
+interface InboxItem {
+  caseCode: string;
+  stepKey: string;
+  stepTitle: string;
+  stepTitles?: { en: string; ru?: string };
 }
 
 jest.setTimeout(120_000);
@@ -67,6 +76,11 @@ describe('API first case', () => {
     expect(live.source).toBe('workflow');
     expect(live.id).toBe(id);
     expect(live.steps.find((s) => s.key === 'execute')?.assignees).toEqual([w.agencies.lead]);
+    // the stored title is English; the case's process definition names the step in each of its languages
+    expect(live.steps.find((s) => s.key === 'execute')).toMatchObject({
+      title: 'Implementation by the lead agency',
+      titles: { en: 'Implementation by the lead agency', ru: 'Исполнение меры ведущим ведомством' },
+    });
 
     const lead = auth(w.tokens.lead);
     const done = await h
@@ -171,10 +185,15 @@ describe('API first case', () => {
     // the inbox of the lead agency has their execute steps
     const inbox = await eventually(async () => {
       const r = await h.http().get('/inbox').set(auth(w.tokens.lead));
-      const items = (r.body as { items: { caseCode: string; stepKey: string }[] }).items;
+      const items = (r.body as { items: InboxItem[] }).items;
       return items.filter((i) => i.caseCode.startsWith('F-')).length === 3 ? items : undefined;
     }, 'the inbox to list the three execute steps');
     expect(inbox.every((i) => i.stepKey === 'execute' || !i.caseCode.startsWith('F-'))).toBe(true);
+    // each step also named in the languages of its case's process definition
+    expect(inbox.find((i) => i.caseCode === 'F-01')).toMatchObject({
+      stepTitle: 'Implementation by the lead agency',
+      stepTitles: { en: 'Implementation by the lead agency', ru: 'Исполнение меры ведущим ведомством' },
+    });
     // the dashboard's session cookie acts with channel "dashboard"
     const session = await h
       .http()

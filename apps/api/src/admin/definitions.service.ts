@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { definitionId, definitionsNamedBy, type StepOfDefinition } from '@app/domain';
 import { checkDefinition } from '@app/domain/process/definition-validation';
 import type { ProcessDefinition } from '@app/domain/process/process-definition.schema';
 import { getShippedDefinition, SHIPPED_DEFINITIONS } from '@app/domain/process/shipped-definitions';
@@ -14,6 +16,15 @@ import type { DefinitionVersionDto } from './dto/definition.dto';
  */
 @Injectable()
 export class DefinitionsService {
+  // A published version never changes (DefinitionsRepository inserts only, one row per key and version; shipped
+  // versions are code), so a version once found is kept: lists name the same few versions on every request. A miss
+  // is not kept (the version may be published next), nor is "the latest" (it moves). lru-cache: at most 200 versions;
+  // concurrent lookups of one version share one query.
+  private readonly versions = new LRUCache<string, ProcessDefinition, { key: string; version: number }>({
+    max: 200,
+    fetchMethod: (_id, _stale, { context }) => this.load(context.key, context.version),
+  });
+
   constructor(
     private readonly stored: DefinitionsRepository,
     private readonly audit: AuditRepository,
@@ -21,6 +32,21 @@ export class DefinitionsService {
 
   /** The definition of a kind: the given version, or the latest of shipped and uploaded. */
   async resolve(key: string, version?: number): Promise<ProcessDefinition | undefined> {
+    if (version === undefined) return this.load(key);
+    return this.versions.fetch(definitionId(key, version), { context: { key, version } });
+  }
+
+  /**
+   * The definitions `steps` name, each (key, version) resolved once, by DefinitionRef id: what stepTitlesOf reads.
+   * Unknown versions map to undefined.
+   */
+  async namedBy(steps: readonly StepOfDefinition[]): Promise<Map<string, ProcessDefinition | undefined>> {
+    const refs = definitionsNamedBy(steps);
+    const found = await Promise.all(refs.map((d) => this.resolve(d.key, d.version)));
+    return new Map(refs.map((d, i) => [d.id, found[i]]));
+  }
+
+  private async load(key: string, version?: number): Promise<ProcessDefinition | undefined> {
     const uploaded =
       version === undefined ? await this.stored.latest(key) : await this.stored.get(key, version);
     const shipped = getShippedDefinition(key, version);

@@ -3,7 +3,7 @@ import ical, { ICalCalendarMethod } from 'ical-generator';
 import { DateTime } from 'luxon';
 import type { AppConfig } from '@app/config';
 import type { Language } from '@app/domain/case/case.types';
-import { definitionsNamedBy, stepTitleIn, stepTitlesOf, type ProcessDefinition } from '@app/domain';
+import { stepTitleIn, stepTitlesOf } from '@app/domain';
 import {
   AgenciesRepository,
   PeopleRepository,
@@ -117,9 +117,7 @@ export class CalendarFeedsService {
     }
     // a coordinator's own feed also holds the steps that wait on the national coordinator of their state
     const open = await this.steps.openStepsOf(agencies, viewer, now, coordinatorOf);
-    const definitions = new Map<string, ProcessDefinition | undefined>();
-    for (const d of definitionsNamedBy(open))
-      definitions.set(d.id, await this.definitions.resolve(d.key, d.version));
+    const definitions = await this.definitions.namedBy(open);
     const cal = ical({
       name,
       prodId: { company: 'napflow', product: 'napflow', language: 'EN' },

@@ -1,3 +1,4 @@
+import { getShippedDefinition } from '@app/domain';
 import { caseIdForWorkflow } from '@app/persistence';
 import { caseSnapshot, stepSnapshot } from '@app/persistence/testing/fixtures';
 import { caseDetailFromSnapshot, isOverdue } from './case-view.mapper';
@@ -27,6 +28,24 @@ describe('caseDetailFromSnapshot', () => {
       source: 'read_model',
       stale: true,
     });
+  });
+
+  it("names each step in the languages of the case's definition, beside the stored title", () => {
+    const s = { ...snapshot, steps: [...snapshot.steps, stepSnapshot('no_such_step')] };
+    const view = caseDetailFromSnapshot(s, {
+      id: rowId,
+      area: null,
+      source: 'workflow',
+      definitions: new Map([['measure@1', getShippedDefinition('measure', 1)]]),
+    });
+    expect(view.steps[0]).toMatchObject({
+      title: 'Step execute',
+      titles: { en: 'Implementation by the lead agency', ru: 'Исполнение меры ведущим ведомством' },
+    });
+    // a step the definition does not have, or no definition at all: the stored title only
+    expect(view.steps[1]).not.toHaveProperty('titles');
+    const without = caseDetailFromSnapshot(s, { id: rowId, area: null, source: 'workflow' });
+    expect(without.steps.map((st) => 'titles' in st)).toEqual([false, false]);
   });
 });
 

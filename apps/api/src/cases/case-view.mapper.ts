@@ -1,18 +1,25 @@
 import { DateTime } from 'luxon';
+import { stepTitlesOf, type StepTitles } from '@app/domain';
 import type { CaseSnapshot, StepSnapshot } from '@app/domain/case/case.types';
+import type { ProcessDefinition } from '@app/domain/process/process-definition.schema';
 import type { CaseDetailDto, StepDto } from './dto/case.dto';
 import type { AreaDto } from './dto/create-case.dto';
 
-/** `id` is the case id of the read model (a UUID derived from the workflow id). */
+/**
+ * `id` is the case id of the read model (a UUID derived from the workflow id); `definitions` (by DefinitionRef id,
+ * as DefinitionsService.namedBy gives them) name each step in every language of its definition.
+ */
 export function caseDetailFromSnapshot(
   s: CaseSnapshot,
   extra: {
     id: string;
     area: AreaDto | null | undefined;
     source: 'workflow' | 'read_model';
+    definitions?: ReadonlyMap<string, ProcessDefinition | undefined>;
     now?: Date;
   },
 ): CaseDetailDto {
+  const definitions = extra.definitions ?? new Map<string, undefined>();
   const now = extra.now ?? new Date();
   return {
     id: extra.id,
@@ -35,17 +42,26 @@ export function caseDetailFromSnapshot(
     startedAt: s.startedAt,
     closedAt: s.closedAt,
     seq: s.seq,
-    steps: s.steps.map(stepView),
+    steps: s.steps.map((st) =>
+      stepView(
+        st,
+        stepTitlesOf(
+          { stepKey: st.key, definitionKey: s.definitionKey, definitionVersion: s.definitionVersion },
+          definitions,
+        ),
+      ),
+    ),
     comments: s.comments.map((c) => ({ ...c })),
     source: extra.source,
     ...(extra.source === 'read_model' ? { stale: true } : {}),
   };
 }
 
-function stepView(st: StepSnapshot): StepDto {
+function stepView(st: StepSnapshot, titles: StepTitles | undefined): StepDto {
   return {
     key: st.key,
     title: st.title,
+    ...(titles ? { titles } : {}),
     kind: st.kind,
     status: st.status,
     assignees: st.assignees,

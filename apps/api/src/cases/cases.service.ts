@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { CaseCommand } from '@app/domain/engine/engine.types';
 import type { CaseSnapshot } from '@app/domain/case/case.types';
+import { stepTitlesOf, type StepOfDefinition } from '@app/domain';
 import {
   AttachmentsRepository,
   AuditRepository,
@@ -11,6 +12,7 @@ import {
 } from '@app/persistence';
 import { EmailOutboxRepository } from '@app/mail';
 import { CaseCommandRefused, CaseWorkflowClient, CaseWorkflowNotFound } from '@app/temporal';
+import { DefinitionsService } from '../admin/definitions.service';
 import { AccessScopeService } from '../common/access-scope.service';
 import { DomainErrorCode, DomainException, forbidden, invalid, notFound } from '../common/domain.exception';
 import { isTemporalDown } from '../common/infrastructure-errors';
@@ -54,6 +56,7 @@ export class CasesService {
     private readonly calls: TemporalCalls,
     private readonly outbox: EmailOutboxRepository,
     private readonly attachments: AttachmentsRepository,
+    private readonly definitions: DefinitionsService,
   ) {}
 
   async create(p: Principal, planCode: string, r: CaseStartRequest): Promise<StartedCaseView> {
@@ -113,18 +116,18 @@ export class CasesService {
   /** The live state from the workflow; the read model (marked stale) when Temporal cannot be reached. */
   async get(p: Principal, id: string): Promise<CaseDetailDto> {
     const row = await this.visible(p, id);
-    const area = areaOf(row);
+    let snapshot: CaseSnapshot;
     try {
-      const snapshot = await this.calls.run(() => this.workflows.getState(row.workflowId), 10_000);
-      return caseDetailFromSnapshot(snapshot, { id: row.id, area, source: 'workflow' });
+      snapshot = await this.calls.run(() => this.workflows.getState(row.workflowId), 10_000);
     } catch (err) {
-      if (err instanceof CaseWorkflowNotFound) return this.fromReadModel(row, area);
+      if (err instanceof CaseWorkflowNotFound) return this.fromReadModel(row);
       if (err instanceof TemporalUnavailable || isTemporalDown(err) || isQueryUnanswered(err)) {
         this.log.warn(`case ${row.workflowId}: Temporal unavailable, answering from the read model`);
-        return this.fromReadModel(row, area);
+        return this.fromReadModel(row);
       }
       throw err;
     }
+    return this.detailOf(snapshot, row, 'workflow');
   }
 
   async history(p: Principal, id: string): Promise<HistoryEntryDto[]> {
@@ -216,7 +219,7 @@ export class CasesService {
       }
       throw err;
     }
-    return caseDetailFromSnapshot(snapshot, { id: row.id, area: areaOf(row), source: 'workflow' });
+    return this.detailOf(snapshot, row, 'workflow');
   }
 
   /** The case if the caller may read it (the scope is in the query); 404 otherwise, also for malformed ids. */
@@ -252,8 +255,22 @@ export class CasesService {
       .map((o) => ({ personId: o.id, agencyCode: o.agencyCode }));
   }
 
-  private fromReadModel(row: CaseDetail, area: CaseSummaryDto['area']): CaseDetailDto {
-    if (row.snapshot) return caseDetailFromSnapshot(row.snapshot, { id: row.id, area, source: 'read_model' });
+  /** The case as its snapshot shows it, each step also named in the languages of the case's definition. */
+  private async detailOf(
+    s: CaseSnapshot,
+    row: CaseDetail,
+    source: CaseDetailDto['source'],
+  ): Promise<CaseDetailDto> {
+    const definitions = await this.definitions.namedBy(
+      stepsOfDefinition(s.steps, s.definitionKey, s.definitionVersion),
+    );
+    return caseDetailFromSnapshot(s, { id: row.id, area: areaOf(row), source, definitions });
+  }
+
+  private async fromReadModel(row: CaseDetail): Promise<CaseDetailDto> {
+    if (row.snapshot) return this.detailOf(row.snapshot, row, 'read_model');
+    const steps = stepsOfDefinition(row.steps, row.definitionKey, row.definitionVersion);
+    const definitions = await this.definitions.namedBy(steps);
     return {
       id: row.id,
       workflowId: row.workflowId,
@@ -268,20 +285,29 @@ export class CasesService {
       dueOn: row.dueOn,
       progress: row.progress,
       overdue: row.overdue,
-      area,
+      area: areaOf(row),
       definitionKey: row.definitionKey,
       definitionVersion: row.definitionVersion ?? 0,
       timeZone: '',
       startedAt: row.startedAt,
       closedAt: row.closedAt,
       seq: row.seq,
-      steps: row.steps.map((s) => ({ ...s, approval: s.approval ?? undefined })),
+      steps: row.steps.map((s, i) => {
+        const titles = stepTitlesOf(steps[i], definitions);
+        return { ...s, ...(titles ? { titles } : {}), approval: s.approval ?? undefined };
+      }),
       comments: [],
       source: 'read_model',
       stale: true,
     };
   }
 }
+
+const stepsOfDefinition = (
+  steps: readonly { key: string }[],
+  definitionKey: string,
+  definitionVersion: number | null,
+): StepOfDefinition[] => steps.map((st) => ({ stepKey: st.key, definitionKey, definitionVersion }));
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

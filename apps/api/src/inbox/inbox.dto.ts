@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
+import { StepTitlesDto } from '../cases/dto/case.dto';
 import { Optional } from '../common/validation';
 
 export class InboxQueryDto {
@@ -29,7 +30,13 @@ export class InboxItemDto {
   @ApiProperty() planCode!: string;
   @ApiProperty() stateCode!: string;
   @ApiProperty() stepKey!: string;
-  @ApiProperty() stepTitle!: string;
+  @ApiProperty({ description: 'the name the read model keeps (English)' }) stepTitle!: string;
+  @ApiPropertyOptional({
+    type: StepTitlesDto,
+    description:
+      "the step's name in each language of the case's process definition; absent when the definition or step is unknown",
+  })
+  stepTitles?: StepTitlesDto;
   @ApiProperty({ enum: ['task', 'approval', 'milestone', 'wait'] }) stepKind!: string;
   @ApiProperty({ type: [String] }) assignees!: string[];
   @ApiProperty({ nullable: true, type: String }) dueOn!: string | null;

@@ -1,4 +1,5 @@
 import type { AccessScope, PeopleRepository, StepsRepository } from '@app/persistence';
+import type { DefinitionsService } from '../admin/definitions.service';
 import type { AccessScopeService } from '../common/access-scope.service';
 import { type Principal, todayOf } from '../common/principal';
 import { DEPUTIES_TTL_MS, InboxService } from './inbox.service';
@@ -37,6 +38,7 @@ function setUp(deputised: () => Promise<string[]>) {
     { inbox } as unknown as StepsRepository,
     { agenciesDeputisedBy } as unknown as PeopleRepository,
     { of: () => Promise.resolve(SCOPE) } as unknown as AccessScopeService,
+    { namedBy: () => Promise.resolve(new Map()) } as unknown as DefinitionsService,
   );
   return { service, agenciesDeputisedBy, inbox };
 }

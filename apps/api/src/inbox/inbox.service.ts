@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import { stepTitlesOf } from '@app/domain';
 import { PeopleRepository, StepsRepository } from '@app/persistence';
+import { DefinitionsService } from '../admin/definitions.service';
 import { AccessScopeService } from '../common/access-scope.service';
 import { type Principal, todayOf } from '../common/principal';
 import type { InboxDto } from './inbox.dto';
@@ -34,6 +36,7 @@ export class InboxService {
     private readonly steps: StepsRepository,
     private readonly people: PeopleRepository,
     private readonly scopes: AccessScopeService,
+    private readonly definitions: DefinitionsService,
   ) {}
 
   /**
@@ -66,23 +69,29 @@ export class InboxService {
       undefined,
       coordinatorOf,
     );
+    // the step's name in every language of its case's definition: one lookup per (key, version) on the page
+    const definitions = await this.definitions.namedBy(result.items);
     return {
-      items: result.items.map((i) => ({
-        caseId: i.caseId,
-        caseCode: i.caseCode,
-        caseTitle: i.caseTitle,
-        caseKind: i.caseKind,
-        planCode: i.planCode,
-        stateCode: i.stateCode,
-        stepKey: i.stepKey,
-        stepTitle: i.stepTitle,
-        stepKind: i.stepKind,
-        assignees: i.assignees,
-        dueOn: i.dueOn,
-        dueAt: i.dueAt,
-        overdue: i.overdue,
-        startedAt: i.startedAt,
-      })),
+      items: result.items.map((i) => {
+        const stepTitles = stepTitlesOf(i, definitions);
+        return {
+          caseId: i.caseId,
+          caseCode: i.caseCode,
+          caseTitle: i.caseTitle,
+          caseKind: i.caseKind,
+          planCode: i.planCode,
+          stateCode: i.stateCode,
+          stepKey: i.stepKey,
+          stepTitle: i.stepTitle,
+          ...(stepTitles ? { stepTitles } : {}),
+          stepKind: i.stepKind,
+          assignees: i.assignees,
+          dueOn: i.dueOn,
+          dueAt: i.dueAt,
+          overdue: i.overdue,
+          startedAt: i.startedAt,
+        };
+      }),
       total: result.total,
       page,
       pageSize,

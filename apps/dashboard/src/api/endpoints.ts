@@ -173,6 +173,7 @@ function normaliseInboxItem(raw: InboxItem): InboxItem {
     planCode: (r.planCode ?? c.planCode) as string | undefined,
     stepKey: (r.stepKey ?? s.key ?? r.key) as string,
     stepTitle: (r.stepTitle ?? s.title) as string | undefined,
+    stepTitles: (r.stepTitles ?? s.titles) as InboxItem['stepTitles'],
     kind: (r.kind ?? r.stepKind ?? s.kind) as InboxItem['kind'],
     dueOn: (r.dueOn ?? s.dueOn ?? null) as string | null,
     assignees: (r.assignees ?? s.assignees) as string[] | undefined,

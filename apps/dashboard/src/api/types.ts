@@ -49,6 +49,9 @@ export interface PlanProgress {
   [extra: string]: unknown;
 }
 
+/** A step's name in the languages of its case's process definition (English always). */
+export type StepTitles = { en: string } & Partial<Record<Language, string>>;
+
 export interface StepAction {
   action: string;
   by: string;
@@ -64,7 +67,10 @@ export interface StepAction {
 
 export interface Step {
   key: string;
+  /** the stored (English) title */
   title: string;
+  /** the name in each language of the case's definition; absent when the API does not know it */
+  titles?: StepTitles;
   kind: StepKind;
   status: StepStatus;
   assignees: string[];
@@ -123,7 +129,13 @@ export interface CaseSummary {
   overdue?: boolean;
   startedAt?: string;
   closedAt?: string | null;
-  currentStep?: { key: string; title: string; assignees?: string[]; dueOn?: string | null } | null;
+  currentStep?: {
+    key: string;
+    title: string;
+    titles?: StepTitles;
+    assignees?: string[];
+    dueOn?: string | null;
+  } | null;
   steps?: Step[];
   stateCode?: string;
 }
@@ -166,6 +178,7 @@ export interface InboxItem {
   planCode?: string;
   stepKey: string;
   stepTitle?: string;
+  stepTitles?: StepTitles;
   kind: StepKind;
   dueOn: string | null;
   assignees?: string[];

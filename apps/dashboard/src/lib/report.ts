@@ -1,9 +1,10 @@
 // The plan status report a coordinator submits to the 1540 Committee: one row per case, grouped by 1540 area,
 // with a summary sheet. Built in the browser from the API's data, as CSV (UTF-8 with BOM, for Excel) and XLSX.
 import { caseCode } from '../api/endpoints';
-import { HEALTHS, type CaseSummary, type Plan } from '../api/types';
+import { HEALTHS, type CaseSummary, type Language, type Plan } from '../api/types';
 import type { Translate } from '../i18n/i18n';
 import { areaLabel, breakdown, healthOf, totals } from './health';
+import { currentStepTitle } from './step-title';
 import { buildXlsx, type Cell, type Sheet } from './xlsx';
 
 export interface ReportContext {
@@ -11,6 +12,8 @@ export interface ReportContext {
   cases: CaseSummary[];
   t: Translate;
   tx: (prefix: string, v: string) => string;
+  /** the UI language, which names the steps */
+  lang: Language;
   agencyName: (code: string | null | undefined) => string;
   today: string;
 }
@@ -35,7 +38,7 @@ export function reportHeader(ctx: ReportContext): string[] {
 }
 
 export function reportRows(ctx: ReportContext): Cell[][] {
-  const { t, tx, agencyName, today } = ctx;
+  const { t, tx, agencyName, today, lang } = ctx;
   const sorted = [...ctx.cases].sort(
     (a, b) =>
       areaLabel(a.area).localeCompare(areaLabel(b.area)) ||
@@ -43,7 +46,7 @@ export function reportRows(ctx: ReportContext): Cell[][] {
   );
   return sorted.map((c, i) => {
     const h = healthOf(c, today);
-    const current = c.currentStep?.title ?? c.steps?.find((s) => s.status === 'active')?.title ?? '';
+    const current = currentStepTitle(c, lang) ?? '';
     return [
       i + 1,
       caseCode(c),

@@ -9,6 +9,7 @@ import { todayIso } from '../lib/dates';
 import { areaLabel, healthOf } from '../lib/health';
 import { useReference } from '../lib/reference';
 import { Link } from '../lib/router';
+import { stepTitle } from '../lib/step-title';
 import { useApi } from '../lib/use-api';
 
 function apiActionsFor(c: CaseDetail, stepKey: string): string[] | undefined {
@@ -19,7 +20,7 @@ function apiActionsFor(c: CaseDetail, stepKey: string): string[] | undefined {
 }
 
 export function CaseDetailPage({ id }: { id: string }) {
-  const { t, tx, formatDate, formatDateTime } = useI18n();
+  const { t, tx, formatDate, formatDateTime, lang } = useI18n();
   const { agencyName } = useReference();
   const detail = useApi((s) => endpoints.case(id, s), [id], { poll: true });
   const history = useApi((s) => endpoints.history(id, s).catch(() => []), [id, detail.updatedAt?.getTime()]);
@@ -29,6 +30,10 @@ export function CaseDetailPage({ id }: { id: string }) {
   );
   const c = detail.data;
   const sent = emails.data ?? c?.emails;
+  const titleOf = (key: string) => {
+    const step = c?.steps.find((s) => s.key === key);
+    return step ? stepTitle(step, lang) : key;
+  };
 
   return (
     <section aria-labelledby="case-title">
@@ -98,7 +103,7 @@ export function CaseDetailPage({ id }: { id: string }) {
                         {[
                           m.recipient ?? (Array.isArray(m.to) ? m.to.join(', ') : m.to),
                           m.language?.toUpperCase(),
-                          m.stepKey ? (c.steps.find((s) => s.key === m.stepKey)?.title ?? m.stepKey) : null,
+                          m.stepKey ? titleOf(m.stepKey) : null,
                           m.status ? tx('emailStatus', m.status) : null,
                           m.sentAt ? formatDateTime(m.sentAt) : formatDate(m.createdAt ?? null),
                         ]
@@ -124,12 +129,7 @@ export function CaseDetailPage({ id }: { id: string }) {
                   <li key={h.seq}>
                     <time dateTime={h.at}>{formatDateTime(h.at)}</time>{' '}
                     <strong>{h.type.replace(/_/g, ' ')}</strong>
-                    {h.stepKey && (
-                      <span className="muted">
-                        {' '}
-                        · {c.steps.find((s) => s.key === h.stepKey)?.title ?? h.stepKey}
-                      </span>
-                    )}
+                    {h.stepKey && <span className="muted"> · {titleOf(h.stepKey)}</span>}
                     {(h.actor?.name ?? h.actorName ?? h.byName) && (
                       <span> · {h.actor?.name ?? h.actorName ?? h.byName}</span>
                     )}
@@ -165,7 +165,7 @@ function ProcessStep({
   step: Step;
   onChanged: () => void;
 }) {
-  const { t, tx, formatDate, formatDateTime } = useI18n();
+  const { t, tx, formatDate, formatDateTime, lang } = useI18n();
   const { me } = useAuth();
   const { agencyName } = useReference();
   const actions = allowedActions(step, me, apiActionsFor(c, step.key));
@@ -183,7 +183,7 @@ function ProcessStep({
           {step.status === 'done' ? '✓' : step.status === 'active' ? '●' : '○'}
         </span>
         <div>
-          <h3>{step.title}</h3>
+          <h3>{stepTitle(step, lang)}</h3>
           <p className="muted small">
             {tx('stepKind', step.kind)} · <StepStatusBadge status={step.status} />
             {step.dueOn && <> · {t('case.due', { date: formatDate(step.dueOn) })}</>}

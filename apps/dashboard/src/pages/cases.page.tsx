@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/i18n';
 import { areaLabel, healthOf } from '../lib/health';
 import { useReference } from '../lib/reference';
 import { Link, useRouter } from '../lib/router';
+import { currentStepTitle } from '../lib/step-title';
 import { useApi } from '../lib/use-api';
 import type { MessageKey } from '../i18n/en';
 
@@ -43,7 +44,7 @@ const COLUMNS: Array<{ key: SortKey; label: MessageKey }> = [
 
 /** Server-side filtering, sorting and pagination: the list stays fast however many cases a state has. */
 export function CasesPage() {
-  const { t, tx, formatDate } = useI18n();
+  const { t, tx, formatDate, lang } = useI18n();
   const { location, navigate } = useRouter();
   const { plans, agencies, agencyName } = useReference();
   const sp = location.search;
@@ -222,11 +223,7 @@ export function CasesPage() {
                       {typeof c.progress === 'number' ? `${Math.round(c.progress * 100)}%` : '—'}
                     </td>
                     <td>{areaLabel(c.area)}</td>
-                    {showStep && (
-                      <td>
-                        {c.currentStep?.title ?? c.steps?.find((s) => s.status === 'active')?.title ?? '—'}
-                      </td>
-                    )}
+                    {showStep && <td>{currentStepTitle(c, lang) ?? '—'}</td>}
                   </tr>
                 ))}
               </tbody>

@@ -5,10 +5,11 @@ import { useI18n } from '../i18n/i18n';
 import { useAuth } from '../lib/auth';
 import { daysBetween, todayIso } from '../lib/dates';
 import { Link } from '../lib/router';
+import { stepTitle } from '../lib/step-title';
 import { useApi } from '../lib/use-api';
 
 export function InboxPage() {
-  const { t, tx, formatDate } = useI18n();
+  const { t, tx, formatDate, lang } = useI18n();
   const { me } = useAuth();
   const inbox = useApi((s) => endpoints.inbox(s), [], { poll: true });
   const today = todayIso();
@@ -27,6 +28,7 @@ export function InboxPage() {
       <ul className="inbox">
         {items.map((it) => {
           const late = it.dueOn && it.dueOn < today;
+          const title = stepTitle({ title: it.stepTitle ?? it.stepKey, titles: it.stepTitles }, lang);
           // everything in the inbox is assigned to the viewer's agency: offer what the step kind allows
           const actions = allowedActions(
             {
@@ -51,7 +53,7 @@ export function InboxPage() {
                   </h2>
                   <p>
                     <span className="sr-only">{t('inbox.step')}: </span>
-                    <strong>{it.stepTitle ?? it.stepKey}</strong> · {tx('stepKind', it.kind)}
+                    <strong>{title}</strong> · {tx('stepKind', it.kind)}
                     {it.planCode && <span className="muted"> · {it.planCode}</span>}
                   </p>
                 </div>
@@ -64,7 +66,7 @@ export function InboxPage() {
               <StepActions
                 compact
                 caseId={it.caseId}
-                step={{ key: it.stepKey, title: it.stepTitle ?? it.stepKey, dueOn: it.dueOn }}
+                step={{ key: it.stepKey, title, dueOn: it.dueOn }}
                 actions={actions}
                 onDone={() => inbox.reload()}
               />

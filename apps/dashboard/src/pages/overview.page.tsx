@@ -69,7 +69,7 @@ function areaRows(byArea: PlanProgress['byArea']): PlanProgress['byArea'] {
 }
 
 function PlanView({ plan }: { plan: Plan }) {
-  const { t, tx, formatDate } = useI18n();
+  const { t, tx, formatDate, lang } = useI18n();
   const { agencyName } = useReference();
   const today = todayIso();
   const counts = countsFromProgress(plan.progress) ?? emptyCounts();
@@ -87,7 +87,7 @@ function PlanView({ plan }: { plan: Plan }) {
     setExportError(undefined);
     try {
       const cases = await endpoints.allCases({ plan: plan.code });
-      const ctx = { plan, cases, t, tx, agencyName, today };
+      const ctx = { plan, cases, t, tx, lang, agencyName, today };
       const base = `${plan.code}-status-${today}`;
       if (format === 'csv') download(`${base}.csv`, toCsv(ctx), 'text/csv;charset=utf-8');
       else

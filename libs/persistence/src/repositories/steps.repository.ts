@@ -68,6 +68,7 @@ export class StepsRepository {
    * page has rows. For one agency it is read from the plan counters (migration InboxCounts: the agency's counter rows
    * of the plans in scope, plus its few open steps without a due instant), a few hundred index entries instead of
    * every matching step; for several (a deputy, a coordinator) a step may hold more than one of them, so it is counted.
+   * Each step comes with its case's process definition, which names it in the reader's language.
    */
   async inbox(
     agencies: string[],
@@ -80,7 +81,7 @@ export class StepsRepository {
      * every state in scope (null: an administrator).
      */
     coordinatorOf?: { stateCode: string | null },
-  ): Promise<Page<InboxItem>> {
+  ): Promise<Page<OpenStep>> {
     const { limit, offset } = pageBounds(page);
     const sql = new SqlParams();
     const nowP = sql.add(now);
@@ -103,10 +104,11 @@ export class StepsRepository {
              WHERE h.agency = ${sql.add(agencies[0])} AND ${scopeCondition(scope, sql, 'p.code', 'p.state_code')})::int
            + (SELECT count(*) FROM case_steps s WHERE ${filter} AND s.due_at IS NULL AND ${activeCase})::int`
         : `(SELECT count(*) FROM case_steps s WHERE ${filter} AND ${activeCase})::int`;
-    const rows = await this.dataSource.query<(InboxRow & { total: number })[]>(
+    const rows = await this.dataSource.query<(OpenStepRow & { total: number })[]>(
       `SELECT c.id AS case_id, c.code AS case_code, c.title AS case_title, c.kind AS case_kind, c.status AS case_status,
               c.plan_code, c.state_code, c.workflow_id, s.key, s.title, s.kind, s.assignees, s.due_on::text AS due_on,
-              s.due_at, (s.due_at < ${nowP}) AS overdue, s.occurrence, s.started_at, ${totalSql} AS total
+              s.due_at, (s.due_at < ${nowP}) AS overdue, s.occurrence, s.started_at, c.definition_key,
+              c.definition_version, ${totalSql} AS total
        FROM case_steps s JOIN cases c ON c.id = s.case_id
        WHERE ${filter} AND c.status = 'active'
        ORDER BY s.due_at ASC NULLS LAST, c.id, s.key
@@ -115,7 +117,7 @@ export class StepsRepository {
     );
     // A page past the end answers a total of 0, as the window count this replaced did.
     const total = rows.length === 0 ? 0 : rows[0].total;
-    return { items: rows.map(toInboxItem), total, limit, offset };
+    return { items: rows.map(toOpenStep), total, limit, offset };
   }
 
   /**
@@ -142,12 +144,12 @@ export class StepsRepository {
        ORDER BY s.due_at, c.id, s.key`,
       [agencies, now, coordinatorOfState, viewer.agencyCode, viewer.stateCode],
     );
-    return rows.map((r) => ({
-      ...toInboxItem(r),
-      definitionKey: r.definition_key,
-      definitionVersion: r.definition_version,
-    }));
+    return rows.map(toOpenStep);
   }
+}
+
+function toOpenStep(r: OpenStepRow): OpenStep {
+  return { ...toInboxItem(r), definitionKey: r.definition_key, definitionVersion: r.definition_version };
 }
 
 function toInboxItem(r: InboxRow): InboxItem {

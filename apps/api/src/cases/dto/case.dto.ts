@@ -121,9 +121,21 @@ export class StepActionDto {
   attachments?: AttachmentRefDto[];
 }
 
+/** A step's name in the languages of its case's process definition (the StepTitles of @app/domain). */
+export class StepTitlesDto {
+  @ApiProperty({ example: 'Implementation by the lead agency' }) en!: string;
+  @ApiPropertyOptional({ example: 'Исполнение меры ведущим ведомством' }) ru?: string;
+}
+
 export class StepDto {
   @ApiProperty({ example: 'implement' }) key!: string;
-  @ApiProperty() title!: string;
+  @ApiProperty({ description: 'the name the read model keeps (English)' }) title!: string;
+  @ApiPropertyOptional({
+    type: StepTitlesDto,
+    description:
+      "the name in each language of the case's process definition; absent when the definition or step is unknown",
+  })
+  titles?: StepTitlesDto;
   @ApiProperty({ enum: ['task', 'approval', 'milestone', 'wait'] }) kind!: string;
   @ApiProperty({ enum: STEP_STATUSES }) status!: string;
   @ApiProperty({ type: [String], description: 'agency codes that must act' }) assignees!: string[];
