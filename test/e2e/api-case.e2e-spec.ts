@@ -194,6 +194,17 @@ describe('API first case', () => {
       stepTitle: 'Implementation by the lead agency',
       stepTitles: { en: 'Implementation by the lead agency', ru: 'Исполнение меры ведущим ведомством' },
     });
+    // the list names the step each case waits on, in both languages
+    const listed = (await q('text=F-01')).items as unknown as { currentStep: unknown }[];
+    expect(listed.map((c) => c.currentStep)).toEqual([
+      {
+        key: 'execute',
+        title: 'Implementation by the lead agency',
+        titles: { en: 'Implementation by the lead agency', ru: 'Исполнение меры ведущим ведомством' },
+        assignees: [w.agencies.lead],
+        dueOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      },
+    ]);
     // the dashboard's session cookie acts with channel "dashboard"
     const session = await h
       .http()

@@ -368,6 +368,61 @@ describe('persistence', () => {
       });
     });
 
+    it('lists each case with the step it waits on: the active one due first, none when no step is active', async () => {
+      const rm = new ReadModelRepository(ds);
+      await rm.recordTransition(
+        caseSnapshot({
+          planCode: 'KG-NAP-2013',
+          caseCode: 'Q-PAR',
+          title: 'Parallel consultation',
+          dueOn: '2026-06-30',
+          steps: [
+            stepSnapshot('draft', { status: 'done', dueOn: '2026-03-01', dueAt: '2026-03-01T12:00:00Z' }),
+            stepSnapshot('consult_moj', {
+              status: 'active',
+              assignees: ['KG-MOJ'],
+              dueOn: '2026-04-10',
+              dueAt: '2026-04-10T12:00:00Z',
+            }),
+            stepSnapshot('consult_scs', {
+              status: 'active',
+              assignees: ['KG-SCS'],
+              dueOn: '2026-04-03',
+              dueAt: '2026-04-03T12:00:00Z',
+            }),
+            stepSnapshot('approve', { status: 'pending', assignees: ['coordinator'] }),
+          ],
+        }),
+        [],
+      );
+      try {
+        const page = await cases.list({ planCode: 'KG-NAP-2013' }, ADMIN_SCOPE, {}, NOW);
+        const current = Object.fromEntries(page.items.map((c) => [c.code, c.currentStep]));
+        expect(current).toEqual({
+          'Q-DONE': null,
+          'Q-LAW': {
+            key: 'legal_review',
+            title: 'Step legal_review',
+            assignees: ['KG-MOJ'],
+            dueOn: '2026-03-12',
+          },
+          'Q-CWC': null,
+          'Q-PAR': {
+            key: 'consult_scs',
+            title: 'Step consult_scs',
+            assignees: ['KG-SCS'],
+            dueOn: '2026-04-03',
+          },
+        });
+        expect(page.items.find((c) => c.code === 'Q-PAR')).toMatchObject({
+          definitionKey: 'measure',
+          definitionVersion: 1,
+        });
+      } finally {
+        await ds.query(`DELETE FROM cases WHERE code = 'Q-PAR'`);
+      }
+    });
+
     it('lists the inbox of an agency within the caller’s scope', async () => {
       const mojInKg = await steps.inbox(['KG-MOJ'], KG_COORDINATOR, {}, NOW);
       expect(mojInKg.items.map((s) => `${s.caseCode}/${s.stepKey}`)).toEqual(['Q-LAW/legal_review']);

@@ -49,6 +49,7 @@ export {
   type CaseStep,
   type CaseSummary,
   type CaseListItem,
+  type CurrentStep,
   type NewCase,
   type NotificationSubject,
   type Page,

@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { CaseCommand } from '@app/domain/engine/engine.types';
 import type { CaseSnapshot } from '@app/domain/case/case.types';
-import { stepTitlesOf, type StepOfDefinition } from '@app/domain';
+import { stepTitlesOf, type ProcessDefinition, type StepOfDefinition } from '@app/domain';
 import {
   AttachmentsRepository,
   AuditRepository,
   type CaseDetail,
   CasesRepository,
+  type CurrentStep,
   PeopleRepository,
   PlansRepository,
 } from '@app/persistence';
@@ -30,6 +31,7 @@ import type {
   CaseListDto,
   CaseListQueryDto,
   CaseSummaryDto,
+  CurrentStepDto,
   HistoryEntryDto,
 } from './dto/case.dto';
 import { refusalToException } from './refusal.mapper';
@@ -90,6 +92,10 @@ export class CasesService {
       new Date(),
       q.sort ?? 'dueOn',
     );
+    const current = result.items.flatMap((c) =>
+      c.currentStep ? stepsOfDefinition([c.currentStep], c.definitionKey, c.definitionVersion) : [],
+    );
+    const definitions = await this.definitions.namedBy(current);
     return {
       items: result.items.map((c) => ({
         id: c.id,
@@ -106,6 +112,7 @@ export class CasesService {
         progress: c.progress,
         overdue: c.overdue,
         area: areaOf(c),
+        currentStep: c.currentStep && currentStepView(c.currentStep, c, definitions),
       })),
       total: result.total,
       page,
@@ -308,6 +315,18 @@ const stepsOfDefinition = (
   definitionKey: string,
   definitionVersion: number | null,
 ): StepOfDefinition[] => steps.map((st) => ({ stepKey: st.key, definitionKey, definitionVersion }));
+
+function currentStepView(
+  step: CurrentStep,
+  c: { definitionKey: string; definitionVersion: number | null },
+  definitions: ReadonlyMap<string, ProcessDefinition | undefined>,
+): CurrentStepDto {
+  const titles = stepTitlesOf(
+    { stepKey: step.key, definitionKey: c.definitionKey, definitionVersion: c.definitionVersion },
+    definitions,
+  );
+  return { ...step, ...(titles ? { titles } : {}) };
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

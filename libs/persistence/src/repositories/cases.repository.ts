@@ -168,13 +168,13 @@ export interface CaseRow {
 
 /** Select list for CaseRow; `$now` must be bound by the caller through `nowParam`. */
 export function caseColumns(nowParam: string): string {
-  return `${caseListColumns(nowParam)}, c.definition_key, c.definition_version, c.seq::float8 AS seq, c.started_at,
+  return `${caseBaseColumns(nowParam)}, c.definition_key, c.definition_version, c.seq::float8 AS seq, c.started_at,
     c.closed_at, c.updated_at`;
 }
 
 export function toCaseSummary(r: CaseRow): CaseSummary {
   return {
-    ...toCaseListItem(r),
+    ...toCaseBase(r),
     definitionKey: r.definition_key,
     definitionVersion: r.definition_version,
     seq: r.seq,
@@ -184,9 +184,22 @@ export function toCaseSummary(r: CaseRow): CaseSummary {
   };
 }
 
-/** A case as the dashboard list shows it: the summary without its definition and its other timestamps. */
-export type CaseListItem = Pick<
+/** The step a case waits on, as the case list shows it: its active step due first (then the first in order). */
+export interface CurrentStep {
+  key: string;
+  title: string;
+  assignees: string[];
+  dueOn: string | null;
+}
+
+/**
+ * A case as the dashboard list shows it: the summary without its other timestamps, with the step it waits on (its
+ * definition names that step in other languages).
+ */
+export type CaseListItem = { currentStep: CurrentStep | null } & Pick<
   CaseSummary,
+  | 'definitionKey'
+  | 'definitionVersion'
   | 'id'
   | 'planCode'
   | 'stateCode'
@@ -205,8 +218,10 @@ export type CaseListItem = Pick<
   | 'progress'
 >;
 
-type CaseListRow = Pick<
+type CaseListRow = { current_step: CurrentStep | null } & Pick<
   CaseRow,
+  | 'definition_key'
+  | 'definition_version'
   | 'id'
   | 'plan_code'
   | 'state_code'
@@ -225,14 +240,33 @@ type CaseListRow = Pick<
   | 'progress'
 >;
 
-// The list reads only what it needs: fewer timestamps to parse into Dates and back into strings, 50 rows a page.
-function caseListColumns(nowParam: string): string {
+function caseBaseColumns(nowParam: string): string {
   return `c.id, c.plan_code, c.state_code, c.kind, c.code, c.workflow_id, c.title, c.lead_agency,
     c.supporting_agencies, c.area_paragraph, c.area_weapon, c.status, c.due_on::text AS due_on, c.due_at,
     (c.status = 'active' AND c.overdue_at < ${nowParam}) AS overdue, c.progress::float8 AS progress`;
 }
 
+// The list reads only what it needs: fewer timestamps to parse into Dates and back into strings, 50 rows a page.
+function caseListColumns(nowParam: string): string {
+  return `${caseBaseColumns(nowParam)}, c.definition_key, c.definition_version,
+    -- a subquery in the select list: PostgreSQL runs it for the page's rows only, after the sort and the limit
+    (SELECT json_build_object('key', s.key, 'title', s.title, 'assignees', s.assignees, 'dueOn', s.due_on)
+       FROM case_steps s WHERE s.case_id = c.id AND s.status = 'active'
+      ORDER BY s.due_at ASC NULLS LAST, s.position, s.key LIMIT 1) AS current_step`;
+}
+
 function toCaseListItem(r: CaseListRow): CaseListItem {
+  return {
+    ...toCaseBase(r),
+    definitionKey: r.definition_key,
+    definitionVersion: r.definition_version,
+    currentStep: r.current_step,
+  };
+}
+
+function toCaseBase(
+  r: Omit<CaseListRow, 'current_step'>,
+): Omit<CaseListItem, 'currentStep' | 'definitionKey' | 'definitionVersion'> {
   return {
     id: r.id,
     planCode: r.plan_code,

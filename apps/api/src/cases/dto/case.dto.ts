@@ -127,6 +127,19 @@ export class StepTitlesDto {
   @ApiPropertyOptional({ example: 'Исполнение меры ведущим ведомством' }) ru?: string;
 }
 
+export class CurrentStepDto {
+  @ApiProperty({ example: 'implement' }) key!: string;
+  @ApiProperty({ description: 'the name the read model keeps (English)' }) title!: string;
+  @ApiPropertyOptional({
+    type: StepTitlesDto,
+    description:
+      "the name in each language of the case's process definition; absent when the definition or step is unknown",
+  })
+  titles?: StepTitlesDto;
+  @ApiProperty({ type: [String], description: 'agency codes that must act' }) assignees!: string[];
+  @ApiProperty({ nullable: true, type: String }) dueOn!: string | null;
+}
+
 export class StepDto {
   @ApiProperty({ example: 'implement' }) key!: string;
   @ApiProperty({ description: 'the name the read model keeps (English)' }) title!: string;
@@ -173,6 +186,12 @@ export class CaseSummaryDto {
   @ApiProperty({ description: '0..1' }) progress!: number;
   @ApiProperty() overdue!: boolean;
   @ApiPropertyOptional({ type: AreaDto, nullable: true }) area?: AreaDto | null;
+  @ApiPropertyOptional({
+    type: CurrentStepDto,
+    nullable: true,
+    description: 'in lists: the active step due first (null when none is active)',
+  })
+  currentStep?: CurrentStepDto | null;
 }
 
 export class CaseListDto {
