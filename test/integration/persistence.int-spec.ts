@@ -395,9 +395,20 @@ describe('persistence', () => {
         }),
         [],
       );
+      // an active case with no date at all: not overdue (false, not null)
+      await rm.recordTransition(
+        caseSnapshot({ planCode: 'KG-NAP-2013', caseCode: 'Q-UNDATED', dueOn: null, steps: [] }),
+        [],
+      );
       try {
         const page = await cases.list({ planCode: 'KG-NAP-2013' }, ADMIN_SCOPE, {}, NOW);
-        const current = Object.fromEntries(page.items.map((c) => [c.code, c.currentStep]));
+        expect(page.items.find((c) => c.code === 'Q-UNDATED')).toMatchObject({
+          overdue: false,
+          currentStep: null,
+        });
+        const current = Object.fromEntries(
+          page.items.filter((c) => c.code !== 'Q-UNDATED').map((c) => [c.code, c.currentStep]),
+        );
         expect(current).toEqual({
           'Q-DONE': null,
           'Q-LAW': {
@@ -419,7 +430,7 @@ describe('persistence', () => {
           definitionVersion: 1,
         });
       } finally {
-        await ds.query(`DELETE FROM cases WHERE code = 'Q-PAR'`);
+        await ds.query(`DELETE FROM cases WHERE code IN ('Q-PAR', 'Q-UNDATED')`);
       }
     });
 

@@ -84,6 +84,31 @@ describe('parseMeasureFile', () => {
     }
   });
 
+  it('reads bilingual headers by either half', async () => {
+    const csv =
+      'Код (Code),Title / Наименование,Lead agency — Ведомство,Срок (due date)\nM-9,X,KG-MOE,2015-01-01\n';
+    const parsed = await parseMeasureFile(Buffer.from(csv), 'm.csv', 'text/csv');
+    expect(parsed.columns).toEqual(['code', 'title', 'leadAgency', 'dueOn']);
+    expect(parsed.unknownColumns).toEqual([]);
+  });
+
+  it('refuses UTF-8 text with a stray byte, naming its line, instead of reading it all as Windows-1251', async () => {
+    const good = Buffer.from('code,title,leadAgency,dueOn\nM-1,Контрольный список,KG-MOE,2015-01-01\n');
+    const file = Buffer.concat([
+      good,
+      Buffer.from('M-2,Export '),
+      Buffer.from([0x96]),
+      Buffer.from(' control,KG-MOE,2015-01-01\n'),
+    ]);
+    await expect(parseMeasureFile(file, 'm.csv', 'text/csv')).rejects.toThrow(
+      /line 3 is not valid UTF-8 while the rest of the file is/,
+    );
+    // the same stray byte in an otherwise plain ASCII file is Windows-1251 (and Windows-1252) for a dash
+    expect(decodeText(Buffer.concat([Buffer.from('a '), Buffer.from([0x96]), Buffer.from(' b')]))).toBe(
+      'a – b',
+    );
+  });
+
   it('decodes text that is not UTF-8 as Windows-1251, never with replacement characters', () => {
     expect(decodeText(cp1251('Ёмкость'))).toBe('Ёмкость');
     expect(decodeText(Buffer.from('Ёмкость'))).toBe('Ёмкость');

@@ -69,7 +69,6 @@ const ALIASES: Record<string, ImportColumn> = Object.fromEntries([
   ['название', 'title'],
   ['наименование', 'title'],
   ['мероприятие', 'title'],
-  ['мера', 'title'],
   ['ведомство', 'leadAgency'],
   ['ответственноеведомство', 'leadAgency'],
   ['головноеведомство', 'leadAgency'],
@@ -106,7 +105,10 @@ export async function parseMeasureFile(
   const unknownColumns: string[] = [];
   const index: { col: ImportColumn; at: number }[] = [];
   header.forEach((h, at) => {
-    const col = ALIASES[norm(h)];
+    // a bilingual header ("Код (Code)", "Срок / Due date") by either of its halves
+    const letters = norm(h);
+    const col =
+      ALIASES[letters] ?? ALIASES[letters.replace(/[а-я]/g, '')] ?? ALIASES[letters.replace(/[a-z]/g, '')];
     if (col && !columns.includes(col)) {
       columns.push(col);
       index.push({ col, at });
@@ -162,8 +164,44 @@ export function decodeText(buffer: Buffer): string {
     // ignoreBOM: false drops a UTF-8 BOM
     return new TextDecoder('utf-8', { fatal: true }).decode(buffer);
   } catch {
+    // UTF-8 text with a few stray bytes (a character pasted from another encoding) would turn into Windows-1251
+    // nonsense as a whole: refuse it, naming the line, rather than import garbled titles
+    const { valid, invalid, firstInvalidLine } = utf8Sequences(buffer);
+    if (valid > invalid)
+      throw new UnreadableFileError(
+        `line ${firstInvalidLine} is not valid UTF-8 while the rest of the file is: save the file again as ` +
+          `"CSV UTF-8", or correct that line`,
+      );
     return new TextDecoder('windows-1251').decode(buffer);
   }
+}
+
+/** Counts the multi-byte UTF-8 sequences that are well formed and the bytes that start none (lead or stray). */
+function utf8Sequences(b: Buffer): { valid: number; invalid: number; firstInvalidLine: number } {
+  let valid = 0;
+  let invalid = 0;
+  let line = 1;
+  let firstInvalidLine = 0;
+  for (let i = 0; i < b.length;) {
+    const x = b[i];
+    if (x < 0x80) {
+      if (x === 0x0a) line += 1;
+      i += 1;
+      continue;
+    }
+    const len = x >= 0xc2 && x <= 0xdf ? 2 : x >= 0xe0 && x <= 0xef ? 3 : x >= 0xf0 && x <= 0xf4 ? 4 : 0;
+    let ok = len > 0 && i + len <= b.length;
+    for (let k = 1; ok && k < len; k++) ok = (b[i + k] & 0xc0) === 0x80;
+    if (ok) {
+      valid += 1;
+      i += len;
+    } else {
+      invalid += 1;
+      if (firstInvalidLine === 0) firstInvalidLine = line;
+      i += 1;
+    }
+  }
+  return { valid, invalid, firstInvalidLine };
 }
 
 // Spreadsheets exported in Russian locales use ";" between cells, Excel's "Unicode text" a tab.

@@ -95,7 +95,7 @@ export const en = {
   'plan.created': 'Plan {code} created.',
   'import.file': 'CSV or XLSX file of measures',
   'import.hint':
-    'One measure a row. Columns: code, title, lead agency, due date (YYYY-MM-DD or DD.MM.YYYY); optional: kind, supporting agencies, paragraph, weapon type. Headers in English or Russian; CSV in UTF-8 or Windows-1251.',
+    'One measure a row. Columns: code, title, lead agency, due date (YYYY-MM-DD or DD.MM.YYYY); optional: kind, supporting agencies, paragraph, weapon type. Headers in English or Russian; CSV in UTF-8 or Windows-1251, or Excel’s “Unicode text”.',
   'import.dryRun': 'Check only (dry run)',
   'import.submit': 'Import',
   'import.result': 'Import finished: {created} created.',

@@ -10,12 +10,12 @@ import { useReference } from '../lib/reference';
 import { href, Link } from '../lib/router';
 import { useApi } from '../lib/use-api';
 
-/** The due date that matters now: the earliest open step's, else the case's. */
+/** The due date that matters now: the earliest of the case's own and its open steps'. */
 function nextDue(c: CaseSummary): string | null {
   const steps = (c.steps ?? []).filter((s) => s.status === 'active' && s.dueOn).map((s) => s.dueOn as string);
   const cur = c.currentStep?.dueOn ? [c.currentStep.dueOn] : [];
-  const all = [...steps, ...cur].sort();
-  return all[0] ?? c.dueOn;
+  const all = [...steps, ...cur, ...(c.dueOn ? [c.dueOn] : [])].sort();
+  return all[0] ?? null;
 }
 
 export function DeadlinesPage() {
@@ -25,13 +25,15 @@ export function DeadlinesPage() {
   });
   const today = todayIso();
   const open = useMemo(() => (data.data ?? []).filter((c) => c.status === 'active'), [data.data]);
+  // overdue as the API says it (the case's own due date ended, or an open step past its deadline, in the state's
+  // time): the same cases as the case list's filter and the plan's health
   const overdue = open
-    .filter((c) => (nextDue(c) ?? '9999') < today)
+    .filter((c) => c.overdue)
     .sort((a, b) => (nextDue(a) ?? '').localeCompare(nextDue(b) ?? ''));
   const soonEnd = addDays(today, DUE_SOON_DAYS);
   const soon = open.filter((c) => {
     const d = nextDue(c);
-    return d && d >= today && d <= soonEnd;
+    return !c.overdue && d && d <= soonEnd;
   });
   soon.sort((a, b) => (nextDue(a) ?? '').localeCompare(nextDue(b) ?? ''));
 

@@ -280,7 +280,7 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
               <input
                 name="file"
                 type="file"
-                accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                accept=".csv,.txt,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 aria-describedby="import-file-hint"
                 required
               />

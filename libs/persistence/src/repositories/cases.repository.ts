@@ -243,7 +243,7 @@ type CaseListRow = { current_step: CurrentStep | null } & Pick<
 function caseBaseColumns(nowParam: string): string {
   return `c.id, c.plan_code, c.state_code, c.kind, c.code, c.workflow_id, c.title, c.lead_agency,
     c.supporting_agencies, c.area_paragraph, c.area_weapon, c.status, c.due_on::text AS due_on, c.due_at,
-    (c.status = 'active' AND c.overdue_at < ${nowParam}) AS overdue, c.progress::float8 AS progress`;
+    coalesce(c.status = 'active' AND c.overdue_at < ${nowParam}, false) AS overdue, c.progress::float8 AS progress`;
 }
 
 // The list reads only what it needs: fewer timestamps to parse into Dates and back into strings, 50 rows a page.
@@ -491,7 +491,7 @@ export class CasesRepository {
     const counted = (agencyCondition: string | null) =>
       `SELECT count(*) FROM cases c WHERE ${whereSql(agencyCondition)} AND ${nowP}::timestamptz IS NOT NULL`;
     // An agency's cases counted as those it leads plus those it only supports: the first is an index-only range of
-    // cases_active_lead_plan_due_idx, the second a lookup in the GIN index of supporting agencies (an OR of the two
+    // cases_active_lead_plan_overdue_idx, the second a lookup in the GIN index of supporting agencies (an OR of the two
     // would read every case of the plan, or every overdue one, to test both).
     const countSql = agency
       ? `SELECT ((${counted(`c.lead_agency = ${agency}`)})

@@ -48,7 +48,11 @@ export class CaseListQueryDto {
   @IsIn(CASE_STATUSES)
   status?: (typeof CASE_STATUSES)[number];
 
-  @ApiPropertyOptional({ type: Boolean })
+  @ApiPropertyOptional({
+    type: Boolean,
+    description:
+      'true: active cases past their own due date or with an open step past its deadline; false: all others',
+  })
   @Optional()
   @Transform(toBool)
   @IsBoolean()

@@ -77,8 +77,11 @@ export class PlanProgressDto {
   @ApiProperty() completed!: number;
   @ApiProperty() withdrawn!: number;
   @ApiProperty() rejected!: number;
-  @ApiProperty() overdue!: number;
-  @ApiProperty({ description: 'active cases due within 7 days and not overdue' }) dueSoon!: number;
+  @ApiProperty({ description: "active cases past their own or an open step's due instant" }) overdue!: number;
+  @ApiProperty({
+    description: "active cases not overdue whose own or an open step's due instant is within 7 days",
+  })
+  dueSoon!: number;
   @ApiProperty({ description: 'mean progress of the cases, 0..1' }) progress!: number;
   @ApiProperty({
     type: HealthCountsDto,
