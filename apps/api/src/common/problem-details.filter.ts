@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { logSafeUrl } from './log-safe-url';
 import { DomainErrorCode, DomainException, statusOf, titleOf } from './domain.exception';
 import { IdempotentReplay } from './idempotent-replay';
 import { isDatabaseDown, isTemporalDown } from './infrastructure-errors';
@@ -37,7 +38,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     problem.instance = req.originalUrl?.split('?')[0];
     if (problem.status >= 500) {
       // the message only: stacks of driver errors can carry connection strings
-      this.log.error(`${req.method} ${problem.instance} -> ${problem.status} ${describe(exception)}`);
+      this.log.error(
+        `${req.method} ${logSafeUrl(problem.instance)} -> ${problem.status} ${describe(exception)}`,
+      );
     }
     if (res.headersSent) return;
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
