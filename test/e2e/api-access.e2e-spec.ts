@@ -639,6 +639,74 @@ describe('API access control', () => {
     expect(after.find((x) => x.id === id)?.name).toBe('Nurlan Firefighter-Usenov');
   });
 
+  it('ends a person’s sessions when their password changes or their account is disabled', async () => {
+    const admin = auth(h.tokens.admin);
+    const login = async (email: string, password: string) => {
+      const r = await h.http().post('/auth/login').send({ email, password });
+      expect(r.status).toBe(200);
+      return (r.body as { token: string }).token;
+    };
+    const me = async (token: string) => (await h.http().get('/auth/me').set(auth(token))).status;
+    const newPerson = async (suffix: string, role: string) => {
+      const email = `sessions-${suffix}-${h.tag.toLowerCase()}@napflow.example.org`;
+      const r = await h
+        .http()
+        .post('/people')
+        .set(admin)
+        .send({
+          email,
+          name: `Sessions ${suffix}`,
+          role,
+          agencyCode: role === 'admin' ? w.agencies.coord : w.agencies.lead,
+          language: 'en',
+          password: 'first-password-1234',
+        });
+      expect(r.status).toBe(201);
+      return { id: (r.body as { id: string }).id, email };
+    };
+
+    // an administrator sets a new password: every session of that person ends
+    const fp = await newPerson('fp', 'focal_point');
+    const [a, b] = [
+      await login(fp.email, 'first-password-1234'),
+      await login(fp.email, 'first-password-1234'),
+    ];
+    expect([await me(a), await me(b)]).toEqual([200, 200]);
+    const changed = await h
+      .http()
+      .patch(`/people/${fp.id}`)
+      .set(admin)
+      .send({ password: 'second-password-1234' });
+    expect(changed.status).toBe(200);
+    expect([await me(a), await me(b)]).toEqual([401, 401]);
+    // disabled: the new session ends too, and enabling the account again does not bring it back
+    const c = await login(fp.email, 'second-password-1234');
+    expect((await h.http().patch(`/people/${fp.id}`).set(admin).send({ active: false })).status).toBe(200);
+    expect((await h.http().patch(`/people/${fp.id}`).set(admin).send({ active: true })).status).toBe(200);
+    expect(await me(c)).toBe(401);
+    expect(await me(await login(fp.email, 'second-password-1234'))).toBe(200);
+    // other changes leave sessions alone
+    const d = await login(fp.email, 'second-password-1234');
+    expect(
+      (await h.http().patch(`/people/${fp.id}`).set(admin).send({ name: 'Sessions renamed' })).status,
+    ).toBe(200);
+    expect(await me(d)).toBe(200);
+
+    // people changing their own password keep the session they changed it from, and only that one
+    const self = await newPerson('admin', 'admin');
+    const [mine, other] = [
+      await login(self.email, 'first-password-1234'),
+      await login(self.email, 'first-password-1234'),
+    ];
+    const own = await h
+      .http()
+      .patch(`/people/${self.id}`)
+      .set(auth(mine))
+      .send({ password: 'second-password-1234' });
+    expect(own.status).toBe(200);
+    expect([await me(mine), await me(other)]).toEqual([200, 401]);
+  });
+
   it('lets an administrator give an agency its Russian name and rename it (audited); others may not', async () => {
     const code = `KG-${h.tag}-RENAMED`;
     const created = await h.http().post('/agencies').set(auth(h.tokens.admin)).send({

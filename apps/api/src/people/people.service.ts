@@ -5,6 +5,7 @@ import {
   AuditRepository,
   PeopleRepository,
   type Person,
+  TokensRepository,
 } from '@app/persistence';
 import { hashPassword } from '../auth/password';
 import { auditEntry } from '../common/audit';
@@ -18,6 +19,7 @@ export class PeopleService {
     private readonly people: PeopleRepository,
     private readonly agencies: AgenciesRepository,
     private readonly audit: AuditRepository,
+    private readonly tokens: TokensRepository,
   ) {}
 
   async create(p: Principal, dto: CreatePersonDto, req?: ApiRequest): Promise<PersonDto> {
@@ -79,6 +81,14 @@ export class PeopleService {
     }
     const updated = await this.people.update(id, patch);
     if (!updated) throw notFound(`Person ${id}`);
+    // a new password or a disabled account ends the person's sessions (re-enabling does not bring them back); the
+    // caller's own session survives a change of their own password
+    if (dto.password || dto.active === false)
+      await this.tokens.revokeAllFor(
+        id,
+        new Date(),
+        id === p.personId && dto.active !== false ? p.tokenId : undefined,
+      );
     const changed = Object.keys(patch).map((k) => (k === 'passwordHash' ? 'password' : k));
     await this.audit.append([auditEntry(p, req, 'person_updated', { personId: id, changed })]);
     return toPersonDto(updated);

@@ -69,10 +69,16 @@ export class TokensRepository {
     return rows.length > 0;
   }
 
-  async revokeAllFor(personId: string, now: Date = new Date()): Promise<number> {
+  /**
+   * Revokes every live token of the person, except the one whose hash starts with `keepTokenId` (the caller's own
+   * session, when people change their own password). Returns how many were revoked.
+   */
+  async revokeAllFor(personId: string, now: Date = new Date(), keepTokenId?: string): Promise<number> {
     const rows = await this.dataSource.query<unknown[]>(
-      `UPDATE access_tokens SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL RETURNING token_hash`,
-      [personId, now],
+      `UPDATE access_tokens SET revoked_at = $2
+        WHERE person_id = $1 AND revoked_at IS NULL AND ($3::text IS NULL OR NOT starts_with(token_hash, $3))
+        RETURNING token_hash`,
+      [personId, now, keepTokenId ?? null],
     );
     return rows.length;
   }
