@@ -12,7 +12,7 @@ import type {
 import { type AccessScope, scopeCondition } from '../access-scope';
 import type { Weapon } from '../entities/case.entity';
 import { AlreadyExistsError, isUniqueViolation, translateWriteError } from '../persistence.errors';
-import { iso, likePattern, SqlParams } from '../sql-params';
+import { iso, likePattern, returnedRows, SqlParams } from '../sql-params';
 
 /** The case id is derived from the workflow id, so every writer (API, projection, rebuild) agrees on it. */
 export function caseIdForWorkflow(workflowId: string): string {
@@ -343,9 +343,8 @@ export class CasesRepository {
 
   /** Removes a reserved case whose workflow never started (seq still -1). */
   async releaseReservation(id: string): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
-      `DELETE FROM cases WHERE id = $1 AND seq = -1 RETURNING id`,
-      [id],
+    const rows = returnedRows(
+      await this.dataSource.query<unknown>(`DELETE FROM cases WHERE id = $1 AND seq = -1 RETURNING id`, [id]),
     );
     return rows.length > 0;
   }

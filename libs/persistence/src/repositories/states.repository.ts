@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StateEntity } from '../entities/state.entity';
 import { translateWriteError } from '../persistence.errors';
+import { returnedRows } from '../sql-params';
 
 export interface NewState {
   code: string;
@@ -97,9 +98,11 @@ export class StatesRepository {
 
   /** Returns whether a day was removed. */
   async removeNonWorkingDay(stateCode: string, date: string): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
-      `DELETE FROM non_working_days WHERE state_code = $1 AND date = $2::date RETURNING date`,
-      [stateCode, date],
+    const rows = returnedRows(
+      await this.dataSource.query<unknown>(
+        `DELETE FROM non_working_days WHERE state_code = $1 AND date = $2::date RETURNING date`,
+        [stateCode, date],
+      ),
     );
     return rows.length > 0;
   }

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PERSON_COLUMNS, type Person, type PersonRow, toPerson } from './people.repository';
 import { sharedPlanCodesQuery } from './plans.repository';
+import { returnedRows } from '../sql-params';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -62,9 +63,11 @@ export class TokensRepository {
   }
 
   async revoke(token: string, now: Date = new Date()): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
-      `UPDATE access_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL RETURNING token_hash`,
-      [hashToken(token), now],
+    const rows = returnedRows(
+      await this.dataSource.query<unknown>(
+        `UPDATE access_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL RETURNING token_hash`,
+        [hashToken(token), now],
+      ),
     );
     return rows.length > 0;
   }
@@ -74,19 +77,23 @@ export class TokensRepository {
    * session, when people change their own password). Returns how many were revoked.
    */
   async revokeAllFor(personId: string, now: Date = new Date(), keepTokenId?: string): Promise<number> {
-    const rows = await this.dataSource.query<unknown[]>(
-      `UPDATE access_tokens SET revoked_at = $2
+    const rows = returnedRows(
+      await this.dataSource.query<unknown>(
+        `UPDATE access_tokens SET revoked_at = $2
         WHERE person_id = $1 AND revoked_at IS NULL AND ($3::text IS NULL OR NOT starts_with(token_hash, $3))
         RETURNING token_hash`,
-      [personId, now, keepTokenId ?? null],
+        [personId, now, keepTokenId ?? null],
+      ),
     );
     return rows.length;
   }
 
   async purgeExpired(before: Date): Promise<number> {
-    const rows = await this.dataSource.query<unknown[]>(
-      `DELETE FROM access_tokens WHERE expires_at < $1 RETURNING token_hash`,
-      [before],
+    const rows = returnedRows(
+      await this.dataSource.query<unknown>(
+        `DELETE FROM access_tokens WHERE expires_at < $1 RETURNING token_hash`,
+        [before],
+      ),
     );
     return rows.length;
   }
