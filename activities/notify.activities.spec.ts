@@ -1,5 +1,5 @@
 import type { NotificationFacts } from '@app/mail';
-import { digestIn } from './notify.activities';
+import { digestIn, replyCodeOf } from './notify.activities';
 
 type Digest = NonNullable<NotificationFacts['digest']>;
 
@@ -48,5 +48,13 @@ describe('digestIn', () => {
 
   it('leaves a notification without a digest without one', () => {
     expect(digestIn(undefined, 'ru')).toBeUndefined();
+  });
+});
+
+describe('replyCodeOf', () => {
+  it('keeps the reply code of a temporary failure and drops the server text, which may quote the recipient', () => {
+    expect(replyCodeOf('451: 4.7.1 <fp-kg-scs@mfa.kg>: greylisted, try again later')).toBe('451');
+    expect(replyCodeOf('ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:2525')).toBe('ECONNREFUSED');
+    expect(replyCodeOf('another attempt is sending this copy')).toBe('another attempt is sending this copy');
   });
 });

@@ -263,9 +263,11 @@ export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActiv
     });
     deps.log?.info('notification delivery', { key: req.key, ...report, retry: report.retry.length });
     if (report.retry.length) {
-      // the workflow's retry policy (backoff) retries; rows already sent stay sent
+      // the workflow's retry policy (backoff) retries; rows already sent stay sent. The message goes into Temporal's
+      // history and logs: reply codes only (servers quote the recipient's address in their text, which stays in
+      // email_outbox.last_error)
       throw ApplicationFailure.retryable(
-        `${report.retry.length} of ${rows.length} copies not sent yet: ${report.retry.map((r) => r.reason).join('; ')}`,
+        `${report.retry.length} of ${rows.length} copies not sent yet: ${report.retry.map((r) => replyCodeOf(r.reason)).join('; ')}`,
         SMTP_TEMPORARY_FAILURE,
       );
     }
@@ -273,6 +275,12 @@ export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActiv
       report.failed > 0 ? 'failed_permanently' : report.sent + report.recovered > 0 ? 'sent' : 'already_sent';
     return { key: req.key, status, recipients: rows.length };
   }
+}
+
+/** "451: 4.7.1 <x@y> try later" → "451"; a reason without a code ("another attempt is sending this copy") as is. */
+export function replyCodeOf(reason: string): string {
+  const i = reason.indexOf(': ');
+  return i > 0 ? reason.slice(0, i) : reason;
 }
 
 /** True inside the first attempt of a Temporal activity; false on a retry, and when called directly (no context). */

@@ -297,7 +297,7 @@ describe('API first case', () => {
       id: string;
       kind: string;
       stepKey: string | null;
-      recipient: string;
+      recipient: string | null;
       language: string;
       subject: string;
       status: string;
@@ -359,6 +359,17 @@ describe('API first case', () => {
     for (const who of ['other', 'observer'] as const) {
       expect((await h.http().get(`/cases/${id}/emails`).set(auth(w.tokens[who]))).status).toBe(200);
     }
+    // ... but who received them only the case's own state: the observer sees that mail went out, not to whom
+    const asObserver = (await h.http().get(`/cases/${id}/emails`).set(auth(w.tokens.observer)))
+      .body as Email[];
+    expect(asObserver.length).toBe(after.length);
+    expect(asObserver.every((e) => e.recipient === null && !('error' in e))).toBe(true);
+    expect(JSON.stringify(asObserver)).not.toContain('@kg.napflow.example.org');
+    const asColleague = (await h.http().get(`/cases/${id}/emails`).set(auth(w.tokens.other))).body as Email[];
+    expect(asColleague.find((e) => e.id === row.id)).toMatchObject({
+      recipient: `gone-${h.tag.toLowerCase()}@kg.napflow.example.org`,
+      error: '550 5.1.1 recipient refused',
+    });
     expect((await h.http().get(`/cases/${id}/emails`).set(auth(w.tokens.foreignCoordinator))).status).toBe(
       404,
     );

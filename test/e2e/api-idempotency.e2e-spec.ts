@@ -1,5 +1,7 @@
 // Idempotency-Key: the same request twice, also concurrently, acts once and both get the first answer.
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { HousekeepingService } from '../../apps/api/src/common/housekeeping.service';
 import { auth, buildWorld, eventually, type Harness, startHarness, type World } from './api-harness';
 
 jest.setTimeout(180_000);
@@ -131,5 +133,132 @@ describe('API idempotency', () => {
           .send(body('K-06'))
       ).status,
     ).toBe(400);
+  });
+
+  it('creates a calendar feed once per key, keeps no copy of its secret address, and answers a repeat 409', async () => {
+    const send = () =>
+      h
+        .http()
+        .post('/calendar-feeds')
+        .set(auth(w.tokens.lead))
+        .set('Idempotency-Key', `feed-${h.tag}`)
+        .send({ scope: 'person', label: 'idempotent feed' });
+    const first = await send();
+    expect(first.status).toBe(201);
+    const { url } = first.body as { url: string };
+    const token = /\/calendar-feeds\/([^/]+)\/feed\.ics$/.exec(url)?.[1] as string;
+    expect(token.length).toBeGreaterThan(20);
+    const again = await send();
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'duplicate', detail: expect.stringMatching(/shown only once/) });
+    const feeds = (await h.http().get('/calendar-feeds').set(auth(w.tokens.lead))).body as {
+      label: string;
+    }[];
+    expect(feeds.filter((f) => f.label === 'idempotent feed')).toHaveLength(1);
+    const stored = await h.app
+      .get(DataSource)
+      .query<{ response: unknown }[]>(`SELECT response FROM idempotency_keys WHERE key = $1`, [
+        `feed-${h.tag}`,
+      ]);
+    expect(stored).toEqual([{ response: { secretNotKept: true } }]);
+    expect(JSON.stringify(stored)).not.toContain(token);
+  });
+
+  it('forgets Idempotency-Keys after a day and long-expired sessions after a week', async () => {
+    const ds = h.app.get(DataSource);
+    const send = (key: string, code: string) =>
+      h
+        .http()
+        .post(`/plans/${w.plan}/cases`)
+        .set(auth(w.tokens.coordinator))
+        .set('Idempotency-Key', key)
+        .send(body(code));
+    expect((await send(`old-${h.tag}`, 'K-OLD')).status).toBe(201);
+    expect((await send(`new-${h.tag}`, 'K-NEW')).status).toBe(201);
+    await ds.query(`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1`, [
+      `old-${h.tag}`,
+    ]);
+    // the session just opened expired 8 days ago (deleted), the one before it 6 days ago (kept a while)
+    const login = await h
+      .http()
+      .post('/auth/login')
+      .send({ email: w.people.lead.email, password: 'a-long-test-password' });
+    expect(login.status).toBe(200);
+    const latest = await ds.query<{ token_hash: string }[]>(
+      `SELECT token_hash FROM access_tokens ORDER BY created_at DESC, token_hash LIMIT 2`,
+    );
+    await ds.query(`UPDATE access_tokens SET expires_at = now() - interval '8 days' WHERE token_hash = $1`, [
+      latest[0].token_hash,
+    ]);
+    await ds.query(`UPDATE access_tokens SET expires_at = now() - interval '6 days' WHERE token_hash = $1`, [
+      latest[1].token_hash,
+    ]);
+    const old = async () =>
+      (
+        await ds.query<{ keys: number; tokens: number }[]>(
+          `SELECT (SELECT count(*)::int FROM idempotency_keys WHERE created_at < now() - interval '24 hours') AS keys,
+                  (SELECT count(*)::int FROM access_tokens WHERE expires_at < now() - interval '7 days') AS tokens`,
+        )
+      )[0];
+    const due = await old();
+    expect(due.keys).toBeGreaterThanOrEqual(1);
+    expect(due.tokens).toBeGreaterThanOrEqual(1);
+    const done = await h.app.get(HousekeepingService).runOnce();
+    expect(done).toEqual({ idempotencyKeys: due.keys, tokens: due.tokens });
+    expect(await old()).toEqual({ keys: 0, tokens: 0 });
+    const keys = await ds.query<{ key: string }[]>(`SELECT key FROM idempotency_keys WHERE key = ANY($1)`, [
+      [`old-${h.tag}`, `new-${h.tag}`],
+    ]);
+    expect(keys).toEqual([{ key: `new-${h.tag}` }]);
+    const left = await ds.query<{ token_hash: string }[]>(
+      `SELECT token_hash FROM access_tokens WHERE token_hash = ANY($1)`,
+      [latest.map((t) => t.token_hash)],
+    );
+    expect(left).toEqual([{ token_hash: latest[1].token_hash }]);
+    // the forgotten key acts again: a second case with the same code is refused as a duplicate, not replayed
+    expect((await send(`old-${h.tag}`, 'K-OLD')).status).toBe(409);
+  });
+
+  it('keeps no fast hash of a password in the fingerprint it stores with a key', async () => {
+    const email = `fingerprint-${h.tag.toLowerCase()}@napflow.example.org`;
+    const person = await h.http().post('/people').set(auth(h.tokens.admin)).send({
+      email,
+      name: 'Fingerprint test',
+      role: 'focal_point',
+      agencyCode: w.agencies.lead,
+      language: 'en',
+      password: 'first-password-1234',
+    });
+    expect(person.status).toBe(201);
+    const path = `/people/${(person.body as { id: string }).id}`;
+    const send = () =>
+      h
+        .http()
+        .patch(path)
+        .set(auth(h.tokens.admin))
+        .set('Idempotency-Key', `password-${h.tag}`)
+        .send({ password: 'correct-horse-battery-staple' });
+    const first = await send();
+    expect(first.status).toBe(200);
+    const [{ request_hash: stored }] = await h.app
+      .get(DataSource)
+      .query<{ request_hash: string }[]>(`SELECT request_hash FROM idempotency_keys WHERE key = $1`, [
+        `password-${h.tag}`,
+      ]);
+    const sha = (body: unknown) =>
+      createHash('sha256')
+        .update(`PATCH\n${path}\n${JSON.stringify(body)}`)
+        .digest('hex');
+    expect(stored).not.toBe(sha({ password: 'correct-horse-battery-staple' }));
+    expect(stored).toBe(sha({ password: '[password]' }));
+    // the repeat is still recognised and answered as the first
+    const again = await send();
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    const relogin = await h
+      .http()
+      .post('/auth/login')
+      .send({ email, password: 'correct-horse-battery-staple' });
+    expect(relogin.status).toBe(200);
   });
 });

@@ -17,6 +17,7 @@ import { CasesModule } from './cases/cases.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { AppConfigModule } from './common/app-config';
 import { CommonModule } from './common/common.module';
+import { HousekeepingService } from './common/housekeeping.service';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation';
@@ -69,6 +70,7 @@ export class AppModule {
         { provide: APP_PIPE, useClass: RefuseNulCharacterPipe },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        HousekeepingService,
       ],
     };
   }

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Re
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Public } from '../common/decorators';
+import { SecretResponse } from '../common/idempotency.interceptor';
 import type { Principal } from '../common/principal';
 import { CalendarFeedsService } from './calendar-feeds.service';
 import { CalendarFeedDto, CreateCalendarFeedDto, CreatedCalendarFeedDto } from './dto/calendar-feed.dto';
@@ -12,6 +13,7 @@ export class CalendarFeedsController {
   constructor(private readonly service: CalendarFeedsService) {}
 
   @Post()
+  @SecretResponse()
   @ApiBearerAuth('bearer')
   @ApiOperation({
     summary: 'Create a secret iCal feed URL of an agency or of yourself (the URL is shown once)',

@@ -155,22 +155,27 @@ export class CasesService {
     }));
   }
 
-  /** The emails of a case (its outbox rows), oldest first; readable by whoever may read the case. */
+  /**
+   * The emails of a case (its outbox rows), oldest first; readable by whoever may read the case. Who received them
+   * (addresses, and the server's refusal, which quotes them) only for the case's own state and administrators: an
+   * observer or a partner state reading a shared plan sees that mail went out, not to whom.
+   */
   async emails(p: Principal, id: string): Promise<CaseEmailDto[]> {
     const row = await this.visible(p, id);
     const rows = await this.outbox.forWorkflow(row.workflowId);
+    const insider = p.role === 'admin' || (p.role !== 'observer' && p.stateCode === row.stateCode);
     return rows.map((r) => ({
       id: r.id,
       kind: r.kind,
       stepKey: r.stepKey,
-      recipient: r.recipientEmail,
+      recipient: insider ? r.recipientEmail : null,
       language: r.language,
       subject: r.subject,
       status: r.status === 'sending' ? 'pending' : r.status,
       messageId: r.messageId,
       createdAt: new Date(r.createdAt).toISOString(),
       sentAt: r.sentAt ? new Date(r.sentAt).toISOString() : null,
-      ...(r.status === 'failed' ? { error: r.lastError ?? '' } : {}),
+      ...(r.status === 'failed' && insider ? { error: r.lastError ?? '' } : {}),
     }));
   }
 

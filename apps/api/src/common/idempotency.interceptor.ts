@@ -24,6 +24,10 @@ import { ProblemDetailsFilter } from './problem-details.filter';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** Metadata of upload routes (IdempotentUpload): their body is read by a FileInterceptor, after the global one. */
 export const IDEMPOTENT_UPLOAD = 'napflow:idempotent-upload';
+/** Metadata of routes whose answer holds a secret shown once (SecretResponse): the key keeps no copy of it. */
+export const SECRET_RESPONSE = 'napflow:secret-response';
+/** What the key keeps instead of such an answer. */
+const SECRET_NOT_KEPT = { secretNotKept: true } as const;
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** how long a second request waits for the first one with the same key before answering 409 */
@@ -68,14 +72,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const personId = req.principal.personId;
     const path = req.originalUrl.split('?')[0];
+    // The fingerprint is kept with the key: a password in the body is left out of it (a fast hash of a body that is
+    // otherwise known, stored in the database, would let whoever copies the database guess the password at sha256
+    // speed instead of argon2's). The same key with another password then counts as the same request.
     const hash = createHash('sha256').update(
-      `${req.method}\n${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`,
+      `${req.method}\n${req.originalUrl}\n${JSON.stringify(req.body ?? null, (k, v: unknown) => (k === 'password' ? '[password]' : v))}`,
     );
     if (req.file?.buffer) hash.update('\n').update(req.file.buffer);
     const requestHash = hash.digest('hex');
     const successStatus =
       this.reflector.get<number | undefined>(HTTP_CODE_METADATA, ctx.getHandler()) ??
       (req.method === 'POST' ? 201 : 200);
+    const secret = this.reflector.get<boolean>(SECRET_RESPONSE, ctx.getHandler()) === true;
 
     return from(this.claimOrReplay(personId, key, req.method, path, requestHash)).pipe(
       mergeMap((claimed) => {
@@ -84,9 +92,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
         req.idempotencyKey = createHash('sha256').update(`${personId}\n${key}`).digest('hex').slice(0, 40);
         return next.handle().pipe(
           concatMap((body) =>
-            from(this.keys.complete(personId, key, successStatus, body ?? null)).pipe(
-              mergeMap(() => of(body)),
-            ),
+            from(
+              this.keys.complete(personId, key, successStatus, secret ? SECRET_NOT_KEPT : (body ?? null)),
+            ).pipe(mergeMap(() => of(body))),
           ),
           catchError((err: unknown) =>
             from(this.settleError(personId, key, path, err)).pipe(mergeMap(() => Promise.reject(err))),
@@ -113,7 +121,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
           `Idempotency-Key "${key}" was first used for another request (method, path or body differ)`,
         );
       }
-      if (claim.outcome === 'replay') throw new IdempotentReplay(claim.status, claim.response);
+      if (claim.outcome === 'replay') {
+        if (claim.status < 400 && isSecretNotKept(claim.response)) {
+          throw new DomainException(
+            DomainErrorCode.Duplicate,
+            'The first request with this Idempotency-Key succeeded; its answer held a secret that is shown only ' +
+              'once and is not kept. If it was lost, revoke what was created and create it again with a new key.',
+          );
+        }
+        throw new IdempotentReplay(claim.status, claim.response);
+      }
       if (Date.now() > deadline) {
         throw new DomainException(
           DomainErrorCode.IdempotencyKeyInFlight,
@@ -143,6 +160,23 @@ export class IdempotencyInterceptor implements NestInterceptor {
       // the original error matters more than the bookkeeping: a stale claim expires with the key's retention
     }
   }
+}
+
+function isSecretNotKept(response: unknown): boolean {
+  return (
+    typeof response === 'object' &&
+    response !== null &&
+    (response as { secretNotKept?: unknown }).secretNotKept === true
+  );
+}
+
+/**
+ * A write whose answer holds a secret shown only once (a calendar feed's address): with an Idempotency-Key it still
+ * acts once, but the key keeps no copy of the answer (stored keys would keep the secret in clear), so a repeat gets
+ * 409 instead of the answer again.
+ */
+export function SecretResponse(): MethodDecorator {
+  return SetMetadata(SECRET_RESPONSE, true);
 }
 
 /**

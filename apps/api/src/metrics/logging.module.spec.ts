@@ -11,6 +11,9 @@ describe('logSafeUrl', () => {
     expect(logSafeUrl('/email-links/AbC123?choice=approve')).toBe('/email-links/[redacted]?choice=approve');
     expect(logSafeUrl('/calendar-feeds/tok3n/feed.ics')).toBe('/calendar-feeds/[redacted]/feed.ics');
     expect(logSafeUrl('/calendar-feeds')).toBe('/calendar-feeds');
+    expect(logSafeUrl('http://napflow.example.org:3000/email-links/AbC123')).toBe(
+      'http://napflow.example.org:3000/email-links/[redacted]',
+    );
     expect(logSafeUrl('/cases/0b7f1c62-6a8e-5f0e-9b1a-2f1d3c4b5a69/steps')).toBe(
       '/cases/0b7f1c62-6a8e-5f0e-9b1a-2f1d3c4b5a69/steps',
     );

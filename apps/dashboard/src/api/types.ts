@@ -96,7 +96,7 @@ export interface CaseComment {
 export interface EmailSent {
   id?: string;
   to?: string | string[];
-  recipient?: string;
+  recipient?: string | null;
   subject?: string;
   kind?: string;
   stepKey?: string | null;

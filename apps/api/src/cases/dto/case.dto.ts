@@ -243,7 +243,14 @@ export class CaseEmailDto {
   @ApiProperty({ format: 'uuid', description: 'outbox row id' }) id!: string;
   @ApiProperty({ example: 'step_assigned', description: 'notification kind' }) kind!: string;
   @ApiProperty({ nullable: true, type: String, example: 'execute' }) stepKey!: string | null;
-  @ApiProperty({ example: 'focal.point@customs.gov.kg' }) recipient!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'focal.point@customs.gov.kg',
+    description:
+      "null for callers outside the case's state (observers, a partner state): they see that, not to whom",
+  })
+  recipient!: string | null;
   @ApiProperty({ enum: ['ru', 'en'] }) language!: string;
   @ApiProperty() subject!: string;
   @ApiProperty({
