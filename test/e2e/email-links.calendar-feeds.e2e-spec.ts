@@ -55,6 +55,25 @@ describe('calendar feeds (HTTP)', () => {
     await h?.close();
   });
 
+  /** A new focal point of the lead agency, signed in: its Authorization header. */
+  async function colleagueSignedIn(name: string, language: 'ru' | 'en'): Promise<{ Authorization: string }> {
+    const email = `${name}-${h.tag.toLowerCase()}@kg.napflow.example.org`;
+    const person = await h
+      .http()
+      .post('/people')
+      .set(auth(w.tokens.admin))
+      .send({
+        email,
+        name: `${name} ${h.tag}`,
+        agencyCode: w.agencies.lead,
+        role: 'focal_point',
+        language,
+        password: PASSWORD,
+      });
+    expect(person.status).toBe(201);
+    return auth(await login(h, email, PASSWORD));
+  }
+
   it('lists the open step of the agency, follows a moved due date, and stops at revocation', async () => {
     const lead = auth(w.tokens.lead);
     const created = await h
@@ -106,21 +125,7 @@ describe('calendar feeds (HTTP)', () => {
   });
 
   it("names the steps in the language of the feed's owner: the person, or whoever created the agency's feed", async () => {
-    const email = `russian-${h.tag.toLowerCase()}@kg.napflow.example.org`;
-    const person = await h
-      .http()
-      .post('/people')
-      .set(auth(w.tokens.admin))
-      .send({
-        email,
-        name: `russian ${h.tag}`,
-        agencyCode: w.agencies.lead,
-        role: 'focal_point',
-        language: 'ru',
-        password: PASSWORD,
-      });
-    expect(person.status).toBe(201);
-    const russian = auth(await login(h, email, PASSWORD));
+    const russian = await colleagueSignedIn('russian', 'ru');
     const executeIn = async (who: { Authorization: string }, scope: 'person' | 'agency') => {
       const created = await h.http().post('/calendar-feeds').set(who).send({ scope });
       expect(created.status).toBe(201);
@@ -176,21 +181,7 @@ describe('calendar feeds (HTTP)', () => {
   });
 
   it('says which feeds the caller may revoke: a colleague sees the agency feed but may not revoke it', async () => {
-    const email = `colleague-${h.tag.toLowerCase()}@kg.napflow.example.org`;
-    const person = await h
-      .http()
-      .post('/people')
-      .set(auth(w.tokens.admin))
-      .send({
-        email,
-        name: `colleague ${h.tag}`,
-        agencyCode: w.agencies.lead,
-        role: 'focal_point',
-        language: 'en',
-        password: PASSWORD,
-      });
-    expect(person.status).toBe(201);
-    const colleague = auth(await login(h, email, PASSWORD));
+    const colleague = await colleagueSignedIn('colleague', 'en');
     const created = await h
       .http()
       .post('/calendar-feeds')

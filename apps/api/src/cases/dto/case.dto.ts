@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import {
@@ -131,19 +131,6 @@ export class StepTitlesDto {
   @ApiPropertyOptional({ example: 'Исполнение меры ведущим ведомством' }) ru?: string;
 }
 
-export class CurrentStepDto {
-  @ApiProperty({ example: 'implement' }) key!: string;
-  @ApiProperty({ description: 'the name the read model keeps (English)' }) title!: string;
-  @ApiPropertyOptional({
-    type: StepTitlesDto,
-    description:
-      "the name in each language of the case's process definition; absent when the definition or step is unknown",
-  })
-  titles?: StepTitlesDto;
-  @ApiProperty({ type: [String], description: 'agency codes that must act' }) assignees!: string[];
-  @ApiProperty({ nullable: true, type: String }) dueOn!: string | null;
-}
-
 export class StepDto {
   @ApiProperty({ example: 'implement' }) key!: string;
   @ApiProperty({ description: 'the name the read model keeps (English)' }) title!: string;
@@ -164,6 +151,15 @@ export class StepDto {
   @ApiPropertyOptional({ description: 'approval steps: mode, quorum and decisions so far' })
   approval?: Record<string, unknown>;
 }
+
+/** In lists: the step a case waits on (its active step due first). */
+export class CurrentStepDto extends PickType(StepDto, [
+  'key',
+  'title',
+  'titles',
+  'assignees',
+  'dueOn',
+] as const) {}
 
 export class CommentViewDto {
   @ApiProperty() seq!: number;
