@@ -76,7 +76,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // otherwise known, stored in the database, would let whoever copies the database guess the password at sha256
     // speed instead of argon2's). The same key with another password then counts as the same request.
     const hash = createHash('sha256').update(
-      `${req.method}\n${req.originalUrl}\n${JSON.stringify(req.body ?? null, (k, v: unknown) => (k === 'password' ? '[password]' : v))}`,
+      `${req.method}\n${req.originalUrl}\n${JSON.stringify(withoutPassword(req.body ?? null))}`,
     );
     if (req.file?.buffer) hash.update('\n').update(req.file.buffer);
     const requestHash = hash.digest('hex');
@@ -85,7 +85,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       (req.method === 'POST' ? 201 : 200);
     const secret = this.reflector.get<boolean>(SECRET_RESPONSE, ctx.getHandler()) === true;
 
-    return from(this.claimOrReplay(personId, key, req.method, path, requestHash)).pipe(
+    return from(this.claimOrReplay(personId, key, req.method, path, requestHash, secret)).pipe(
       mergeMap((claimed) => {
         if (!claimed) throw new Error('unreachable: replay is thrown');
         // Temporal deduplicates updates by id too: the key travels as the update id
@@ -110,6 +110,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     method: string,
     path: string,
     hash: string,
+    secret: boolean,
   ): Promise<true> {
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;
     for (;;) {
@@ -122,7 +123,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         );
       }
       if (claim.outcome === 'replay') {
-        if (claim.status < 400 && isSecretNotKept(claim.response)) {
+        if (secret && claim.status < 400 && isSecretNotKept(claim.response)) {
           throw new DomainException(
             DomainErrorCode.Duplicate,
             'The first request with this Idempotency-Key succeeded; its answer held a secret that is shown only ' +
@@ -160,6 +161,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
       // the original error matters more than the bookkeeping: a stale claim expires with the key's retention
     }
   }
+}
+
+/** The body with a top-level `password` (people's routes) replaced by a marker; nested fields are left as they are. */
+function withoutPassword(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !('password' in body)) return body;
+  return { ...body, password: '[password]' };
 }
 
 function isSecretNotKept(response: unknown): boolean {

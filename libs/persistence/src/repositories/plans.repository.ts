@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type AccessScope, scopeCondition } from '../access-scope';
 import { isUniqueViolation, translateWriteError } from '../persistence.errors';
-import { SqlParams } from '../sql-params';
+import { returnedRows, SqlParams } from '../sql-params';
 
 export interface NewPlan {
   code: string;
@@ -272,11 +272,13 @@ export class PlansRepository {
   }
 
   async unshare(planCode: string, grantee: { agencyCode: string } | { stateCode: string }): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
-      'agencyCode' in grantee
-        ? `DELETE FROM plan_shares WHERE plan_code = $1 AND agency_code = $2 RETURNING id`
-        : `DELETE FROM plan_shares WHERE plan_code = $1 AND state_code = $2 RETURNING id`,
-      [planCode, 'agencyCode' in grantee ? grantee.agencyCode : grantee.stateCode],
+    const rows = returnedRows(
+      await this.dataSource.query<unknown>(
+        'agencyCode' in grantee
+          ? `DELETE FROM plan_shares WHERE plan_code = $1 AND agency_code = $2 RETURNING id`
+          : `DELETE FROM plan_shares WHERE plan_code = $1 AND state_code = $2 RETURNING id`,
+        [planCode, 'agencyCode' in grantee ? grantee.agencyCode : grantee.stateCode],
+      ),
     );
     return rows.length > 0;
   }
