@@ -98,6 +98,26 @@ describe(TokensRepository.name, () => {
       await expect(tokens.resolveSession(hashToken(live.token))).resolves.toBeNull();
     });
   });
+
+  describe('issueIfPasswordUnchanged', () => {
+    it('issues a token only while the checked password is still the person’s and the account active', async () => {
+      const p = await person('race@kg.example.org', 'KG-MOJ', 'focal_point');
+      await people.update(p.id, { passwordHash: 'hash-checked' });
+      const ok = await tokens.issueIfPasswordUnchanged(p.id, 'hash-checked', HOUR);
+      expect(ok).not.toBeNull();
+      await expect(tokens.resolveSession(hashToken(ok!.token))).resolves.not.toBeNull();
+      // an administrator set a new password while the old one was being checked: no session
+      await people.update(p.id, { passwordHash: 'hash-new' });
+      await expect(tokens.issueIfPasswordUnchanged(p.id, 'hash-checked', HOUR)).resolves.toBeNull();
+      await people.update(p.id, { active: false });
+      await expect(tokens.issueIfPasswordUnchanged(p.id, 'hash-new', HOUR)).resolves.toBeNull();
+      const [{ n }] = await ds.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM access_tokens WHERE person_id = $1`,
+        [p.id],
+      );
+      expect(n).toBe(1);
+    });
+  });
 });
 
 describe(PeopleRepository.name, () => {

@@ -30,10 +30,14 @@ export class AuthService {
       this.log.warn(`failed login for ${email.toLowerCase()}`);
       throw new DomainException(DomainErrorCode.Unauthenticated, BAD_CREDENTIALS);
     }
-    const { token, expiresAt } = await this.tokens.issue(
+    const issued = await this.tokens.issueIfPasswordUnchanged(
       found.person.id,
+      found.passwordHash as string,
       this.config.auth.tokenTtlSeconds * 1000,
     );
+    // the password was changed (or the account disabled) while it was being checked
+    if (!issued) throw new DomainException(DomainErrorCode.Unauthenticated, BAD_CREDENTIALS);
+    const { token, expiresAt } = issued;
     return { token, expiresAt: expiresAt.toISOString(), person: sessionPerson(found.person) };
   }
 

@@ -37,6 +37,29 @@ export class TokensRepository {
   }
 
   /**
+   * A token for a sign-in whose password was checked against `checkedPasswordHash`: issued only if that is still
+   * the person's password and the account is active (null otherwise). A password set by an administrator while the
+   * (slow) check ran revokes the person's tokens after it is stored: without this test, a session opened with the old
+   * password in between would survive.
+   */
+  async issueIfPasswordUnchanged(
+    personId: string,
+    checkedPasswordHash: string,
+    ttlMs: number,
+    now: Date = new Date(),
+  ): Promise<{ token: string; expiresAt: Date } | null> {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now.getTime() + ttlMs);
+    const rows = await this.dataSource.query<unknown[]>(
+      `INSERT INTO access_tokens (token_hash, person_id, expires_at, created_at)
+       SELECT $1, p.id, $3, $4 FROM people p WHERE p.id = $2 AND p.password_hash = $5 AND p.active
+       RETURNING token_hash`,
+      [hashToken(token), personId, expiresAt, now, checkedPasswordHash],
+    );
+    return rows.length > 0 ? { token, expiresAt } : null;
+  }
+
+  /**
    * The person a valid token (not expired, not revoked, its person active) belongs to, with the plan codes of their
    * access scope (the query of PlansRepository.sharedPlanCodesFor), in one statement: every authenticated request runs it.
    */
