@@ -5,6 +5,11 @@ import { PERSON_COLUMNS, type Person, type PersonRow, toPerson } from './people.
 import { sharedPlanCodesQuery } from './plans.repository';
 import { returnedRows } from '../sql-params';
 
+/** A fresh random bearer token (only its hash is ever stored) and when it expires. */
+function newToken(ttlMs: number, now: Date): { token: string; expiresAt: Date } {
+  return { token: randomBytes(32).toString('base64url'), expiresAt: new Date(now.getTime() + ttlMs) };
+}
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -27,8 +32,7 @@ export class TokensRepository {
     ttlMs: number,
     now: Date = new Date(),
   ): Promise<{ token: string; expiresAt: Date }> {
-    const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(now.getTime() + ttlMs);
+    const { token, expiresAt } = newToken(ttlMs, now);
     await this.dataSource.query(
       `INSERT INTO access_tokens (token_hash, person_id, expires_at, created_at) VALUES ($1, $2, $3, $4)`,
       [hashToken(token), personId, expiresAt, now],
@@ -48,8 +52,7 @@ export class TokensRepository {
     ttlMs: number,
     now: Date = new Date(),
   ): Promise<{ token: string; expiresAt: Date } | null> {
-    const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(now.getTime() + ttlMs);
+    const { token, expiresAt } = newToken(ttlMs, now);
     const rows = await this.dataSource.query<unknown[]>(
       `INSERT INTO access_tokens (token_hash, person_id, expires_at, created_at)
        SELECT $1, p.id, $3, $4 FROM people p WHERE p.id = $2 AND p.password_hash = $5 AND p.active
