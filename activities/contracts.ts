@@ -20,6 +20,9 @@ export interface NotifyResult {
   recipients: number;
 }
 
+/** What notifyAll did with one request: its result, or why it was refused for good (resending cannot help). */
+export type NotifyOutcome = NotifyResult | { key: string; status: 'refused'; reason: string };
+
 export interface CaseActivities {
   /** Holidays and administrator non-working days of a state for [fromYear, toYear]. */
   resolveCalendar(input: { stateCode: string; fromYear: number; toYear: number }): Promise<CalendarData>;
@@ -31,4 +34,11 @@ export interface CaseActivities {
    * recorded on the outbox row and returned as failed_permanently.
    */
   notify(input: NotificationRequest): Promise<NotifyResult>;
+  /**
+   * notify for every request of a transition in one activity (one scheduled task instead of one per notice), the
+   * requests concurrently. A request refused for good (malformed) is returned as refused and does not hold up the
+   * others; if any copy waits on a temporary failure the activity throws after the others are out, and its retry
+   * sends only what is still unsent (every request is idempotent by its key).
+   */
+  notifyAll(input: NotificationRequest[]): Promise<NotifyOutcome[]>;
 }

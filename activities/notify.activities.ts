@@ -25,7 +25,7 @@ import {
   type RecipientDirectory,
   type SentJournal,
 } from '@app/mail';
-import type { CaseActivities, NotifyResult } from './contracts';
+import type { CaseActivities, NotifyOutcome, NotifyResult } from './contracts';
 
 export interface NotifyActivityDeps {
   outbox: EmailOutboxRepository;
@@ -94,7 +94,9 @@ export function digestIn(
   };
 }
 
-export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActivities, 'notify'> {
+export function createNotifyActivities(
+  deps: NotifyActivityDeps,
+): Pick<CaseActivities, 'notify' | 'notifyAll'> {
   const now = deps.now ?? (() => new Date());
 
   function facts(req: NotificationRequest, ctx: NotificationContext, r: Recipient): NotificationFacts {
@@ -195,6 +197,45 @@ export function createNotifyActivities(deps: NotifyActivityDeps): Pick<CaseActiv
       const stopHeartbeat = heartbeatWhileRunning();
       try {
         return await notifyOnce(req);
+      } finally {
+        stopHeartbeat();
+      }
+    },
+
+    async notifyAll(requests: NotificationRequest[]): Promise<NotifyOutcome[]> {
+      if (!Array.isArray(requests)) {
+        throw ApplicationFailure.nonRetryable(
+          'notifyAll takes a list of notification requests',
+          'NapflowInvalidInput',
+        );
+      }
+      const stopHeartbeat = heartbeatWhileRunning();
+      try {
+        const settled = await Promise.allSettled(requests.map((req) => notifyOnce(req)));
+        const outcomes: NotifyOutcome[] = [];
+        const waiting: string[] = [];
+        let onlySmtp = true;
+        settled.forEach((s, i) => {
+          if (s.status === 'fulfilled') {
+            outcomes.push(s.value);
+          } else if (s.reason instanceof ApplicationFailure && s.reason.nonRetryable) {
+            outcomes.push({ key: String(requests[i]?.key), status: 'refused', reason: s.reason.message });
+          } else {
+            if (!(s.reason instanceof ApplicationFailure && s.reason.type === SMTP_TEMPORARY_FAILURE))
+              onlySmtp = false;
+            waiting.push(
+              `${String(requests[i]?.key)}: ${s.reason instanceof Error ? s.reason.message : String(s.reason)}`,
+            );
+          }
+        });
+        if (waiting.length) {
+          // retried by the workflow's policy; what went out stays sent (each request is idempotent by its key)
+          throw ApplicationFailure.retryable(
+            `${waiting.length} of ${requests.length} notifications not delivered yet: ${waiting.join('; ')}`,
+            onlySmtp ? SMTP_TEMPORARY_FAILURE : 'NotificationsIncomplete',
+          );
+        }
+        return outcomes;
       } finally {
         stopHeartbeat();
       }

@@ -238,6 +238,9 @@ describe(caseWorkflow.name, () => {
         expect((await handle.describe()).runId).toBe(handle.firstExecutionRunId);
       });
       expect(fake.timeline()).toEqual(MEASURE_TIMELINE);
+      // one activity per transition's notices, never one per notice: the start (2 notices), six timers (1 each), the
+      // lead's completion (1), the head's approval (2) and the coordinator's (2) are 10 activities for 13 notices
+      expect(fake.activityCalls).toEqual({ notify: 0, notifyAll: 10 });
       expectBusinessMornings(fake);
       // 09:00 in Bishkek is 03:00 UTC (UTC+6, no daylight saving); the activity is scheduled within the minute
       const instants = fake.notifications.filter(

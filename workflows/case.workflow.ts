@@ -59,6 +59,13 @@ const LOCAL_RECORD_TRANSITION = 'napflow-local-record-transition';
  * it: the calendar resolved by a local activity.
  */
 const ALL_PATCHES_OF_2026_11 = 'napflow-patches-2026-11';
+/** The notices of a transition go out in one notifyAll activity instead of one notify activity each. */
+const NOTIFY_IN_ONE_ACTIVITY = 'napflow-notify-in-one-activity';
+/**
+ * Stands for every patch above in runs that began after it (one marker, and one search attribute upsert, per run
+ * instead of two), and so guards what came with it: the notices of a transition sent by one notifyAll activity.
+ */
+const ALL_PATCHES_OF_2026_11_28 = 'napflow-patches-2026-11-28';
 /** Continue as new at this many events even if the server never suggests it (the server suggests at ~4K). */
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 4_000;
 /** Every transition records the whole case: keep a run's history well under the server's 50 MB limit. */
@@ -86,7 +93,7 @@ const { resolveCalendar, recordTransition } = proxyActivities<CaseActivities>(UN
 const { recordTransition: recordTransitionLocally, resolveCalendar: resolveCalendarLocally } =
   proxyLocalActivities<CaseActivities>(UNTIL_THE_DATABASE_IS_BACK);
 
-const { notify } = proxyActivities<CaseActivities>({
+const { notify, notifyAll } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '2 minutes',
   // the activity heartbeats while it sends: an attempt on a killed worker is retried after 30 s, not 2 min
   // (scheduling options are not part of replay's determinism check: histories saved without it still replay)
@@ -167,9 +174,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   let engineCalendar: EngineCalendar | undefined = calendar && toEngineCalendar(calendar);
 
   // Every patch is decided once per run, at its start. A run that began under this code records one marker for all
-  // of them (each patched() call also upserts a search attribute: one instead of three per case start, four per continued run); runs that
-  // began earlier ask each patch in the order they always did, so their histories replay unchanged.
-  const startedUnderCurrentCode = patched(ALL_PATCHES_OF_2026_11);
+  // of them (each patched() call also upserts a search attribute: one instead of four per case start, five per continued run); runs that
+  // began earlier ask each patch in the order they always did, so their histories replay unchanged (and a run that
+  // began before notifyAll asks for it when it next sends).
+  const startedUnderLatestCode = patched(ALL_PATCHES_OF_2026_11_28);
+  const startedUnderCurrentCode = startedUnderLatestCode || patched(ALL_PATCHES_OF_2026_11);
   // Runs that began before the rule keep sending every missed notice.
   const coalesceMissedNotices = startedUnderCurrentCode || patched(COALESCE_MISSED_NOTICES);
   // Runs that began recording through scheduled activities keep doing so.
@@ -315,23 +324,38 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       await condition(() => outbox.length > 0);
       sending = true;
       const batch = outbox.slice();
-      await Promise.all(
-        batch.map(async (request) => {
-          try {
-            await notify(request);
-          } catch (error) {
-            // only a non-retryable failure gets here: the request itself is wrong, resending cannot help
-            if (!(error instanceof ActivityFailure)) throw error;
-            log.error('notification dropped', {
-              key: request.key,
-              kind: request.kind,
-              error: error.cause?.message,
-            });
-          }
-        }),
-      );
+      // Runs that began sending one activity per notice keep doing so where their history did; then one per batch.
+      if (startedUnderLatestCode || patched(NOTIFY_IN_ONE_ACTIVITY)) await sendTogether(batch);
+      else await Promise.all(batch.map(sendOne));
       outbox.splice(0, batch.length);
       sending = false;
+    }
+  }
+
+  async function sendTogether(batch: NotificationRequest[]): Promise<void> {
+    try {
+      for (const outcome of await notifyAll(batch)) {
+        // only a request that is itself wrong is refused: resending cannot help
+        if (outcome.status === 'refused')
+          log.error('notification dropped', { key: outcome.key, error: outcome.reason });
+      }
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.error('notifications dropped', { keys: batch.map((r) => r.key), error: error.cause?.message });
+    }
+  }
+
+  async function sendOne(request: NotificationRequest): Promise<void> {
+    try {
+      await notify(request);
+    } catch (error) {
+      // only a non-retryable failure gets here: the request itself is wrong, resending cannot help
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.error('notification dropped', {
+        key: request.key,
+        kind: request.kind,
+        error: error.cause?.message,
+      });
     }
   }
   void sendNotifications();

@@ -34,6 +34,7 @@ const fakeActivities: CaseActivities = {
   }),
   recordTransition: async () => undefined,
   notify: async (r) => ({ key: r.key, status: 'sent', recipients: 1 }),
+  notifyAll: async (rs) => rs.map((r) => ({ key: r.key, status: 'sent', recipients: 1 })),
 };
 
 interface Chain {

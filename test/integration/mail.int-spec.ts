@@ -54,6 +54,7 @@ let mailer: SmtpMailer;
 let outbox: EmailOutboxRepository;
 let journal: FileSentJournal;
 let notify: (req: NotificationRequest) => ReturnType<ReturnType<typeof createNotifyActivities>['notify']>;
+let notifyAll: ReturnType<typeof createNotifyActivities>['notifyAll'];
 const people: Record<string, string> = {};
 let seq = 0;
 
@@ -216,7 +217,7 @@ beforeAll(async () => {
   });
   outbox = new EmailOutboxRepository(ds, 60_000);
   journal = new FileSentJournal(fs.mkdtempSync(path.join(os.tmpdir(), 'napflow-sent-journal-')));
-  ({ notify } = createNotifyActivities({
+  ({ notify, notifyAll } = createNotifyActivities({
     outbox,
     mailer,
     directory: RecipientDirectory.fromDataSource(ds),
@@ -506,6 +507,47 @@ describe('notify', () => {
     await expect(notify(req)).resolves.toMatchObject({ status: 'sent' });
     expect(await receivedFor(req.key)).toHaveLength(1);
     expect((await outbox.rowsFor(req.key))[0].status).toBe('sent');
+  });
+});
+
+describe('notifyAll (the notices of one transition in one activity)', () => {
+  it('sends every request once; a malformed one is refused without holding up the others', async () => {
+    const a = request('step_assigned');
+    const b = request('decision_requested', { toCoordinators: true });
+    const bad = { ...request('step_assigned'), kind: 'no_such_kind' } as unknown as NotificationRequest;
+    await expect(notifyAll([a, bad, b])).resolves.toEqual([
+      { key: a.key, status: 'sent', recipients: 1 },
+      { key: bad.key, status: 'refused', reason: expect.stringContaining('malformed notification request') },
+      { key: b.key, status: 'sent', recipients: 2 },
+    ]);
+    expect(await receivedFor(a.key)).toHaveLength(1);
+    expect(await receivedFor(b.key)).toHaveLength(2);
+    expect(await outboxRows(bad.key)).toEqual([]);
+  });
+
+  it('a 451 on one copy: the others go out, the call fails retryably, and the retry sends only what waited', async () => {
+    const a = request('step_assigned');
+    const b = request('reminder', { data: { level: 3 } });
+    sink.setFaults({ tempFailNext: 1 });
+    const failure = await notifyAll([a, b]).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: SMTP_TEMPORARY_FAILURE, nonRetryable: false });
+    // reply codes and keys only: no address in what goes into the workflow's history
+    expect((failure as Error).message).toMatch(/^1 of 2 notifications not delivered yet: .*451$/);
+    expect((failure as Error).message).not.toContain('@');
+    const first = (await receivedFor(a.key)).length + (await receivedFor(b.key)).length;
+    expect(first).toBe(1);
+    const retried = await notifyAll([a, b]);
+    expect(retried.map((r) => r.status).sort()).toEqual(['already_sent', 'sent']);
+    expect(await receivedFor(a.key)).toHaveLength(1);
+    expect(await receivedFor(b.key)).toHaveLength(1);
+  });
+
+  it('refuses anything but a list, for good', async () => {
+    await expect(notifyAll({} as unknown as NotificationRequest[])).rejects.toMatchObject({
+      type: 'NapflowInvalidInput',
+      nonRetryable: true,
+    });
   });
 });
 

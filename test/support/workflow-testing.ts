@@ -11,7 +11,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { DateTime } from 'luxon';
-import type { CalendarData, CaseActivities, NotifyResult } from '@app/activities/contracts';
+import type { CalendarData, CaseActivities, NotifyOutcome, NotifyResult } from '@app/activities/contracts';
 import { resolveTestServer } from '@app/devstack/temporal-binaries';
 import type { CaseEvent, CaseSnapshot, NotificationRequest } from '@app/domain/case/case.types';
 
@@ -164,19 +164,47 @@ export class FakeCaseActivities {
     recordTransition: async (input): Promise<void> => {
       this.transitions.push({ at: await scheduledAt(), snapshot: input.snapshot, events: input.events });
     },
-    notify: async (request): Promise<NotifyResult> => {
-      const attempt = (this.attempts.get(request.key) ?? 0) + 1;
-      this.attempts.set(request.key, attempt);
-      if (attempt <= this.notifyFailuresPerKey)
-        throw new Error(`SMTP relay unavailable (attempt ${attempt})`);
-      this.notifications.push({ at: await scheduledAt(), request });
-      return {
-        key: request.key,
-        status: 'sent',
-        recipients: request.toAgencies.length + (request.toCoordinators ? 1 : 0),
-      };
+    notify: (request) => {
+      this.activityCalls.notify += 1;
+      return this.deliver(request);
+    },
+    // like the real activity: a temporary failure of any request retries the batch, and the retry skips what went
+    // out (a first attempt records every request, so a workflow asking twice for one key still shows)
+    notifyAll: async (requests): Promise<NotifyOutcome[]> => {
+      this.activityCalls.notifyAll += 1;
+      const retry = Context.current().info.attempt > 1;
+      const settled = await Promise.allSettled(
+        requests.map((r) =>
+          retry && this.delivered.has(r.key) ? this.result(r, 'already_sent') : this.deliver(r),
+        ),
+      );
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
+      return settled.map((s) => (s as PromiseFulfilledResult<NotifyResult>).value);
     },
   };
+
+  /** Activities run per kind: `notify` once per notice, `notifyAll` once per transition's notices. */
+  readonly activityCalls = { notify: 0, notifyAll: 0 };
+
+  private readonly delivered = new Set<string>();
+
+  private result(request: NotificationRequest, status: NotifyResult['status']): NotifyResult {
+    return {
+      key: request.key,
+      status,
+      recipients: request.toAgencies.length + (request.toCoordinators ? 1 : 0),
+    };
+  }
+
+  private async deliver(request: NotificationRequest): Promise<NotifyResult> {
+    const attempt = (this.attempts.get(request.key) ?? 0) + 1;
+    this.attempts.set(request.key, attempt);
+    if (attempt <= this.notifyFailuresPerKey) throw new Error(`SMTP relay unavailable (attempt ${attempt})`);
+    this.delivered.add(request.key);
+    this.notifications.push({ at: await scheduledAt(), request });
+    return this.result(request, 'sent');
+  }
 
   /**
    * Notifications as `kind step yyyy-MM-dd ccc HH:mm` in a time zone (to the minute: the activity is scheduled a
