@@ -279,8 +279,8 @@ describe('dashboard queries', () => {
       const check = await connectDataSource(scratch.url, { poolSize: 1 });
       try {
         await runMigrations(scratch.url);
-        // back to before DashboardIndexes (and the PlanCounters, InboxCounts and CaseOverdueAt migrations after it)
-        await revertMigrations(scratch.url, 4);
+        // back to before DashboardIndexes (and the migrations after it)
+        await revertMigrations(scratch.url, 5);
         await seedReference(check);
         await check.query(`
           INSERT INTO cases (id, plan_code, state_code, kind, code, workflow_id, title, lead_agency, definition_key)
@@ -294,6 +294,7 @@ describe('dashboard queries', () => {
           'PlanCounters1764547200000',
           'InboxCounts1764633600000',
           'CaseOverdueAt1764720000000',
+          'RecordCaseTransition1764806400000',
         ]);
         expect(await check.query(`SELECT plan_code, state_code FROM case_steps`)).toEqual([
           { plan_code: 'TJ-PLAN', state_code: 'TJ' },

@@ -361,18 +361,19 @@ describe('plan counters', () => {
     await db?.drop();
   }, 60_000);
 
-  describe('PlanCounters, InboxCounts and CaseOverdueAt migrations', () => {
+  describe('PlanCounters, InboxCounts, CaseOverdueAt and RecordCaseTransition migrations', () => {
     it('count the cases and steps that existed before them, and go down without a trace', async () => {
       const scratch = await createTemporaryDatabase();
       const check = await connectDataSource(scratch.url, { poolSize: 1 });
       try {
         await runMigrations(scratch.url);
-        expect(await revertMigrations(scratch.url, 3)).toBe(3);
+        expect(await revertMigrations(scratch.url, 4)).toBe(4);
         const leftovers = async () => ({
           tables: await check.query(`SELECT tablename FROM pg_tables WHERE tablename LIKE 'plan\\_%\\_c%'`),
           functions: await check.query(
             `SELECT proname FROM pg_proc
-              WHERE proname LIKE '%plan\\_c%' OR proname LIKE '%distinct\\_assignees%' OR proname LIKE '%overdue\\_at%'`,
+              WHERE proname LIKE '%plan\\_c%' OR proname LIKE '%distinct\\_assignees%' OR proname LIKE '%overdue\\_at%'
+                 OR proname = 'record_case_transition'`,
           ),
           triggers: await check.query(
             `SELECT tgname FROM pg_trigger
@@ -400,6 +401,7 @@ describe('plan counters', () => {
           'PlanCounters1764547200000',
           'InboxCounts1764633600000',
           'CaseOverdueAt1764720000000',
+          'RecordCaseTransition1764806400000',
         ]);
         expect((await check.query<{ n: number }[]>(repeated))[0].n).toBe(0);
         const [{ n }] = await check.query<{ n: number }[]>(
@@ -408,7 +410,7 @@ describe('plan counters', () => {
         expect(n).toBe(300);
         await expectExact(check);
         await expectOverviewAsBefore(check, PLANS);
-        expect(await revertMigrations(scratch.url, 3)).toBe(3);
+        expect(await revertMigrations(scratch.url, 4)).toBe(4);
         expect(await leftovers()).toEqual(none);
       } finally {
         await check.destroy();

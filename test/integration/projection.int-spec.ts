@@ -220,6 +220,32 @@ describe('createProjectionActivities', () => {
       await expect(recordTransition({ snapshot: broken, events: [caseEvent(1)] })).rejects.toThrow();
       expect(await dump(ds, snapshot.workflowId)).toEqual({ kase: undefined, steps: [], audit: [] });
     });
+
+    it('sends one statement, outside any transaction block: no lock is held across round trips to the worker', async () => {
+      const snapshot = caseSnapshot({ planCode: 'KG-NAP-2013', caseCode: 'P-ONE-STATEMENT', seq: 1 });
+      // every statement of the pool's connections goes through pg's Client.prototype.query (no types for pg here)
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Client } = require('pg') as { Client: { prototype: { query(q: unknown): unknown } } };
+      const sent = jest.spyOn(Client.prototype, 'query');
+      try {
+        await recordTransition({ snapshot, events: [caseEvent(1), caseEvent(2)] });
+        const statements = sent.mock.calls.map(([q]: [unknown]) =>
+          (typeof q === 'string' ? q : (q as { text: string }).text).trim().replace(/\s+/g, ' '),
+        );
+        expect(statements).toHaveLength(1);
+        expect(statements[0]).toMatch(/^SELECT .* FROM record_case_transition\(/);
+      } finally {
+        sent.mockRestore();
+      }
+      const written = (await dump(ds, snapshot.workflowId)) as {
+        kase: unknown;
+        steps: unknown[];
+        audit: unknown[];
+      };
+      expect(written.kase).toMatchObject({ code: 'P-ONE-STATEMENT', seq: '1' });
+      expect(written.steps).toHaveLength(snapshot.steps.length);
+      expect(written.audit).toHaveLength(2);
+    });
   });
 
   describe('createCalendarDataSources', () => {

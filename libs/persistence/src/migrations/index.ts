@@ -4,6 +4,7 @@ import { DashboardIndexes1764460800000 } from './1764460800000-DashboardIndexes'
 import { PlanCounters1764547200000 } from './1764547200000-PlanCounters';
 import { InboxCounts1764633600000 } from './1764633600000-InboxCounts';
 import { CaseOverdueAt1764720000000 } from './1764720000000-CaseOverdueAt';
+import { RecordCaseTransition1764806400000 } from './1764806400000-RecordCaseTransition';
 
 // Every migration, oldest first. Append new ones at the end (no globs: the bundled build and jest both load this).
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   PlanCounters1764547200000,
   InboxCounts1764633600000,
   CaseOverdueAt1764720000000,
+  RecordCaseTransition1764806400000,
 ];

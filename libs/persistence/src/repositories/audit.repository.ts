@@ -71,23 +71,45 @@ const COLUMNS = `case_id, workflow_id, seq, type, step_key, actor_id, actor_name
 const SELECT = `SELECT id::float8 AS id, case_id, workflow_id, seq::float8 AS seq, type, step_key, actor_id, actor_name,
   actor_agency, actor_role, on_behalf_of, channel, ip, at, data, prev_hash, hash FROM audit_events`;
 
-function rowValues(e: AuditEntry): unknown[] {
+/** An entry's column values as the trail stores them, by column (`data` as an object, `at` as a Date). */
+export function auditRowOf(e: AuditEntry) {
   const actor = e.actor ?? null;
+  return {
+    case_id: e.caseId ?? null,
+    workflow_id: e.workflowId ?? null,
+    seq: e.seq ?? null,
+    type: e.type,
+    step_key: e.stepKey ?? null,
+    actor_id: actor?.personId ?? 'system',
+    actor_name: actor?.name ?? null,
+    actor_agency: actor?.agency ?? null,
+    actor_role: actor?.role ?? null,
+    on_behalf_of: actor?.onBehalfOf ?? null,
+    channel: e.channel ?? actor?.channel ?? 'system',
+    ip: e.ip ?? null,
+    at: e.at === undefined ? new Date() : new Date(e.at),
+    data: e.data ?? {},
+  };
+}
+
+/** The parameters of one row of the INSERT below, in the order of COLUMNS. */
+function rowValues(e: AuditEntry): unknown[] {
+  const r = auditRowOf(e);
   return [
-    e.caseId ?? null,
-    e.workflowId ?? null,
-    e.seq ?? null,
-    e.type,
-    e.stepKey ?? null,
-    actor?.personId ?? 'system',
-    actor?.name ?? null,
-    actor?.agency ?? null,
-    actor?.role ?? null,
-    actor?.onBehalfOf ?? null,
-    e.channel ?? actor?.channel ?? 'system',
-    e.ip ?? null,
-    e.at === undefined ? new Date() : new Date(e.at),
-    JSON.stringify(e.data ?? {}),
+    r.case_id,
+    r.workflow_id,
+    r.seq,
+    r.type,
+    r.step_key,
+    r.actor_id,
+    r.actor_name,
+    r.actor_agency,
+    r.actor_role,
+    r.on_behalf_of,
+    r.channel,
+    r.ip,
+    r.at,
+    JSON.stringify(r.data),
   ];
 }
 
