@@ -525,6 +525,56 @@ describe('plan counters', () => {
       await expectOverviewAsBefore(ds, ['KG-NAP-2013']);
     });
 
+    it('are recomputed once per projected transition, not once per write of it', async () => {
+      const scratch = await createTemporaryDatabase();
+      await runMigrations(scratch.url);
+      const setup = await connectDataSource(scratch.url, { poolSize: 1 });
+      let counted: DataSource | undefined;
+      try {
+        await seedPlans(setup);
+        // every call of plan_counts_sync, from the triggers or the projection, goes through this wrapper
+        await setup.query(`
+          CREATE TABLE sync_calls (n serial, ids uuid[]);
+          ALTER FUNCTION plan_counts_sync(uuid[]) RENAME TO plan_counts_sync_counted;
+          CREATE FUNCTION plan_counts_sync(ids uuid[]) RETURNS void LANGUAGE plpgsql AS $$
+          BEGIN INSERT INTO sync_calls (ids) VALUES (ids); PERFORM plan_counts_sync_counted(ids); END $$;`);
+        // fresh sessions: none has a plan naming the renamed function
+        counted = await connectDataSource(scratch.url, { poolSize: 2 });
+        const model = new ReadModelRepository(counted);
+        const base = { planCode: 'KG-NAP-2013', caseCode: 'ONCE-1' };
+        const review = (status: 'active' | 'done') =>
+          stepSnapshot('review', {
+            status,
+            assignees: ['KG-MOJ'],
+            dueOn: '2026-03-01',
+            dueAt: '2026-02-28T18:00:00.000Z',
+          });
+        const written = [
+          await model.recordTransition(caseSnapshot({ ...base, seq: 1, steps: [review('active')] }), []),
+          await model.recordTransition(
+            caseSnapshot({ ...base, seq: 2, progress: 0.5, steps: [review('done')] }),
+            [],
+          ),
+          // a stale snapshot writes nothing and counts nothing
+          await model.recordTransition(caseSnapshot({ ...base, seq: 1, steps: [review('active')] }), []),
+        ];
+        expect(written.map((w) => w.snapshotApplied)).toEqual([true, true, false]);
+        // (a call with no ids returns at once: the commit-time overdue_at check's UPDATE of no row makes one)
+        const recomputations = `SELECT ids FROM sync_calls WHERE cardinality(ids) > 0 ORDER BY n`;
+        const calls = await counted.query<{ ids: string[] }[]>(recomputations);
+        expect(calls).toEqual([{ ids: [written[0].caseId] }, { ids: [written[0].caseId] }]);
+        await expectExact(counted);
+        // any other writer is still counted by the triggers
+        await counted.query(`UPDATE cases SET progress = 0.75 WHERE id = $1`, [written[0].caseId]);
+        expect(await counted.query(recomputations)).toHaveLength(3);
+        await expectExact(counted);
+      } finally {
+        await counted?.destroy();
+        await setup.destroy();
+        await scratch.drop();
+      }
+    });
+
     it('follow hand-written updates of status, lead agency, area, due dates, progress and steps', async () => {
       const updates = [
         `UPDATE cases SET status = 'completed', progress = 1 WHERE plan_code = 'TJ-PLAN' AND code LIKE 'M-1%'`,

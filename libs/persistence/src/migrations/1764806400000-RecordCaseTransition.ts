@@ -7,10 +7,74 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
 // runs the same statements, in the same order, inside the caller's statement: called outside a transaction block it
 // commits when it returns, and the locks are held for the server's own work only. Reviewed SQL; never edit after it
 // lands (a change is a new migration that replaces the function).
+//
+// The statement triggers that keep the plan counters (migration PlanCounters) skip the writes of this function, which
+// recomputes the case's contribution once after them: one plan_counts_sync per transition instead of three.
+
+/** The statement triggers' functions of migration PlanCounters, as they were (restored by down). */
+const TRIGGER_BODIES = {
+  cases_plan_counts: `
+        IF TG_OP = 'INSERT' THEN
+          PERFORM plan_counts_sync(ARRAY(SELECT id FROM new_rows));
+        ELSIF TG_OP = 'DELETE' THEN
+          PERFORM plan_counts_sync(ARRAY(SELECT id FROM old_rows));
+        ELSE
+          PERFORM plan_counts_sync(ARRAY(
+            SELECT id FROM (
+              (SELECT id, plan_code, status, lead_agency, area_paragraph, area_weapon, due_at, progress FROM new_rows
+               EXCEPT
+               SELECT id, plan_code, status, lead_agency, area_paragraph, area_weapon, due_at, progress FROM old_rows)
+              UNION ALL
+              (SELECT id, plan_code, status, lead_agency, area_paragraph, area_weapon, due_at, progress FROM old_rows
+               EXCEPT
+               SELECT id, plan_code, status, lead_agency, area_paragraph, area_weapon, due_at, progress FROM new_rows)
+            ) changed GROUP BY id));
+        END IF;
+        RETURN NULL;`,
+  case_steps_plan_counts: `
+        IF TG_OP = 'INSERT' THEN
+          PERFORM plan_counts_sync(ARRAY(SELECT DISTINCT case_id FROM new_rows));
+        ELSIF TG_OP = 'DELETE' THEN
+          PERFORM plan_counts_sync(ARRAY(SELECT DISTINCT case_id FROM old_rows));
+        ELSE
+          PERFORM plan_counts_sync(ARRAY(
+            SELECT case_id FROM (
+              (SELECT case_id, key, status, due_at, assignees, (actions -> -1) ->> 'action' FROM new_rows
+               EXCEPT
+               SELECT case_id, key, status, due_at, assignees, (actions -> -1) ->> 'action' FROM old_rows)
+              UNION ALL
+              (SELECT case_id, key, status, due_at, assignees, (actions -> -1) ->> 'action' FROM old_rows
+               EXCEPT
+               SELECT case_id, key, status, due_at, assignees, (actions -> -1) ->> 'action' FROM new_rows)
+            ) changed GROUP BY case_id));
+        END IF;
+        RETURN NULL;`,
+};
+
+/**
+ * While record_case_transition writes (it sets napflow.plan_counts_deferred for its own statements only), the
+ * triggers leave the counters to its single plan_counts_sync; every other writer is counted as before.
+ */
+const DEFERRABLE = `
+        IF current_setting('napflow.plan_counts_deferred', true) = 'on' THEN
+          RETURN NULL;
+        END IF;`;
+
+function triggerFunction(name: keyof typeof TRIGGER_BODIES, deferrable: boolean): string {
+  return `
+      CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger
+      LANGUAGE plpgsql AS $$
+      BEGIN${deferrable ? DEFERRABLE : ''}${TRIGGER_BODIES[name]}
+      END
+      $$`;
+}
+
 export class RecordCaseTransition1764806400000 implements MigrationInterface {
   name = 'RecordCaseTransition1764806400000';
 
   async up(q: QueryRunner): Promise<void> {
+    for (const name of Object.keys(TRIGGER_BODIES) as Array<keyof typeof TRIGGER_BODIES>)
+      await q.query(triggerFunction(name, true));
     await q.query(`
       CREATE FUNCTION record_case_transition(
         p_id uuid, p_plan_code text, p_state_code text, p_kind text, p_code text, p_workflow_id text, p_title text,
@@ -31,6 +95,9 @@ export class RecordCaseTransition1764806400000 implements MigrationInterface {
         the_case uuid;
         appended integer;
       BEGIN
+        -- The plan counters are brought up to date once, below, instead of by each write's statement trigger (three
+        -- recomputations of the case's contribution, the first holding the plan's lock across the other writes).
+        PERFORM set_config('napflow.plan_counts_deferred', 'on', true);
         INSERT INTO cases AS c (id, plan_code, state_code, kind, code, workflow_id, title, lead_agency,
                                 supporting_agencies, status, due_on, due_at, overdue_at, time_zone, progress,
                                 definition_key, definition_version, seq, snapshot, started_at, closed_at, updated_at)
@@ -67,7 +134,10 @@ export class RecordCaseTransition1764806400000 implements MigrationInterface {
                           completed_at timestamptz, occurrence integer)
              ORDER BY o.n;
           END IF;
+          PERFORM set_config('napflow.plan_counts_deferred', 'off', true);
+          PERFORM plan_counts_sync(ARRAY[applied]);
         ELSE
+          PERFORM set_config('napflow.plan_counts_deferred', 'off', true);
           SELECT c.id INTO the_case FROM cases c WHERE c.workflow_id = p_workflow_id;
         END IF;
 
@@ -95,6 +165,8 @@ export class RecordCaseTransition1764806400000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    for (const name of Object.keys(TRIGGER_BODIES) as Array<keyof typeof TRIGGER_BODIES>)
+      await q.query(triggerFunction(name, false));
     await q.query(
       `DROP FUNCTION record_case_transition(uuid, text, text, text, text, text, text, text, text[], text, date, text,
          numeric, text, integer, bigint, jsonb, timestamptz, timestamptz, timestamptz, jsonb, jsonb)`,
