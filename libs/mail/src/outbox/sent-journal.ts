@@ -26,9 +26,8 @@ export interface SentJournal {
 const ROW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * One small file per accepted-but-unacknowledged copy, in a directory on the worker's disk (written to a temporary
- * name, then renamed, so a reader never sees half a file). Entries live only between the server's 250 and the
- * database's commit, so the directory stays nearly empty.
+ * One small file per accepted-but-unacknowledged copy, in a directory on the worker's disk. Entries live only between
+ * the server's 250 and the database's commit, so the directory stays nearly empty.
  *
  * Scope, honestly: it survives the worker process being killed (the page cache outlives the process) and a
  * database outage of any length. It does not survive the loss of the disk, nor help a worker on another host take
@@ -57,15 +56,16 @@ export class FileSentJournal implements SentJournal {
   async record(rowId: string, entry: SentJournalEntry): Promise<void> {
     await this.ensureDir();
     const target = this.file(rowId);
-    const tmp = `${target}.${process.pid}.tmp`;
-    const handle = await fs.open(tmp, 'w');
+    // Straight to its name, no temporary file and rename: the file is written only after the server's 250, so even
+    // a half-written one (the worker killed mid-write) means "accepted", which is how find() reads it.
+    if (!this.opts.fsync) return fs.writeFile(target, JSON.stringify(entry));
+    const handle = await fs.open(target, 'w');
     try {
       await handle.writeFile(JSON.stringify(entry));
-      if (this.opts.fsync) await handle.sync();
+      await handle.sync();
     } finally {
       await handle.close();
     }
-    await fs.rename(tmp, target);
   }
 
   async find(rowId: string): Promise<SentJournalEntry | null> {
