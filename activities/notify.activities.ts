@@ -16,6 +16,7 @@ import {
   UnknownNotificationSubject,
   type DigestItem,
   type EmailOutboxRepository,
+  type EnqueuedAndClaimed,
   type LinkChoice,
   type MailSender,
   type NotificationContext,
@@ -259,6 +260,7 @@ export function createNotifyActivities(
     // attempt does not look for stored copies first (one statement less per notification): should the key have been
     // stored already (a workflow reset), enqueue keeps the stored copies and returns them, and only those are sent.
     let rows = firstAttempt() ? [] : await deps.outbox.rowsFor(req.key);
+    let held: EnqueuedAndClaimed['claims'] | undefined;
     if (!rows.length) {
       let rendered: Awaited<ReturnType<typeof render>>;
       try {
@@ -276,7 +278,8 @@ export function createNotifyActivities(
         });
         return { key: req.key, status: 'no_recipients', recipients: 0 };
       }
-      rows = await deps.outbox.enqueue(
+      // stored claimed: the copies inserted now are sent without a claim statement each
+      ({ rows, claims: held } = await deps.outbox.enqueueAndClaim(
         {
           key: req.key,
           kind: req.kind,
@@ -285,23 +288,27 @@ export function createNotifyActivities(
           stateCode: rendered.stateCode,
         },
         rendered.drafts,
-      );
+      ));
     }
-    const report = await deliverRows(rows, {
-      outbox: deps.outbox,
-      mailer: deps.mailer,
-      from: deps.from,
-      journal: deps.journal,
-      ackPatienceMs: deps.ackPatienceMs,
-      log: deps.log,
-      headers: (row) => ({
-        'X-Napflow-Notification': row.notificationKey,
-        'X-Napflow-Kind': row.kind,
-        References: threadIdFor(row.workflowId),
-        'Auto-Submitted': 'auto-generated',
-        'X-Auto-Response-Suppress': 'All',
-      }),
-    });
+    const report = await deliverRows(
+      rows,
+      {
+        outbox: deps.outbox,
+        mailer: deps.mailer,
+        from: deps.from,
+        journal: deps.journal,
+        ackPatienceMs: deps.ackPatienceMs,
+        log: deps.log,
+        headers: (row) => ({
+          'X-Napflow-Notification': row.notificationKey,
+          'X-Napflow-Kind': row.kind,
+          References: threadIdFor(row.workflowId),
+          'Auto-Submitted': 'auto-generated',
+          'X-Auto-Response-Suppress': 'All',
+        }),
+      },
+      held,
+    );
     deps.log?.info('notification delivery', { key: req.key, ...report, retry: report.retry.length });
     if (report.retry.length) {
       // the workflow's retry policy (backoff) retries; rows already sent stay sent. The message goes into Temporal's

@@ -657,6 +657,47 @@ describe('outbox repository (one statement per enqueue, claim and link token)', 
     await expect(outbox.markSent(withLink.id, claim.claimId, '250 OK')).resolves.toBe(true);
     await expect(outbox.claim(withLink.id)).resolves.toMatchObject({ outcome: 'done' });
   });
+
+  it('enqueueAndClaim stores the copies claimed, as claim would, with their link tokens, in one statement', async () => {
+    const n = notification(`outbox-enqueue-claimed-${Date.now()}`);
+    const statements = jest.spyOn(ds, 'query');
+    const { rows, claims } = await outbox.enqueueAndClaim(n, [
+      draft('b@x.example.org', false),
+      draft('a@x.example.org', true),
+    ]);
+    expect(statements).toHaveBeenCalledTimes(1);
+    statements.mockRestore();
+    expect(rows).toEqual(await outbox.rowsFor(n.key));
+    const [withLink, withoutLink] = rows;
+    const held = claims.get(withLink.id);
+    expect(rows.map((r) => [r.recipientEmail, r.status, r.attempts, r.claimId])).toEqual([
+      ['a@x.example.org', 'sending', 1, held?.claimId],
+      ['b@x.example.org', 'sending', 1, held?.claimId],
+    ]);
+    expect(claims.get(withoutLink.id)).toEqual({ claimId: held?.claimId, linkToken: null });
+    expect(held?.linkToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const stored = await ds.query<Array<{ link_id: string }>>(
+      `SELECT t.link_id FROM email_link_tokens t JOIN email_links l ON l.id = t.link_id
+        WHERE t.token_hash = $1 AND l.outbox_id = $2`,
+      [sha256Hex(held?.linkToken as string), withLink.id],
+    );
+    expect(stored).toHaveLength(1);
+    // held: nobody else may claim them; the holder records its outcome with the claim
+    await expect(outbox.claim(withLink.id)).resolves.toMatchObject({ outcome: 'busy' });
+    await expect(outbox.markSent(withLink.id, held?.claimId as string, '250 OK')).resolves.toBe(true);
+
+    // a racing attempt keeps the stored copies, claims only what it inserted (here: nothing)
+    const again = await outbox.enqueueAndClaim(n, [
+      draft('a@x.example.org', true),
+      draft('c@x.example.org', false),
+    ]);
+    expect(again.rows.map((r) => [r.recipientEmail, r.status])).toEqual([
+      ['a@x.example.org', 'sent'],
+      ['b@x.example.org', 'sending'],
+      ['c@x.example.org', 'sending'],
+    ]);
+    expect([...again.claims.keys()]).toEqual([again.rows[2].id]);
+  });
 });
 
 describe('through Temporal (retry policy, digest, schedules)', () => {

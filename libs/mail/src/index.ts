@@ -16,6 +16,7 @@ export {
   type OutboxDraft,
   type OutboxNotification,
   type ClaimResult,
+  type EnqueuedAndClaimed,
 } from './outbox/email-outbox.repository';
 export {
   deliverRows,

@@ -33,6 +33,13 @@ export interface OutboxNotification {
   stateCode: string | null;
 }
 
+/** What enqueueAndClaim stored: every row of the notification, and the claims it holds on the copies it inserted. */
+export interface EnqueuedAndClaimed {
+  rows: EmailOutboxEntity[];
+  /** by row id: the claim on a copy inserted by this call, with its link token (null: the copy has no link) */
+  claims: Map<string, { claimId: string; linkToken: string | null }>;
+}
+
 export type ClaimResult =
   /** linkToken: the raw token of the row's approve-by-email link, issued with the claim (null: no link) */
   | { outcome: 'claimed'; row: EmailOutboxEntity; claimId: string; linkToken: string | null }
@@ -67,37 +74,72 @@ export class EmailOutboxRepository {
    * every row of the notification, by recipient.
    */
   async enqueue(n: OutboxNotification, drafts: OutboxDraft[]): Promise<EmailOutboxEntity[]> {
-    if (!drafts.length) return this.rowsFor(n.key);
-    const copies = drafts.map((d) => ({
-      id: randomUUID(),
-      recipient_email: d.recipientEmail.toLowerCase(),
-      person_id: d.personId,
-      on_behalf_of: d.onBehalfOf,
-      language: d.language,
-      subject: d.subject,
-      html: d.html,
-      text_body: d.text,
-      message_id: d.messageId,
-      link: d.link
-        ? {
-            id: randomUUID(),
-            step_key: d.link.stepKey,
-            occurrence: d.link.occurrence,
-            person_id: d.link.personId,
-            choices: d.link.choices,
-            expires_at: d.link.expiresAt.toISOString(),
-          }
-        : null,
-    }));
+    return (await this.insert(n, drafts, false)).rows;
+  }
+
+  /**
+   * enqueue, with every copy it inserts claimed by the caller in the same statement (as `claim` would: sending,
+   * attempts 1, a fresh link token): the first attempt of a notification sends what it stored without a claim
+   * statement per copy. `claims` holds the copies inserted now; copies that existed already (a retry racing this
+   * one, a workflow reset) are returned as stored, unclaimed, for the caller to claim as usual.
+   */
+  async enqueueAndClaim(n: OutboxNotification, drafts: OutboxDraft[]): Promise<EnqueuedAndClaimed> {
+    return this.insert(n, drafts, true);
+  }
+
+  private async insert(
+    n: OutboxNotification,
+    drafts: OutboxDraft[],
+    claim: boolean,
+  ): Promise<EnqueuedAndClaimed> {
+    if (!drafts.length) return { rows: await this.rowsFor(n.key), claims: new Map() };
+    const claimId = claim ? randomUUID() : null;
+    const tokens = new Map<string, string>();
+    const copies = drafts.map((d) => {
+      const id = randomUUID();
+      let tokenHash: string | null = null;
+      if (claim && d.link) {
+        const token = randomBytes(32).toString('base64url');
+        tokens.set(id, token);
+        tokenHash = sha256Hex(token);
+      }
+      return {
+        id,
+        recipient_email: d.recipientEmail.toLowerCase(),
+        person_id: d.personId,
+        on_behalf_of: d.onBehalfOf,
+        language: d.language,
+        subject: d.subject,
+        html: d.html,
+        text_body: d.text,
+        message_id: d.messageId,
+        link: d.link
+          ? {
+              id: randomUUID(),
+              step_key: d.link.stepKey,
+              occurrence: d.link.occurrence,
+              person_id: d.link.personId,
+              choices: d.link.choices,
+              expires_at: d.link.expiresAt.toISOString(),
+            }
+          : null,
+        token_hash: tokenHash,
+      };
+    });
     const inserted = await this.ds.query<Array<Record<string, unknown>>>(
       `WITH d AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, recipient_email text, person_id uuid,
-           on_behalf_of uuid, language text, subject text, html text, text_body text, message_id text, link jsonb)
+           on_behalf_of uuid, language text, subject text, html text, text_body text, message_id text, link jsonb,
+           token_hash text)
        ), o AS (
          INSERT INTO email_outbox (id, notification_key, recipient_email, kind, workflow_id, step_key, state_code,
-                                   person_id, on_behalf_of, language, subject, html, text_body, message_id)
+                                   person_id, on_behalf_of, language, subject, html, text_body, message_id,
+                                   status, claim_id, claimed_at, attempts)
          SELECT d.id, $2, d.recipient_email, $3, $4, $5, $6, d.person_id, d.on_behalf_of, d.language, d.subject,
-                d.html, d.text_body, d.message_id
+                d.html, d.text_body, d.message_id,
+                -- claimed by the caller (migration Mail: sending if and only if claimed)
+                CASE WHEN $7::uuid IS NULL THEN 'pending' ELSE 'sending' END, $7::uuid,
+                CASE WHEN $7::uuid IS NULL THEN NULL ELSE now() END, CASE WHEN $7::uuid IS NULL THEN 0 ELSE 1 END
            FROM d
          ON CONFLICT (notification_key, recipient_email) DO NOTHING
          RETURNING *
@@ -109,17 +151,29 @@ export class EmailOutboxRepository {
                 ARRAY(SELECT jsonb_array_elements_text(d.link->'choices')), (d.link->>'expires_at')::timestamptz
            FROM o JOIN d ON d.id = o.id
           WHERE d.link IS NOT NULL
+       ), t AS (
+         INSERT INTO email_link_tokens (token_hash, link_id)
+         SELECT d.token_hash, (d.link->>'id')::uuid
+           FROM o JOIN d ON d.id = o.id
+          WHERE d.link IS NOT NULL AND d.token_hash IS NOT NULL
        )
        SELECT * FROM o`,
-      [JSON.stringify(copies), n.key, n.kind, n.workflowId, n.stepKey, n.stateCode],
+      [JSON.stringify(copies), n.key, n.kind, n.workflowId, n.stepKey, n.stateCode, claimId],
     );
+    const claims = new Map<string, { claimId: string; linkToken: string | null }>();
+    if (claimId)
+      for (const raw of inserted) {
+        const id = raw.id as string;
+        claims.set(id, { claimId, linkToken: tokens.get(id) ?? null });
+      }
     // a copy already there (a concurrent or earlier attempt): read the notification's rows as they are
-    if (inserted.length !== drafts.length) return this.rowsFor(n.key);
-    return inserted
+    if (inserted.length !== drafts.length) return { rows: await this.rowsFor(n.key), claims };
+    const rows = inserted
       .map((raw) => this.entity(raw))
       .sort((a, b) =>
         a.recipientEmail < b.recipientEmail ? -1 : a.recipientEmail > b.recipientEmail ? 1 : 0,
       );
+    return { rows, claims };
   }
 
   /** An email_outbox row as RETURNING * gives it (column names), as the entity TypeORM would have read. */

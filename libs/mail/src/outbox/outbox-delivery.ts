@@ -1,7 +1,12 @@
 import type { EmailOutboxEntity } from '@app/persistence';
 import type { OutgoingEmail } from '../mail.types';
 import { SmtpSendError } from '../smtp-mailer';
-import { LINK_TOKEN_PLACEHOLDER, type EmailOutboxRepository } from './email-outbox.repository';
+import {
+  LINK_TOKEN_PLACEHOLDER,
+  type ClaimResult,
+  type EmailOutboxRepository,
+  type EnqueuedAndClaimed,
+} from './email-outbox.repository';
 import type { SentJournal } from './sent-journal';
 
 export interface MailSender {
@@ -55,7 +60,8 @@ export class UnacknowledgedSend extends Error {
 
 /**
  * Sends every unsent copy of a notification, once each:
- * 1. claim the row (pending → sending, atomic; a fresh claim held elsewhere means "retry later", not "send too");
+ * 1. claim the row (pending → sending, atomic; a fresh claim held elsewhere means "retry later", not "send too"),
+ *    unless the caller holds its claim already (the copies it has just stored, claimed, with enqueueAndClaim);
  *    a claim taken over from a dead holder first reads the sent journal: a copy the server accepted is recorded as
  *    sent, not sent again;
  * 2. put the link token issued with the claim into the stored HTML/text (the only per-send change; nothing is
@@ -69,7 +75,12 @@ export class UnacknowledgedSend extends Error {
  * goes again, with the same Message-ID. Without a journal (or from another host), the window is the whole time
  * between the 250 and the database's commit.
  */
-export async function deliverRows(rows: EmailOutboxEntity[], deps: DeliveryDeps): Promise<DeliveryReport> {
+export async function deliverRows(
+  rows: EmailOutboxEntity[],
+  deps: DeliveryDeps,
+  /** claims the caller holds already (enqueueAndClaim): those copies are sent without a claim statement */
+  held?: EnqueuedAndClaimed['claims'],
+): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, recovered: 0, alreadySent: 0, failed: 0, retry: [] };
   for (const initial of rows) {
     if (initial.status === 'sent') {
@@ -80,7 +91,10 @@ export async function deliverRows(rows: EmailOutboxEntity[], deps: DeliveryDeps)
       report.failed += 1;
       continue;
     }
-    const claim = await deps.outbox.claim(initial.id);
+    const ours = held?.get(initial.id);
+    const claim: ClaimResult = ours
+      ? { outcome: 'claimed', row: initial, claimId: ours.claimId, linkToken: ours.linkToken }
+      : await deps.outbox.claim(initial.id);
     if (claim.outcome === 'busy') {
       report.retry.push({
         recipient: initial.recipientEmail,
@@ -95,7 +109,8 @@ export async function deliverRows(rows: EmailOutboxEntity[], deps: DeliveryDeps)
     }
     const { row, claimId, linkToken: token } = claim;
     // only a row found 'sending' can have been accepted by a dead holder: a journalled copy is never released
-    const journaled = deps.journal && initial.status === 'sending' ? await deps.journal.find(row.id) : null;
+    const journaled =
+      deps.journal && !ours && initial.status === 'sending' ? await deps.journal.find(row.id) : null;
     if (journaled) {
       await acknowledge(deps, row.id, claimId, `${journaled.response} (recovered from the sent journal)`);
       report.recovered += 1;
