@@ -17,7 +17,7 @@
 //   one run), so the drill awaits every abandoned attempt before closing.
 //
 // Second part — pending timers fire after the restart. The server-side timers napflow relies on seconds away are the
-// notify activity's retries (initialInterval 5 s, backoff 2, max 10 min): with the SMTP sink answering 451 to every
+// notifyAll activity's retries (initialInterval 5 s, backoff 2, max 10 min): with the SMTP sink answering 451 to every
 // command, 6 measure cases are created through the API (API, worker and sink of their own on the same file-backed
 // server) in two waves a retry apart, so each case's assignment email is in retry backoff. The drill waits (via
 // describe: pendingActivities) for a moment when every retry is SCHEDULED with attempt >= 2, last failure
@@ -78,7 +78,7 @@ const N = 30;
 const OUTAGE_MS = 12_000;
 /** One start attempt's bound: an attempt abandoned here may still land, and its retry then finds it started. */
 const ATTEMPT_MS = 4_000;
-/** Cases whose assignment email waits in the notify activity's retry backoff while the server is down. */
+/** Cases whose assignment email waits in the notifyAll activity's retry backoff while the server is down. */
 const RETRY_CASES = 6;
 /** Every pending retry is at least this far away when the server is stopped (SIGTERM ends it in ~1.5 s). */
 const RETRY_MARGIN_MS = 4_000;
@@ -91,7 +91,7 @@ const plan = `KG-NAP-TR-${run}`;
 const MOE = `KG-MOE-TR-${run}`;
 const COORD = `KG-NCC-TR-${run}`;
 
-/** A notify activity the server holds for a retry, as `describe()` shows it. */
+/** A notify or notifyAll activity the server holds for a retry, as `describe()` shows it. */
 interface PendingRetry {
   activityId: string;
   state: number;
@@ -418,7 +418,8 @@ describe('Temporal dev server restarted on its data file', () => {
           out.set(
             id,
             (d.raw.pendingActivities ?? [])
-              .filter((a) => a.activityType?.name === 'notify')
+              // a case's notices go out in one notifyAll activity (cases begun before it: notify per notice)
+              .filter((a) => ['notify', 'notifyAll'].includes(a.activityType?.name ?? ''))
               .map((a) => ({
                 activityId: a.activityId ?? '',
                 state: a.state ?? 0,
