@@ -508,6 +508,21 @@ describe('notify', () => {
     expect(await receivedFor(req.key)).toHaveLength(1);
     expect((await outbox.rowsFor(req.key))[0].status).toBe('sent');
   });
+  it('a copy stored claimed but not reached when the attempt stops is released at once, not left until its lease ends', async () => {
+    // two recipients: the first copy is accepted, its acknowledgement fails for good (the database away), the
+    // attempt stops before the second copy
+    const req = request('escalation', { toAgencies: ['KG-SCS'], toCoordinators: true });
+    const flaky = Object.create(outbox) as EmailOutboxRepository;
+    flaky.markSent = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    await expect(notifyThrough(flaky, { ackPatienceMs: 0 })(req)).rejects.toMatchObject({
+      name: 'UnacknowledgedSend',
+    });
+    const rows = await outboxRows(req.key);
+    expect(rows.map((r) => r.status).sort()).toEqual(['pending', 'sending']);
+    // the accepted copy stays claimed (its journal entry settles it); the other is free for the retry right away
+    expect(rows.find((r) => r.status === 'pending')?.last_error).toBe('not sent: the attempt stopped first');
+    expect((await receivedFor(req.key)).length).toBe(1);
+  });
 });
 
 describe('notifyAll (the notices of one transition in one activity)', () => {
@@ -658,6 +673,34 @@ describe('outbox repository (one statement per enqueue, claim and link token)', 
     await expect(outbox.claim(withLink.id)).resolves.toMatchObject({ outcome: 'done' });
   });
 
+  it('confirm: a young held claim as is, an older one renewed while it is ours, refused once taken over', async () => {
+    const n = notification(`outbox-confirm-${Date.now()}`);
+    const { rows, claims } = await outbox.enqueueAndClaim(n, [draft('a@x.example.org', false)]);
+    const [row] = rows;
+    const held = claims.get(row.id);
+    if (!held) throw new Error('expected a held claim');
+    const statements = jest.spyOn(ds, 'query');
+    await expect(outbox.confirm(row.id, held, held.since + 1_000)).resolves.toBe(true);
+    expect(statements).not.toHaveBeenCalled();
+    statements.mockRestore();
+    // older than a sixth of the lease (60 s here): renewed in the database
+    await ds.query(`UPDATE email_outbox SET claimed_at = now() - interval '50 seconds' WHERE id = $1`, [
+      row.id,
+    ]);
+    await expect(outbox.confirm(row.id, held, held.since + 50_000)).resolves.toBe(true);
+    const [{ age }] = await ds.query<Array<{ age: number }>>(
+      `SELECT extract(epoch FROM now() - claimed_at)::float8 AS age FROM email_outbox WHERE id = $1`,
+      [row.id],
+    );
+    expect(age).toBeLessThan(5);
+    // the lease ran out and another attempt took the copy over: not ours to send any more
+    await ds.query(`UPDATE email_outbox SET claimed_at = now() - interval '2 minutes' WHERE id = $1`, [
+      row.id,
+    ]);
+    await expect(outbox.claim(row.id)).resolves.toMatchObject({ outcome: 'claimed' });
+    await expect(outbox.confirm(row.id, held, held.since + 120_000)).resolves.toBe(false);
+  });
+
   it('enqueueAndClaim stores the copies claimed, as claim would, with their link tokens, in one statement', async () => {
     const n = notification(`outbox-enqueue-claimed-${Date.now()}`);
     const statements = jest.spyOn(ds, 'query');
@@ -674,7 +717,11 @@ describe('outbox repository (one statement per enqueue, claim and link token)', 
       ['a@x.example.org', 'sending', 1, held?.claimId],
       ['b@x.example.org', 'sending', 1, held?.claimId],
     ]);
-    expect(claims.get(withoutLink.id)).toEqual({ claimId: held?.claimId, linkToken: null });
+    expect(claims.get(withoutLink.id)).toEqual({
+      claimId: held?.claimId,
+      linkToken: null,
+      since: held?.since,
+    });
     expect(held?.linkToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const stored = await ds.query<Array<{ link_id: string }>>(
       `SELECT t.link_id FROM email_link_tokens t JOIN email_links l ON l.id = t.link_id
@@ -686,7 +733,7 @@ describe('outbox repository (one statement per enqueue, claim and link token)', 
     await expect(outbox.claim(withLink.id)).resolves.toMatchObject({ outcome: 'busy' });
     await expect(outbox.markSent(withLink.id, held?.claimId as string, '250 OK')).resolves.toBe(true);
 
-    // a racing attempt keeps the stored copies, claims only what it inserted (here: nothing)
+    // a racing attempt keeps the stored copies and claims only the copy it inserted (c)
     const again = await outbox.enqueueAndClaim(n, [
       draft('a@x.example.org', true),
       draft('c@x.example.org', false),

@@ -37,7 +37,15 @@ export interface OutboxNotification {
 export interface EnqueuedAndClaimed {
   rows: EmailOutboxEntity[];
   /** by row id: the claim on a copy inserted by this call, with its link token (null: the copy has no link) */
-  claims: Map<string, { claimId: string; linkToken: string | null }>;
+  claims: Map<string, HeldClaim>;
+}
+
+/** A claim taken when its copy was stored: confirm it (EmailOutboxRepository.confirm) before sending the copy. */
+export interface HeldClaim {
+  claimId: string;
+  linkToken: string | null;
+  /** when the claim was taken (this process's clock, ms) */
+  since: number;
 }
 
 export type ClaimResult =
@@ -160,12 +168,14 @@ export class EmailOutboxRepository {
        SELECT * FROM o`,
       [JSON.stringify(copies), n.key, n.kind, n.workflowId, n.stepKey, n.stateCode, claimId],
     );
-    const claims = new Map<string, { claimId: string; linkToken: string | null }>();
-    if (claimId)
+    const claims = new Map<string, HeldClaim>();
+    if (claimId) {
+      const since = Date.now();
       for (const raw of inserted) {
         const id = raw.id as string;
-        claims.set(id, { claimId, linkToken: tokens.get(id) ?? null });
+        claims.set(id, { claimId, linkToken: tokens.get(id) ?? null, since });
       }
+    }
     // a copy already there (a concurrent or earlier attempt): read the notification's rows as they are
     if (inserted.length !== drafts.length) return { rows: await this.rowsFor(n.key), claims };
     const rows = inserted
@@ -222,6 +232,23 @@ export class EmailOutboxRepository {
     }
     const row = (await this.findById(rowId)) as EmailOutboxEntity;
     return row.status === 'sending' ? { outcome: 'busy', row } : { outcome: 'done', row };
+  }
+
+  /**
+   * A claim taken when its copy was stored, checked before the copy is sent: its lease runs from the insert, and the
+   * copies of a notification go out one after another (each up to the SMTP timeout, an acknowledgement up to its
+   * patience), so a late one could otherwise be sent under a lease that has run out and been taken over. A young
+   * claim (under a sixth of the lease) is used as is, without a statement; an older one is renewed if it is still
+   * ours. False: it is not (taken over): the copy is another attempt's.
+   */
+  async confirm(rowId: string, claim: HeldClaim, now: number = Date.now()): Promise<boolean> {
+    if (now - claim.since < this.leaseMs / 6) return true;
+    const r = await this.ds.query<[unknown[], number]>(
+      `UPDATE email_outbox SET claimed_at = now(), updated_at = now()
+        WHERE id = $1 AND claim_id = $2 AND status = 'sending'`,
+      [rowId, claim.claimId],
+    );
+    return r[1] === 1;
   }
 
   async markSent(rowId: string, claimId: string, smtpResponse: string): Promise<boolean> {

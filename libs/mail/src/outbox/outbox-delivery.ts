@@ -82,6 +82,28 @@ export async function deliverRows(
   held?: EnqueuedAndClaimed['claims'],
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, recovered: 0, alreadySent: 0, failed: 0, retry: [] };
+  // held copies not yet handed to SMTP when something throws are released, not left claimed until their lease ends
+  const handedOver = new Set<string>();
+  try {
+    await deliverEach(rows, deps, report, handedOver, held);
+  } finally {
+    for (const [rowId, claim] of held ?? []) {
+      if (!handedOver.has(rowId))
+        await deps.outbox
+          .release(rowId, claim.claimId, 'not sent: the attempt stopped first')
+          .catch(() => undefined);
+    }
+  }
+  return report;
+}
+
+async function deliverEach(
+  rows: EmailOutboxEntity[],
+  deps: DeliveryDeps,
+  report: DeliveryReport,
+  handedOver: Set<string>,
+  held: EnqueuedAndClaimed['claims'] | undefined,
+): Promise<void> {
   for (const initial of rows) {
     if (initial.status === 'sent') {
       report.alreadySent += 1;
@@ -92,9 +114,11 @@ export async function deliverRows(
       continue;
     }
     const ours = held?.get(initial.id);
-    const claim: ClaimResult = ours
-      ? { outcome: 'claimed', row: initial, claimId: ours.claimId, linkToken: ours.linkToken }
-      : await deps.outbox.claim(initial.id);
+    let claim: ClaimResult;
+    if (!ours) claim = await deps.outbox.claim(initial.id);
+    else if (await deps.outbox.confirm(initial.id, ours))
+      claim = { outcome: 'claimed', row: initial, claimId: ours.claimId, linkToken: ours.linkToken };
+    else claim = { outcome: 'busy', row: initial };
     if (claim.outcome === 'busy') {
       report.retry.push({
         recipient: initial.recipientEmail,
@@ -119,6 +143,8 @@ export async function deliverRows(
     let response: string;
     try {
       const fill = (s: string) => (token ? s.split(LINK_TOKEN_PLACEHOLDER).join(token) : s);
+      // from here the copy may reach the server: never released by the finally above
+      handedOver.add(row.id);
       const result = await deps.mailer.send({
         to: row.recipientEmail,
         from: deps.from,
@@ -162,7 +188,6 @@ export async function deliverRows(
     await acknowledge(deps, row.id, claimId, response);
     report.sent += 1;
   }
-  return report;
 }
 
 /** Records an accepted copy as sent (see `persist`), then drops its journal entry. */
