@@ -14,6 +14,7 @@ import {
   proxyLocalActivities,
   setHandler,
   workflowInfo,
+  type ActivityOptions,
   type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { CaseActivities, CalendarData } from '@app/activities/contracts';
@@ -93,7 +94,7 @@ const { resolveCalendar, recordTransition } = proxyActivities<CaseActivities>(UN
 const { recordTransition: recordTransitionLocally, resolveCalendar: resolveCalendarLocally } =
   proxyLocalActivities<CaseActivities>(UNTIL_THE_DATABASE_IS_BACK);
 
-const { notify, notifyAll } = proxyActivities<CaseActivities>({
+const NOTIFY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
   // the activity heartbeats while it sends: an attempt on a killed worker is retried after 30 s, not 2 min
   // (scheduling options are not part of replay's determinism check: histories saved without it still replay)
@@ -106,6 +107,17 @@ const { notify, notifyAll } = proxyActivities<CaseActivities>({
     maximumInterval: '10 minutes',
     nonRetryableErrorTypes: [...NON_RETRYABLE_ACTIVITY_ERRORS],
   },
+};
+
+const { notify } = proxyActivities<CaseActivities>(NOTIFY_OPTIONS);
+
+/**
+ * A transition's notices in one attempt, their copies sharing the SMTP pool: more time than one notice had (an
+ * attempt that times out keeps running beside its retry); the heartbeat still finds a killed worker in 30 s.
+ */
+const { notifyAll } = proxyActivities<CaseActivities>({
+  ...NOTIFY_OPTIONS,
+  startToCloseTimeout: '10 minutes',
 });
 
 function isContinued(input: CaseWorkflowInput): input is { continued: ContinuedCaseState } {
