@@ -52,8 +52,9 @@ const TRIGGER_BODIES = {
 };
 
 /**
- * While record_case_transition writes (it sets napflow.plan_counts_deferred for its own statements only), the
- * triggers leave the counters to its single plan_counts_sync; every other writer is counted as before.
+ * While record_case_transition writes (it sets napflow.plan_counts_deferred for its own statements only, and back to
+ * off before it returns), the triggers leave the counters to its single plan_counts_sync; every other writer is
+ * counted as before. The setting is this function's alone: anything else that set it would stop the counters.
  */
 const DEFERRABLE = `
         IF current_setting('napflow.plan_counts_deferred', true) = 'on' THEN
