@@ -6,7 +6,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type ReplayResult, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleNapflowWorkflows, workflowsPath } from '@app/temporal/workflow-bundle';
-import { installQuietRuntime } from '../support/workflow-testing';
+import { getShippedDefinition } from '@app/domain/process/shipped-definitions';
+import { caseWorkflow } from '@app/workflows/case.workflow';
+import { caseWorkflowId, completeStepUpdate } from '@app/workflows/definitions';
+import {
+  advanceTo,
+  createTimeSkippingEnv,
+  installQuietRuntime,
+  FakeCaseActivities,
+  local,
+  waitFor,
+} from '../support/workflow-testing';
 import { asReplayInput, loadSavedHistories, type SavedHistory } from './replay-histories';
 
 async function replay(
@@ -22,6 +32,27 @@ async function replay(
     results.push(result);
   }
   return results;
+}
+
+/** A copy of workflows/ with `replacements` made in case.workflow.ts (each text must be there). */
+async function bundleReplaced(replacements: Array<[string, string]>): Promise<WorkflowBundleWithSourceMap> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'napflow-replay-'));
+  try {
+    for (const name of fs.readdirSync(workflowsPath)) {
+      if (name.endsWith('.ts') && !name.endsWith('.spec.ts'))
+        fs.copyFileSync(path.join(workflowsPath, name), path.join(dir, name));
+    }
+    const file = path.join(dir, 'case.workflow.ts');
+    let source = fs.readFileSync(file, 'utf8');
+    for (const [from, to] of replacements) {
+      if (!source.includes(from)) throw new Error(`case.workflow.ts no longer has: ${from}`);
+      source = source.replace(from, to);
+    }
+    fs.writeFileSync(file, source);
+    return await bundleNapflowWorkflows({ workflowsPath: dir });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A copy of workflows/ where case.workflow.ts has `insertion` added at the start of each run. */
@@ -55,9 +86,10 @@ async function bundleAltered(insertion: string, imports: string[]): Promise<Work
 const NEW_NOTICE =
   "  await notify({ key: 'replay-proof', kind: 'step_assigned', workflowId: 'replay-proof', toAgencies: [], toCoordinators: false, data: {} });";
 
+// a failed replay logs each nondeterminism at WARN from the core: expected below, noise in the output
+beforeAll(() => installQuietRuntime());
+
 describe('saved workflow histories', () => {
-  // a failed replay logs each nondeterminism at WARN from the core: expected below, noise in the output
-  beforeAll(() => installQuietRuntime());
   const histories = loadSavedHistories();
   it('are there: completed, open and continued-as-new cases', () => {
     expect(histories.length).toBeGreaterThanOrEqual(3);
@@ -87,4 +119,111 @@ describe('saved workflow histories', () => {
     const results = await replay(bundle, histories);
     expect(results.filter((r) => r.error)).toEqual([]);
   }, 120_000);
+});
+
+describe('a case begun under the code before notifyAll, taken over by the current code', () => {
+  it("sends one activity per notice until then, then a transition's notices in one notifyAll behind its marker; the whole history replays", async () => {
+    // the code of 35be9b5 as far as notices go: runs began under napflow-patches-2026-11, one notify per notice
+    const before = await bundleReplaced([
+      [
+        'const startedUnderLatestCode = patched(ALL_PATCHES_OF_2026_11_28);',
+        'const startedUnderLatestCode = false;',
+      ],
+      [
+        'if (startedUnderLatestCode || patched(NOTIFY_IN_ONE_ACTIVITY)) await sendTogether(batch);',
+        'if (startedUnderLatestCode) await sendTogether(batch);',
+      ],
+    ]);
+    const current = await bundleNapflowWorkflows();
+    const env = await createTimeSkippingEnv();
+    const fake = new FakeCaseActivities();
+    const taskQueue = 'replay-switch';
+    const workflowId = caseWorkflowId('KG-NAP-2013', 'SWITCH-1');
+    const coordinator = {
+      personId: 'p-coordinator',
+      name: 'Coordinator',
+      agency: 'KG-MOE',
+      role: 'coordinator' as const,
+      channel: 'dashboard' as const,
+    };
+    const focal = { ...coordinator, personId: 'p-moe', role: 'focal_point' as const };
+    try {
+      await advanceTo(env, local('2040-02-06 10:00'));
+      const worker = (bundle: WorkflowBundleWithSourceMap) =>
+        Worker.create({
+          connection: env.nativeConnection,
+          taskQueue,
+          workflowBundle: bundle,
+          activities: fake.activities,
+          // no sticky queue: the first worker is gone when the second takes over (the time-skipping server's
+          // queries and updates to a dead worker's sticky queue hung)
+          maxCachedWorkflows: 0,
+        });
+      const handle = await (
+        await worker(before)
+      ).runUntil(async () => {
+        const h = await env.client.workflow.start(caseWorkflow, {
+          taskQueue,
+          workflowId,
+          args: [
+            {
+              planCode: 'KG-NAP-2013',
+              caseCode: 'SWITCH-1',
+              kind: 'measure',
+              title: 'A measure begun before notifyAll',
+              stateCode: 'KG',
+              timeZone: 'Asia/Bishkek',
+              leadAgency: 'KG-MOE',
+              supportingAgencies: ['KG-CUSTOMS'],
+              participants: {},
+              dueOn: '2040-06-29',
+              definition: getShippedDefinition('measure'),
+              startedBy: coordinator,
+            },
+          ],
+        });
+        await waitFor(async () => (fake.notifications.length === 2 ? true : undefined));
+        return h;
+      });
+      // the start's two assignment notices, one activity each
+      expect(fake.activityCalls).toEqual({ notify: 2, notifyAll: 0 });
+
+      await (
+        await worker(current)
+      ).runUntil(async () => {
+        // the supporting agency delivers (no notice), then the lead agency: its head is asked to approve
+        await handle.executeUpdate(completeStepUpdate, {
+          args: [{ stepKey: 'contribute', actor: { ...focal, personId: 'p-customs', agency: 'KG-CUSTOMS' } }],
+        });
+        await handle.executeUpdate(completeStepUpdate, { args: [{ stepKey: 'execute', actor: focal }] });
+        await waitFor(async () => (fake.activityCalls.notifyAll === 1 ? true : undefined));
+        await waitFor(async () =>
+          (await handle.describe()).raw.pendingActivities?.length ? undefined : true,
+        );
+      });
+      expect(fake.activityCalls).toEqual({ notify: 2, notifyAll: 1 });
+
+      const history = await handle.fetchHistory();
+      const events = history.events ?? [];
+      const scheduled = events
+        .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+        .filter((name): name is string => typeof name === 'string');
+      expect(scheduled).toEqual(['notify', 'notify', 'notifyAll']);
+      const patches = events
+        .map((e) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data)
+        .filter((data): data is Uint8Array => data instanceof Uint8Array)
+        .map((data) => (JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id);
+      expect(patches).toEqual(['napflow-patches-2026-11', 'napflow-notify-in-one-activity']);
+      // a worker that replays it from the start (a restart, an evicted cache) follows the same path
+      await expect(
+        Worker.runReplayHistory(
+          { workflowBundle: current, replayName: 'napflow-replay' },
+          history,
+          workflowId,
+        ),
+      ).resolves.toBeUndefined();
+    } finally {
+      await env.teardown();
+    }
+  }, 180_000);
 });
