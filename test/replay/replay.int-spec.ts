@@ -56,30 +56,17 @@ async function bundleReplaced(replacements: Array<[string, string]>): Promise<Wo
 }
 
 /** A copy of workflows/ where case.workflow.ts has `insertion` added at the start of each run. */
-async function bundleAltered(insertion: string, imports: string[]): Promise<WorkflowBundleWithSourceMap> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'napflow-replay-'));
-  try {
-    for (const name of fs.readdirSync(workflowsPath)) {
-      if (name.endsWith('.ts') && !name.endsWith('.spec.ts'))
-        fs.copyFileSync(path.join(workflowsPath, name), path.join(dir, name));
-    }
-    const file = path.join(dir, 'case.workflow.ts');
-    const anchor = '  // Start (or resume), then loop on the next instant the engine wants to be woken at.\n';
-    const source = fs.readFileSync(file, 'utf8');
-    if (!source.includes(anchor))
-      throw new Error('the start of a run moved in case.workflow.ts: update the anchor of this test');
-    const missing = imports.filter((name) => !source.includes(`\n  ${name},\n`));
-    const altered = source
-      .replace(anchor, `${insertion}\n${anchor}`)
-      .replace(
-        'import {\n  ActivityFailure,',
-        ['import {', ...missing.map((name) => `  ${name},`), '  ActivityFailure,'].join('\n'),
-      );
-    fs.writeFileSync(file, altered);
-    return await bundleNapflowWorkflows({ workflowsPath: dir });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+function bundleAltered(insertion: string, imports: string[]): Promise<WorkflowBundleWithSourceMap> {
+  const anchor = '  // Start (or resume), then loop on the next instant the engine wants to be woken at.\n';
+  const source = fs.readFileSync(path.join(workflowsPath, 'case.workflow.ts'), 'utf8');
+  const missing = imports.filter((name) => !source.includes(`\n  ${name},\n`));
+  return bundleReplaced([
+    [anchor, `${insertion}\n${anchor}`],
+    [
+      'import {\n  ActivityFailure,',
+      ['import {', ...missing.map((name) => `  ${name},`), '  ActivityFailure,'].join('\n'),
+    ],
+  ]);
 }
 
 // The change: a new notice at the start of every run (an activity where the recorded runs have none).
