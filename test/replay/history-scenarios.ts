@@ -26,7 +26,8 @@ import { historyToJson, type SavedHistory } from './replay-histories';
 
 const taskQueue = 'replay-recording';
 
-function actor(agency: string, role: Actor['role'] = 'focal_point'): Actor {
+/** A person of `agency` acting on a case (a focal point unless said). */
+export function actor(agency: string, role: Actor['role'] = 'focal_point'): Actor {
   return {
     personId: `p-${agency}-${role}`,
     name: `${role} of ${agency}`,
@@ -40,7 +41,12 @@ const CUSTOMS = actor('KG-CUSTOMS');
 const BORDER = actor('KG-BORDER');
 const COORDINATOR = actor('KG-MOE', 'coordinator');
 
-function input(kind: string, caseCode: string, overrides: Partial<StartCaseInput> = {}): StartCaseInput {
+/** A case of the shipped definition `kind` in the KG plan, led by KG-MOE. */
+export function input(
+  kind: string,
+  caseCode: string,
+  overrides: Partial<StartCaseInput> = {},
+): StartCaseInput {
   return {
     planCode: 'KG-NAP-2013',
     caseCode,

@@ -6,7 +6,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type ReplayResult, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleNapflowWorkflows, workflowsPath } from '@app/temporal/workflow-bundle';
-import { getShippedDefinition } from '@app/domain/process/shipped-definitions';
 import { caseWorkflow } from '@app/workflows/case.workflow';
 import { caseWorkflowId, completeStepUpdate } from '@app/workflows/definitions';
 import {
@@ -17,6 +16,7 @@ import {
   local,
   waitFor,
 } from '../support/workflow-testing';
+import { actor, input } from './history-scenarios';
 import { asReplayInput, loadSavedHistories, type SavedHistory } from './replay-histories';
 
 async function replay(
@@ -126,14 +126,6 @@ describe('a case begun under the code before notifyAll, taken over by the curren
     const fake = new FakeCaseActivities();
     const taskQueue = 'replay-switch';
     const workflowId = caseWorkflowId('KG-NAP-2013', 'SWITCH-1');
-    const coordinator = {
-      personId: 'p-coordinator',
-      name: 'Coordinator',
-      agency: 'KG-MOE',
-      role: 'coordinator' as const,
-      channel: 'dashboard' as const,
-    };
-    const focal = { ...coordinator, personId: 'p-moe', role: 'focal_point' as const };
     try {
       await advanceTo(env, local('2040-02-06 10:00'));
       const worker = (bundle: WorkflowBundleWithSourceMap) =>
@@ -152,22 +144,7 @@ describe('a case begun under the code before notifyAll, taken over by the curren
         const h = await env.client.workflow.start(caseWorkflow, {
           taskQueue,
           workflowId,
-          args: [
-            {
-              planCode: 'KG-NAP-2013',
-              caseCode: 'SWITCH-1',
-              kind: 'measure',
-              title: 'A measure begun before notifyAll',
-              stateCode: 'KG',
-              timeZone: 'Asia/Bishkek',
-              leadAgency: 'KG-MOE',
-              supportingAgencies: ['KG-CUSTOMS'],
-              participants: {},
-              dueOn: '2040-06-29',
-              definition: getShippedDefinition('measure'),
-              startedBy: coordinator,
-            },
-          ],
+          args: [input('measure', 'SWITCH-1', { supportingAgencies: ['KG-CUSTOMS'], dueOn: '2040-06-29' })],
         });
         await waitFor(async () => (fake.notifications.length === 2 ? true : undefined));
         return h;
@@ -180,9 +157,11 @@ describe('a case begun under the code before notifyAll, taken over by the curren
       ).runUntil(async () => {
         // the supporting agency delivers (no notice), then the lead agency: its head is asked to approve
         await handle.executeUpdate(completeStepUpdate, {
-          args: [{ stepKey: 'contribute', actor: { ...focal, personId: 'p-customs', agency: 'KG-CUSTOMS' } }],
+          args: [{ stepKey: 'contribute', actor: actor('KG-CUSTOMS') }],
         });
-        await handle.executeUpdate(completeStepUpdate, { args: [{ stepKey: 'execute', actor: focal }] });
+        await handle.executeUpdate(completeStepUpdate, {
+          args: [{ stepKey: 'execute', actor: actor('KG-MOE') }],
+        });
         await waitFor(async () => (fake.activityCalls.notifyAll === 1 ? true : undefined));
         await waitFor(async () =>
           (await handle.describe()).raw.pendingActivities?.length ? undefined : true,
