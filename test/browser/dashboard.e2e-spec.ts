@@ -104,7 +104,7 @@ describe('dashboard (browser)', () => {
     expect(api.headers.get('content-type')).toContain('application/problem+json');
   });
 
-  it('signs a coordinator in, showing a wrong password as the API words it', async () => {
+  it("signs a coordinator in, showing a wrong password with its title in the reader's language", async () => {
     coordinator = await newPage();
     await coordinator.goto(`${base}/`);
     await coordinator.getByRole('heading', { name: 'Sign in' }).waitFor();
@@ -112,7 +112,14 @@ describe('dashboard (browser)', () => {
     await coordinator.getByLabel('Email').fill(world.people.coordinator.email);
     await coordinator.getByLabel('Password').fill('not-the-password');
     await coordinator.getByRole('button', { name: 'Sign in' }).click();
-    await coordinator.getByRole('alert').waitFor();
+    const refusal = coordinator.getByRole('alert');
+    await refusal.getByText('Authentication required').waitFor();
+    // the API's title in the reader's language (by its code), its detail as the API words it
+    await coordinator.locator('.lang button[lang="ru"]').click();
+    await refusal.getByText('Требуется вход').waitFor();
+    await expect(refusal.textContent()).resolves.toContain('Unknown email or wrong password');
+    await coordinator.locator('.lang button[lang="en"]').click();
+    await refusal.getByText('Authentication required').waitFor();
 
     await signIn(coordinator, world.people.coordinator.email, PASSWORD);
     await expect(coordinator.getByTestId('whoami').textContent()).resolves.toContain('National coordinator');

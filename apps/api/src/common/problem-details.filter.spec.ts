@@ -1,9 +1,26 @@
 import { BadRequestException, HttpException, PayloadTooLargeException } from '@nestjs/common';
-import { DomainErrorCode, DomainException, statusOf } from './domain.exception';
+import { en } from '../../../dashboard/src/i18n/en';
+import { ru } from '../../../dashboard/src/i18n/ru';
+import { DomainErrorCode, DomainException, statusOf, titleOf } from './domain.exception';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
 describe(ProblemDetailsFilter.name, () => {
   const filter = new ProblemDetailsFilter();
+
+  it("gives the dashboard every code's title: in English as the API words it, and in Russian", () => {
+    const codes = [...Object.values(DomainErrorCode), 'internal'];
+    const titles = (dict: Record<string, string>) =>
+      Object.fromEntries(codes.map((code) => [code, dict[`problem.${code}`]]));
+    const internal = filter.toProblem(new Error('boom'));
+    expect(titles(en)).toEqual(
+      Object.fromEntries(
+        codes.map((code) => [code, code === 'internal' ? internal.title : titleOf(code as DomainErrorCode)]),
+      ),
+    );
+    for (const [code, title] of Object.entries(titles(ru))) {
+      expect({ code, title }).toEqual({ code, title: expect.stringMatching(/^[А-ЯЁ][а-яё]/) });
+    }
+  });
 
   describe('toProblem', () => {
     it('maps every domain code to a status and keeps the details', () => {

@@ -3,7 +3,7 @@
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { ApiError } from '../api/client';
 import { useI18n } from '../i18n/i18n';
-import { ErrorBox, Notice } from './status';
+import { ErrorBox, Notice, useProblemTitle } from './status';
 
 /** Field-level problems of an ApiError, keyed by the field (or path) they name. */
 export function problemsOf(error: unknown): Array<{ field: string; message: string }> {
@@ -111,6 +111,7 @@ export function Field({
 /** Success message, or the problem with any field messages the form's fields did not show. */
 export function FormStatus({ form, fields }: { form: FormState; fields: string[] }) {
   const { t } = useI18n();
+  const problemTitle = useProblemTitle();
   if (form.message) return <Notice>{form.message}</Notice>;
   if (!form.error) return null;
   const problems = problemsOf(form.error);
@@ -119,7 +120,7 @@ export function FormStatus({ form, fields }: { form: FormState; fields: string[]
     const e = form.error as ApiError;
     return (
       <p className="error" role="alert">
-        {e.problem.title ?? t('common.error')}: {t('adminForm.seeFields')}
+        {problemTitle(e.problem)}: {t('adminForm.seeFields')}
       </p>
     );
   }

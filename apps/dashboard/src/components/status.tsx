@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError, type ProblemDetails } from '../api/client';
 import type { Health, StepStatus } from '../api/types';
 import { useI18n } from '../i18n/i18n';
 import { HEALTH_COLOURS } from './charts';
@@ -13,12 +13,25 @@ export function Loading() {
   );
 }
 
+/**
+ * A problem's title in the reader's language: the API words its titles in English, and names each by a stable code
+ * (`code`) the dashboard translates; an unknown code keeps the API's title. The detail stays as the API words it.
+ */
+export function useProblemTitle(): (problem: ProblemDetails | undefined) => string {
+  const { t, lookup } = useI18n();
+  return (problem) => {
+    const code = typeof problem?.code === 'string' ? problem.code : undefined;
+    return (code && lookup(`problem.${code}`)) ?? problem?.title ?? t('common.error');
+  };
+}
+
 /** A problem-details error as the person should read it: title, detail, each bad field. */
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useI18n();
+  const problemTitle = useProblemTitle();
   if (!error) return null;
   const e = error instanceof ApiError ? error : null;
-  const title = e?.problem.title ?? t('common.error');
+  const title = e ? problemTitle(e.problem) : t('common.error');
   const detail = e?.problem.detail ?? (error instanceof Error ? error.message : undefined);
   const fields = e?.fieldMessages ?? [];
   return (

@@ -14,6 +14,8 @@ interface I18n {
   t: Translate;
   /** translate a key that may not exist (kinds, actions from the API): falls back to the raw value */
   tx: (prefix: string, value: string) => string;
+  /** the message of a key that may not exist (an error code from the API), or undefined */
+  lookup: (key: string) => string | undefined;
   formatDate: (iso: string | null | undefined) => string;
   formatDateTime: (iso: string | null | undefined) => string;
 }
@@ -47,6 +49,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       const key = `${prefix}.${v}` as MessageKey;
       return key in dict ? dict[key] : v.replace(/_/g, ' ');
     };
+    const lookup = (key: string) => (key in dict ? dict[key as MessageKey] : undefined);
     const locale = lang === 'ru' ? 'ru-RU' : 'en-GB';
     // calendar dates (YYYY-MM-DD) are shown as written; instants in the viewer's own time zone
     const dateFmt = new Intl.DateTimeFormat(locale, {
@@ -72,6 +75,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       setLang,
       t,
       tx,
+      lookup,
       formatDate: (iso) => {
         if (!iso) return '—';
         const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
