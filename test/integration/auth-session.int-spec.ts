@@ -31,7 +31,8 @@ describe(TokensRepository.name, () => {
   beforeAll(async () => {
     db = await createTemporaryDatabase();
     await runMigrations(db.url);
-    ds = await connectDataSource(db.url, { poolSize: 2 });
+    // three: a test holds a transaction open while a second statement waits for it and a third watches
+    ds = await connectDataSource(db.url, { poolSize: 3 });
     await seedReference(ds);
     tokens = new TokensRepository(ds);
     people = new PeopleRepository(ds);
@@ -116,6 +117,41 @@ describe(TokensRepository.name, () => {
         [p.id],
       );
       expect(n).toBe(1);
+    });
+
+    it('waits for a password change in progress, then issues nothing: the check reads the row locked, not stale', async () => {
+      const p = await person('race-locked@kg.example.org', 'KG-MOJ', 'focal_point');
+      await people.update(p.id, { passwordHash: 'hash-checked' });
+      // an administrator's change of the password, not yet committed, while the old one is being checked
+      const change = ds.createQueryRunner();
+      await change.connect();
+      await change.startTransaction();
+      let issuing: Promise<unknown> | undefined;
+      try {
+        await change.query(`UPDATE people SET password_hash = 'hash-new' WHERE id = $1`, [p.id]);
+        issuing = tokens.issueIfPasswordUnchanged(p.id, 'hash-checked', HOUR);
+        // the login's statement waits for the change's row lock (read unlocked, it would see the old hash and issue)
+        const waiting = async () =>
+          (
+            await ds.query<{ n: number }[]>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity
+                WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO access_tokens%'`,
+            )
+          )[0].n;
+        const deadline = Date.now() + 10_000;
+        while ((await waiting()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        expect(await waiting()).toBe(1);
+        await change.commitTransaction();
+      } finally {
+        if (change.isTransactionActive) await change.rollbackTransaction();
+        await change.release();
+      }
+      await expect(issuing).resolves.toBeNull();
+      const [{ n }] = await ds.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM access_tokens WHERE person_id = $1`,
+        [p.id],
+      );
+      expect(n).toBe(0);
     });
   });
 });

@@ -44,7 +44,8 @@ export class TokensRepository {
    * A token for a sign-in whose password was checked against `checkedPasswordHash`: issued only if that is still
    * the person's password and the account is active (null otherwise). A password set by an administrator while the
    * (slow) check ran revokes the person's tokens after it is stored: without this test, a session opened with the old
-   * password in between would survive.
+   * password in between would survive. The person's row is read locked (FOR SHARE): a change in progress is waited
+   * for and then seen, and a change that comes after waits for the token to be stored, so its revocation finds it.
    */
   async issueIfPasswordUnchanged(
     personId: string,
@@ -56,6 +57,7 @@ export class TokensRepository {
     const rows = await this.dataSource.query<unknown[]>(
       `INSERT INTO access_tokens (token_hash, person_id, expires_at, created_at)
        SELECT $1, p.id, $3, $4 FROM people p WHERE p.id = $2 AND p.password_hash = $5 AND p.active
+       FOR SHARE
        RETURNING token_hash`,
       [hashToken(token), personId, expiresAt, now, checkedPasswordHash],
     );
