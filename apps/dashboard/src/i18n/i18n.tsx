@@ -49,7 +49,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       const key = `${prefix}.${v}` as MessageKey;
       return key in dict ? dict[key] : v.replace(/_/g, ' ');
     };
-    const lookup = (key: string) => (key in dict ? dict[key as MessageKey] : undefined);
+    const lookup = (key: string) => (Object.hasOwn(dict, key) ? dict[key as MessageKey] : undefined);
     const locale = lang === 'ru' ? 'ru-RU' : 'en-GB';
     // calendar dates (YYYY-MM-DD) are shown as written; instants in the viewer's own time zone
     const dateFmt = new Intl.DateTimeFormat(locale, {
