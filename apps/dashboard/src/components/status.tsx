@@ -20,8 +20,12 @@ export function Loading() {
 export function useProblemTitle(): (problem: ProblemDetails | undefined) => string {
   const { t, lookup } = useI18n();
   return (problem) => {
-    const code = typeof problem?.code === 'string' ? problem.code : undefined;
-    return (code && lookup(`problem.${code}`)) ?? problem?.title ?? t('common.error');
+    const code = problem?.code;
+    return (
+      (typeof code === 'string' ? lookup(`problem.${code}`) : undefined) ??
+      problem?.title ??
+      t('common.error')
+    );
   };
 }
 

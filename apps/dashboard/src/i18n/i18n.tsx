@@ -45,11 +45,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const value = useMemo<I18n>(() => {
     const dict = dictionaries[lang];
     const t: Translate = (key, params) => interpolate(dict[key] ?? en[key] ?? key, params);
-    const tx = (prefix: string, v: string) => {
-      const key = `${prefix}.${v}` as MessageKey;
-      return key in dict ? dict[key] : v.replace(/_/g, ' ');
-    };
     const lookup = (key: string) => (Object.hasOwn(dict, key) ? dict[key as MessageKey] : undefined);
+    const tx = (prefix: string, v: string) => lookup(`${prefix}.${v}`) ?? v.replace(/_/g, ' ');
     const locale = lang === 'ru' ? 'ru-RU' : 'en-GB';
     // calendar dates (YYYY-MM-DD) are shown as written; instants in the viewer's own time zone
     const dateFmt = new Intl.DateTimeFormat(locale, {
