@@ -18,6 +18,7 @@ import {
   type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { CaseActivities, CalendarData } from '@app/activities/contracts';
+import { calendarYearsNeeded } from '@app/domain/calendar/calendar-span';
 import type { CaseSnapshot, NotificationRequest, StartCaseInput } from '@app/domain/case/case.types';
 import {
   applyCommand,
@@ -124,20 +125,12 @@ function isContinued(input: CaseWorkflowInput): input is { continued: ContinuedC
   return 'continued' in input;
 }
 
-function utcYear(ms: number): number {
-  return new Date(ms).getUTCFullYear();
-}
-
 /** The years a calendar must cover now: from last year (time zones) to two years ahead and the latest due date. */
 function yearsNeeded(
   state: CaseState | undefined,
   dueOn: string | null,
 ): { fromYear: number; toYear: number } {
-  const year = utcYear(Date.now());
-  let toYear = year + 2;
-  const dates = [dueOn, ...(state ? state.steps.map((s) => s.dueOn) : [])];
-  for (const date of dates) if (date) toYear = Math.max(toYear, Number(date.slice(0, 4)) + 1);
-  return { fromYear: year - 1, toYear };
+  return calendarYearsNeeded(Date.now(), [dueOn, ...(state ? state.steps.map((s) => s.dueOn) : [])]);
 }
 
 function toEngineCalendar(calendar: CalendarData): EngineCalendar {

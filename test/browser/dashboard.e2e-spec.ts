@@ -152,8 +152,28 @@ describe('dashboard (browser)', () => {
     await importForm
       .getByLabel('CSV or XLSX file of measures')
       .setInputFiles({ name: 'measures.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    // a dry run first: M-02 is due in 10 days, so its supporting agency's step (due 10 business days earlier) would
+    // start overdue, and the coordinator is told so before importing
+    await importForm.getByLabel('Check only (dry run)').check();
+    await importForm.getByRole('button', { name: 'Import' }).click();
+    await coordinator.getByText('Dry run: 3 rows valid, 0 with errors.').waitFor();
+    const warning = coordinator.locator('.warning');
+    await warning.waitFor();
+    expect(await warning.locator('p').textContent()).toBe(
+      '1 row(s) start past a due date; check the dates before importing:',
+    );
+    expect(await warning.locator('li').allTextContents()).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Row 3: step "contribute" starts overdue \\(due \\d{4}-\\d\\d-\\d\\d\\); ${support} will get an overdue notice at `,
+        ),
+      ),
+    ]);
+    await importForm.getByLabel('Check only (dry run)').uncheck();
     await importForm.getByRole('button', { name: 'Import' }).click();
     await coordinator.getByText('Import finished: 3 created.').waitFor();
+    expect(await warning.locator('p').textContent()).toBe('1 case(s) started past a due date:');
+    expect(await warning.locator('li').count()).toBe(1);
 
     await coordinator.locator('.kpi-total dd', { hasText: '3' }).waitFor({ timeout: LIVE_TIMEOUT });
     expect(await coordinator.locator('dd[data-health="done"]').textContent()).toBe('0');

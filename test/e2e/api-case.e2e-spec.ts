@@ -1,8 +1,10 @@
 // The first case end to end through HTTP: a plan and a measure, its workflow started once, the lead agency
 // completes, approvals close it; the live state and the read model follow.
+import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { EmailOutboxRepository } from '@app/mail';
 import { CasesRepository } from '@app/persistence';
+import { CaseWorkflowClient } from '@app/temporal';
 import { auth, buildWorld, eventually, type Harness, startHarness, type World } from './api-harness';
 
 interface CaseView {
@@ -58,6 +60,7 @@ describe('API first case', () => {
       id: expect.any(String),
       workflowId: `case:${w.plan}:M-01`,
       status: 'active',
+      warnings: [],
     });
     const { id, workflowId } = created.body as { id: string; workflowId: string };
 
@@ -148,6 +151,66 @@ describe('API first case', () => {
     const plan = await h.http().get(`/plans/${w.plan}`).set(coord);
     expect(plan.status).toBe(200);
     expect((plan.body as { progress: { completed: number } }).progress.completed).toBe(1);
+  });
+
+  it('warns when a case starts past its deadline, as its workflow then schedules it', async () => {
+    const coord = auth(w.tokens.coordinator);
+    // the handover of the radiation portal monitors, due 1 January 2015 (the peer-review note), entered years late
+    const created = await h
+      .http()
+      .post(`/plans/${w.plan}/cases`)
+      .set(coord)
+      .send({ ...measure('M-LATE'), dueOn: '2015-01-01', supportingAgencies: [w.agencies.support] });
+    expect(created.status).toBe(201);
+    const { workflowId, warnings } = created.body as { workflowId: string; warnings: string[] };
+    expect(warnings[0]).toBe('the deadline 2015-01-01 has already passed');
+    expect(warnings.slice(1)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^step "execute" starts overdue \\(due 2015-01-01\\); ${w.agencies.lead} will get an overdue notice at ` +
+            `\\d{4}-\\d\\d-\\d\\d 09:00 Asia/Bishkek$`,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `^step "contribute" starts overdue \\(due 2014-12-\\d\\d\\); ${w.agencies.support} will get`,
+        ),
+      ),
+    ]);
+    // the preview is the engine's own start: the workflow holds the same due dates and first notices
+    const state = await h.app.get(CaseWorkflowClient).getState(workflowId);
+    const scheduled = state.steps
+      .filter((s) => s.status === 'active')
+      .map(
+        (s) =>
+          `step "${s.key}" starts overdue (due ${s.dueOn}); ${s.assignees.join(', ')} will get an ` +
+          `${s.nextNotices[0].kind} notice at ` +
+          `${DateTime.fromISO(s.nextNotices[0].at, { zone: 'Asia/Bishkek' }).toFormat('yyyy-MM-dd HH:mm')} Asia/Bishkek`,
+      );
+    expect(scheduled).toEqual(warnings.slice(1));
+
+    // a case due in the future starts without warnings
+    const onTime = await h.http().post(`/plans/${w.plan}/cases`).set(coord).send(measure('M-ONTIME'));
+    expect(onTime.status).toBe(201);
+    expect((onTime.body as { warnings: string[] }).warnings).toEqual([]);
+  });
+
+  it('refuses a case whose roles name no agency before anything is written', async () => {
+    const coord = auth(w.tokens.coordinator);
+    // a draft law needs a justice ministry for its legal review: without participants its workflow could not start
+    const res = await h.http().post(`/plans/${w.plan}/cases`).set(coord).send({
+      kind: 'draft_law',
+      code: 'L-NOJUSTICE',
+      title: 'Law on export control',
+      leadAgency: w.agencies.lead,
+      dueOn: '2031-06-30',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ field: 'participants', message: expect.stringMatching(/justice.* name no agency/) }],
+    });
+    expect(await h.app.get(CasesRepository).findByCode(w.plan, 'L-NOJUSTICE')).toBeNull();
   });
 
   it('lists cases with filters and pagination', async () => {

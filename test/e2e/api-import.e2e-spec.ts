@@ -2,6 +2,8 @@
 // nothing; a clean file creates every case; importing it again creates nothing new. CSV and XLSX.
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { DateTime } from 'luxon';
+import { CaseWorkflowClient } from '@app/temporal';
 import { auth, buildWorld, type Harness, startHarness, type World } from './api-harness';
 
 jest.setTimeout(180_000);
@@ -12,7 +14,15 @@ interface Report {
   created: number;
   existing: number;
   errors: number;
-  rows: { line: number; code: string | null; outcome: string; errors: string[]; caseId?: string }[];
+  warned: number;
+  rows: {
+    line: number;
+    code: string | null;
+    outcome: string;
+    errors: string[];
+    warnings?: string[];
+    caseId?: string;
+  }[];
 }
 
 describe('API import', () => {
@@ -199,5 +209,52 @@ describe('API import', () => {
     expect(other.status).toBe(422);
     expect(other.body).toMatchObject({ code: 'idempotency_key_reused' });
     expect(await count()).toBe(before + 1);
+  });
+
+  it('warns, row by row, about measures that would start past their deadline, and imports them as previewed', async () => {
+    const before = await count();
+    const csv = Buffer.from(
+      [
+        'code,title,leadAgency,dueOn,supportingAgencies',
+        // from the peer-review note: the portal monitors go to the Border Service from 1 January 2015
+        `W-01,Radiation portal monitors handed over to the Border Service,${w.agencies.lead},01.01.2015,${w.agencies.support}`,
+        `W-02,Training of Border Service officers on portal monitors,${w.agencies.support},2031-06-30,`,
+      ].join('\n'),
+    );
+    const dry = await upload(csv, 'late.csv', true);
+    expect(dry.status).toBe(200);
+    const report = dry.body as Report;
+    expect(report).toMatchObject({ dryRun: true, ok: true, created: 0, errors: 0, warned: 1 });
+    expect(report.rows[1]).toEqual({ line: 3, code: 'W-02', outcome: 'create', errors: [] });
+    const warnings = report.rows[0].warnings ?? [];
+    expect(warnings.map((x) => x.replace(/ at \d{4}-\d\d-\d\d 09:00 Asia\/Bishkek$/, ' at 09:00'))).toEqual([
+      'the deadline 2015-01-01 has already passed',
+      `step "execute" starts overdue (due 2015-01-01); ${w.agencies.lead} will get an overdue notice at 09:00`,
+      // ten business days before Thursday 1 January 2015
+      `step "contribute" starts overdue (due 2014-12-18); ${w.agencies.support} will get an overdue notice at 09:00`,
+    ]);
+    expect(await count()).toBe(before);
+
+    const real = await upload(csv, 'late.csv', false);
+    expect(real.status).toBe(200);
+    const imported = real.body as Report;
+    expect(imported).toMatchObject({ ok: true, created: 2, warned: 1 });
+    expect(await count()).toBe(before + 2);
+    expect(imported.rows[0].warnings?.slice(0, 2)).toEqual(warnings.slice(0, 2));
+    expect(imported.rows[1].warnings).toBeUndefined();
+    const state = await h.app.get(CaseWorkflowClient).getState(`case:${w.plan}:W-01`);
+    expect(
+      state.steps
+        .filter((st) => st.status === 'active')
+        .map((st) => [st.key, st.dueOn, st.nextNotices[0].kind, st.nextNotices[0].at]),
+    ).toEqual([
+      ['execute', '2015-01-01', 'overdue', expect.any(String)],
+      ['contribute', '2014-12-18', 'overdue', expect.any(String)],
+    ]);
+    // the notice time the report named is the one the workflow scheduled
+    const at = DateTime.fromISO(state.steps[0].nextNotices[0].at, { zone: 'Asia/Bishkek' });
+    expect(imported.rows[0].warnings?.[1]).toContain(`at ${at.toFormat('yyyy-MM-dd HH:mm')} Asia/Bishkek`);
+    expect(at.toMillis()).toBeGreaterThan(Date.now());
+    expect(at.diffNow('days').days).toBeLessThan(5);
   });
 });

@@ -89,3 +89,5 @@ export {
   isClosed,
   startInputProblems,
 } from './engine/case-engine';
+export { type StartPreview, type OverdueAtStart, previewStart } from './engine/start-preview';
+export { calendarYearsNeeded } from './calendar/calendar-span';

@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Actor, StartCaseInput } from '@app/domain/case/case.types';
+import { DateTime } from 'luxon';
+import { calendarYearsNeeded, CommandRefused, previewStart, type StartPreview } from '@app/domain';
+import type { Actor, NotificationKind, StartCaseInput } from '@app/domain/case/case.types';
+import { holidayCalendarOf } from '@app/domain/holidays';
+import { createCalendarActivities } from '@app/activities/calendar.activities';
 import {
   AgenciesRepository,
   CasesRepository,
@@ -29,11 +33,15 @@ export interface StartedCaseView {
   id: string;
   workflowId: string;
   status: string;
+  /** see CaseCheck.warnings */
+  warnings: string[];
 }
 
 /** What is wrong with a case before anything is written: each problem with its field (used by create and import). */
 export interface CaseCheck {
   errors: FieldError[];
+  /** what the start would do that a coordinator should know first: a deadline already past, steps starting overdue */
+  warnings: string[];
   input?: Omit<StartCaseInput, 'startedBy'> & { area: { paragraph: string | null; weapon: Weapon | null } };
 }
 
@@ -104,7 +112,7 @@ export class CaseStartService {
       if (!definitions.has(k))
         definitions.set(k, await this.definitions.resolve(r.kind, r.definitionVersion));
     }
-    return requests.map((r) => {
+    const checks = requests.map((r): CaseCheck => {
       const errors: FieldError[] = [];
       const definition = definitions.get(`${r.kind}@${r.definitionVersion ?? ''}`);
       if (!definition) {
@@ -138,9 +146,10 @@ export class CaseStartService {
         errors.push({ field: 'supportingAgencies', message: 'must not contain the lead agency' });
       if (!state)
         errors.push({ field: 'planCode', message: `the plan's state ${plan.stateCode} does not exist` });
-      if (errors.length || !definition || !state) return { errors };
+      if (errors.length || !definition || !state) return { errors, warnings: [] };
       return {
         errors,
+        warnings: [],
         input: {
           planCode: plan.code,
           caseCode: r.code,
@@ -160,16 +169,60 @@ export class CaseStartService {
         },
       };
     });
+    await this.preview(checks);
+    return checks;
+  }
+
+  /**
+   * Runs the engine's start for every checked input, on the state's business calendar, before anything is written:
+   * what it refuses becomes an error of that input (instead of a workflow that fails once started), and a deadline
+   * already past or a step starting overdue becomes a warning.
+   */
+  private async preview(checks: CaseCheck[]): Promise<void> {
+    const ready = checks.filter((c) => c.input);
+    if (ready.length === 0) return;
+    const now = Date.now();
+    const stateCode = (ready[0].input as NonNullable<CaseCheck['input']>).stateCode;
+    const state = await this.states.get(stateCode);
+    if (!state) return;
+    // the calendar the workflow resolves at its start, covering every input's due date
+    const { resolveCalendar } = createCalendarActivities({
+      nonWorkingDays: (code) => this.states.nonWorkingDays(code),
+      settingsOf: () =>
+        Promise.resolve({ timeZone: state.timeZone, holidayCalendar: holidayCalendarOf(state) }),
+    });
+    const calendar = await resolveCalendar({
+      stateCode,
+      ...calendarYearsNeeded(
+        now,
+        ready.map((c) => c.input?.dueOn ?? null),
+      ),
+    });
+    for (const check of ready) {
+      const input = check.input as NonNullable<CaseCheck['input']>;
+      const workflowId = CaseWorkflowClient.workflowId(input.planCode, input.caseCode);
+      try {
+        const preview = previewStart({ ...input, startedBy: PREVIEW_ACTOR }, { now, calendar, workflowId });
+        check.warnings.push(...startWarnings(preview, calendar.timeZone));
+      } catch (e) {
+        if (!(e instanceof CommandRefused)) throw e;
+        check.errors.push({ field: 'participants', message: e.message });
+        delete check.input;
+      }
+    }
   }
 
   /** Checks, reserves and starts; throws 400 on bad input, 409 naming the existing case on a duplicate. */
   async start(plan: Plan, r: CaseStartRequest, actor: Actor): Promise<StartedCaseView> {
     const checked = await this.check(plan, r);
     if (!checked.input) throw invalid(checked.errors);
-    return this.startChecked(checked.input, actor);
+    return { ...(await this.startChecked(checked.input, actor)), warnings: checked.warnings };
   }
 
-  async startChecked(input: NonNullable<CaseCheck['input']>, actor: Actor): Promise<StartedCaseView> {
+  async startChecked(
+    input: NonNullable<CaseCheck['input']>,
+    actor: Actor,
+  ): Promise<Omit<StartedCaseView, 'warnings'>> {
     const { area, ...start } = input;
     const workflowId = CaseWorkflowClient.workflowId(start.planCode, start.caseCode);
     const definition = start.definition as { key: string; version: number };
@@ -201,6 +254,40 @@ export class CaseStartService {
     if (started.alreadyStarted) throw duplicate(reserved.case);
     return { id: reserved.case.id, workflowId, status: 'active' };
   }
+}
+
+/** Stands in for the person starting the case in a preview: the engine only records it in the start event. */
+const PREVIEW_ACTOR: Actor = {
+  personId: 'preview',
+  name: 'preview',
+  agency: 'preview',
+  role: 'coordinator',
+  channel: 'api',
+};
+
+const NOTICE_WORDS: Partial<Record<NotificationKind, string>> = {
+  overdue: 'an overdue notice',
+  escalation: 'an escalation',
+  reminder: 'a reminder',
+  due_today: 'a due-today notice',
+};
+
+/** The preview in words, for the create answer and the import report. */
+export function startWarnings(p: StartPreview, timeZone: string): string[] {
+  const out: string[] = [];
+  if (p.caseDueOnPassed) out.push(`the deadline ${p.caseDueOnPassed} has already passed`);
+  for (const st of p.overdueSteps) {
+    const notice = st.firstNotice
+      ? `; ${st.assignees.join(', ') || 'the coordinator'} will get ${NOTICE_WORDS[st.firstNotice.kind] ?? `a ${st.firstNotice.kind} notice`} at ${localTime(st.firstNotice.at, timeZone)}`
+      : '';
+    out.push(`step "${st.key}" starts overdue (due ${st.dueOn})${notice}`);
+  }
+  return out;
+}
+
+/** "2027-05-13 09:00 Asia/Bishkek" */
+function localTime(iso: string, timeZone: string): string {
+  return `${DateTime.fromISO(iso, { zone: timeZone }).toFormat('yyyy-MM-dd HH:mm')} ${timeZone}`;
 }
 
 function duplicate(existing: {

@@ -84,8 +84,10 @@ export class PlanImportService {
     const inputs = new Map<ImportRowDto, NonNullable<CaseCheck['input']>>();
     toCheck.forEach((r, i) => {
       const c = checks[i];
-      if (c.input) inputs.set(r, c.input);
-      else {
+      if (c.input) {
+        inputs.set(r, c.input);
+        if (c.warnings.length) r.warnings = c.warnings;
+      } else {
         r.outcome = 'error';
         r.errors.push(...c.errors.map((e) => `${e.field}: ${e.message}`));
       }
@@ -100,6 +102,7 @@ export class PlanImportService {
       created,
       existing: rows.filter((r) => r.outcome === 'exists').length,
       errors: errorCount,
+      warned: rows.filter((r) => r.outcome === 'create' && r.warnings?.length).length,
       rows: rows.map(({ request: _r, ...row }) => row),
       ...(parsed.rows.length === 0 ? { fileErrors: ['the file has no measures'] } : {}),
       ...(parsed.unknownColumns.length ? { ignoredColumns: parsed.unknownColumns } : {}),

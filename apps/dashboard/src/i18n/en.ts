@@ -100,6 +100,8 @@ export const en = {
   'import.submit': 'Import',
   'import.result': 'Import finished: {created} created.',
   'import.dryResult': 'Dry run: {ok} rows valid, {bad} with errors.',
+  'import.warned': '{n} row(s) start past a due date; check the dates before importing:',
+  'import.startedLate': '{n} case(s) started past a due date:',
   'import.row': 'Row {row}',
   'deadlines.title': 'Deadlines',
   'deadlines.timeline': 'Timeline of open cases',

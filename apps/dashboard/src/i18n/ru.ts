@@ -102,6 +102,8 @@ export const ru: Record<MessageKey, string> = {
   'import.submit': 'Импортировать',
   'import.result': 'Импорт завершён: создано {created}.',
   'import.dryResult': 'Проверка: строк без ошибок — {ok}, с ошибками — {bad}.',
+  'import.warned': 'Строки, которые начнутся с уже прошедшим сроком ({n}); проверьте даты перед импортом:',
+  'import.startedLate': 'Дела, начатые с уже прошедшим сроком ({n}):',
   'import.row': 'Строка {row}',
   'deadlines.title': 'Сроки',
   'deadlines.timeline': 'График открытых дел',

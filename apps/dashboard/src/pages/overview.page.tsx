@@ -179,7 +179,11 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
   const { navigate } = useRouter();
   const [error, setError] = useState<unknown>();
   const [message, setMessage] = useState<string>();
-  const [importReport, setImportReport] = useState<Array<{ row: number; errors: string[] }>>([]);
+  const [importReport, setImportReport] = useState<ReportRow[]>([]);
+  const [importWarnings, setImportWarnings] = useState<{ dryRun: boolean; rows: ReportRow[] }>({
+    dryRun: true,
+    rows: [],
+  });
   const [busy, setBusy] = useState(false);
 
   const createPlan = async (e: FormEvent<HTMLFormElement>) => {
@@ -219,11 +223,13 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
     setError(undefined);
     setMessage(undefined);
     setImportReport([]);
+    setImportWarnings({ dryRun, rows: [] });
     try {
       const res = (await endpoints.importMeasures(planCode, file, dryRun)) as Record<string, unknown>;
       const rows = (Array.isArray(res?.rows) ? res.rows : []) as Array<Record<string, unknown>>;
       const bad = badRows(rows);
       setImportReport(bad);
+      setImportWarnings({ dryRun, rows: warnedRows(rows) });
       const created =
         typeof res?.created === 'number' ? res.created : rows.filter((r) => r.outcome === 'create').length;
       setMessage(
@@ -238,7 +244,10 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
         err instanceof ApiError
           ? (err.problem.report as { rows?: Array<Record<string, unknown>> } | undefined)
           : undefined;
-      if (report?.rows) setImportReport(badRows(report.rows));
+      if (report?.rows) {
+        setImportReport(badRows(report.rows));
+        setImportWarnings({ dryRun: true, rows: warnedRows(report.rows) });
+      }
       setError(err);
     } finally {
       setBusy(false);
@@ -303,22 +312,54 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
         <ul className="error">
           {importReport.map((r) => (
             <li key={r.row}>
-              {t('import.row', { row: r.row })}: {r.errors.join('; ')}
+              {t('import.row', { row: r.row })}: {r.messages.join('; ')}
             </li>
           ))}
         </ul>
+      )}
+      {importWarnings.rows.length > 0 && (
+        <div className="warning" role="status">
+          <p>
+            {t(importWarnings.dryRun ? 'import.warned' : 'import.startedLate', {
+              n: importWarnings.rows.length,
+            })}
+          </p>
+          <ul>
+            {importWarnings.rows.map((r) => (
+              <li key={r.row}>
+                {t('import.row', { row: r.row })}: {r.messages.join('; ')}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       <ErrorBox error={error} />
     </div>
   );
 }
 
-function badRows(rows: Array<Record<string, unknown>>): Array<{ row: number; errors: string[] }> {
+interface ReportRow {
+  row: number;
+  /** the row's errors (badRows) or warnings (warnedRows) */
+  messages: string[];
+}
+
+/** Rows that are (or would be) created with warnings: a deadline already past, steps starting overdue. */
+function warnedRows(rows: Array<Record<string, unknown>>): ReportRow[] {
+  return rows
+    .filter((r) => r.outcome !== 'error' && Array.isArray(r.warnings) && r.warnings.length > 0)
+    .map((r) => ({
+      row: Number(r.row ?? r.line ?? 0),
+      messages: (r.warnings as unknown[]).map(String),
+    }));
+}
+
+function badRows(rows: Array<Record<string, unknown>>): ReportRow[] {
   return rows
     .filter((r) => r.outcome === 'error' || (Array.isArray(r.errors) && r.errors.length > 0))
     .map((r) => ({
       row: Number(r.row ?? r.line ?? 0),
-      errors: ((r.errors as unknown[]) ?? []).map((x) =>
+      messages: ((r.errors as unknown[]) ?? []).map((x) =>
         typeof x === 'string' ? x : ((x as { message?: string }).message ?? JSON.stringify(x)),
       ),
     }));

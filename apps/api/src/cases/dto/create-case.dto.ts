@@ -105,4 +105,12 @@ export class CaseCreatedDto {
   @ApiProperty({ format: 'uuid', description: 'case id, used in /cases/{id}' }) id!: string;
   @ApiProperty({ example: 'case:KG-NAP-2013:M-01' }) workflowId!: string;
   @ApiProperty({ enum: ['active', 'completed', 'rejected', 'withdrawn'] }) status!: string;
+  @ApiProperty({
+    type: [String],
+    description:
+      'what the start did that the coordinator should know: a deadline already past, steps that started overdue ' +
+      '(with the first notice their assignees get); empty when none',
+    example: ['the deadline 2015-01-01 has already passed'],
+  })
+  warnings!: string[];
 }

@@ -121,6 +121,13 @@ export class ImportRowDto {
   @ApiProperty({ nullable: true, type: String }) code!: string | null;
   @ApiProperty({ enum: ['create', 'exists', 'error'] }) outcome!: 'create' | 'exists' | 'error';
   @ApiProperty({ type: [String] }) errors!: string[];
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'for a row that is (or would be) created: a deadline already past, steps that start overdue (with the first ' +
+      'notice their assignees get); absent when none',
+  })
+  warnings?: string[];
   @ApiPropertyOptional({ description: 'case id, when created or already present' }) caseId?: string;
 }
 
@@ -133,6 +140,7 @@ export class ImportReportDto {
   @ApiProperty() created!: number;
   @ApiProperty() existing!: number;
   @ApiProperty() errors!: number;
+  @ApiProperty({ description: 'rows with warnings (see rows[].warnings)' }) warned!: number;
   @ApiProperty({ type: [ImportRowDto] }) rows!: ImportRowDto[];
   @ApiPropertyOptional({ type: [String], description: 'problems of the file as a whole' })
   fileErrors?: string[];

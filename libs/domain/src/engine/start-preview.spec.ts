@@ -1,0 +1,59 @@
+import { CommandRefused } from './engine.types';
+import { ctx, startInput, t } from './case-engine.fixtures';
+import { previewStart } from './start-preview';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('previewStart', () => {
+  it('finds nothing past due for a measure due months ahead', () => {
+    expect(previewStart(startInput('measure', { dueOn: '2027-06-30' }), ctx(t('2027-02-01')))).toEqual({
+      caseDueOnPassed: null,
+      overdueSteps: [],
+    });
+  });
+
+  it('reports a measure started long after its deadline, with the catch-up overdue notice of the next morning', () => {
+    // due Monday 2027-03-01 (18:00 Bishkek); started Wednesday 2027-05-12 at 10:00
+    const p = previewStart(startInput('measure', { dueOn: '2027-03-01' }), ctx(t('2027-05-12')));
+    expect(p.caseDueOnPassed).toBe('2027-03-01');
+    // execute is due on the deadline; contribute 10 business days before it (2027-02-23 is a holiday in the fixture)
+    expect(p.overdueSteps).toEqual([
+      {
+        key: 'execute',
+        dueOn: '2027-03-01',
+        assignees: ['KG-MOE'],
+        firstNotice: { kind: 'overdue', at: iso(t('2027-05-13', 9)), level: 0 },
+      },
+      {
+        key: 'contribute',
+        dueOn: '2027-02-12',
+        assignees: ['KG-CUSTOMS', 'KG-BORDER'],
+        firstNotice: { kind: 'overdue', at: iso(t('2027-05-13', 9)), level: 0 },
+      },
+    ]);
+  });
+
+  it('reports a supporting step already due although the case deadline is still ahead', () => {
+    // due Friday 2027-06-11; contribute is due 10 business days earlier, Friday 2027-05-28 at 18:00; started on
+    // Tuesday 2027-06-01, after the overdue notice of Monday 09:00 would have gone out: the catch-up comes Wednesday
+    const p = previewStart(startInput('measure', { dueOn: '2027-06-11' }), ctx(t('2027-06-01', 10)));
+    expect(p.caseDueOnPassed).toBeNull();
+    expect(p.overdueSteps.map((s) => [s.key, s.dueOn, s.firstNotice])).toEqual([
+      ['contribute', '2027-05-28', { kind: 'overdue', at: iso(t('2027-06-02', 9)), level: 0 }],
+    ]);
+  });
+
+  it('counts a step due today at its due instant, not a minute before', () => {
+    const input = startInput('measure', { dueOn: '2027-06-30', supportingAgencies: [] });
+    const before = previewStart(input, ctx(t('2027-06-30', 17, 59)));
+    expect(before).toEqual({ caseDueOnPassed: null, overdueSteps: [] });
+    const at = previewStart(input, ctx(t('2027-06-30', 18, 0)));
+    expect(at.caseDueOnPassed).toBe('2027-06-30');
+    expect(at.overdueSteps.map((s) => s.key)).toEqual(['execute']);
+  });
+
+  it('throws what the start would refuse, so the API can refuse it before anything is written', () => {
+    const input = startInput('draft_law', { participants: {} });
+    expect(() => previewStart(input, ctx(t('2027-02-01')))).toThrow(CommandRefused);
+  });
+});
