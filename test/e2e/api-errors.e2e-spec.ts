@@ -1,6 +1,7 @@
 // Garbage in, 4xx out: every malformed request is answered with problem details naming what is wrong, never a 500,
 // and nothing is written.
 import { DataSource } from 'typeorm';
+import { CasesRepository, StatesRepository } from '@app/persistence';
 import { auth, buildWorld, type Harness, startHarness, type World } from './api-harness';
 
 jest.setTimeout(120_000);
@@ -324,6 +325,70 @@ describe('API errors', () => {
       expect((await h.http().get('/states').set(admin)).body).not.toEqual(
         expect.arrayContaining([expect.objectContaining({ code: 'UZ' })]),
       );
+    });
+
+    it('refuses a state whose own code has no holiday data unless it names a holiday calendar', async () => {
+      const admin = auth(w.tokens.admin);
+      // date-holidays has no calendar for PS: without a named one its cases could not count business days
+      const refused = problem(
+        await h
+          .http()
+          .post('/states')
+          .set(admin)
+          .send({ code: 'PS', name: 'Palestine', timeZone: 'Asia/Hebron' }),
+        400,
+      );
+      expect(refused.errors).toEqual([
+        {
+          field: 'holidayCalendar',
+          message: expect.stringMatching(/^no holiday data for PS: name the holiday calendar/),
+        },
+      ]);
+      expect((await h.http().get('/states').set(admin)).body).not.toEqual(
+        expect.arrayContaining([expect.objectContaining({ code: 'PS' })]),
+      );
+    });
+
+    it('refuses a case in a state whose calendar cannot be resolved (stored before that check) and writes nothing', async () => {
+      const admin = auth(w.tokens.admin);
+      // as an older napflow stored it: no holiday data for AQ, and no calendar named
+      await h.app.get(StatesRepository).insertMissing([{ code: 'AQ', name: 'Antarctica', timeZone: 'UTC' }]);
+      const agency = `AQ-${h.tag}`;
+      expect(
+        (await h.http().post('/agencies').set(admin).send({ code: agency, name: 'Station', stateCode: 'AQ' }))
+          .status,
+      ).toBe(201);
+      const plan = `AQ-NAP-${h.tag}`;
+      expect(
+        (
+          await h
+            .http()
+            .post('/plans')
+            .set(admin)
+            .send({ code: plan, title: 'Plan', stateCode: 'AQ', adoptedOn: '2013-03-22' })
+        ).status,
+      ).toBe(201);
+      const refused = problem(
+        await h
+          .http()
+          .post(`/plans/${plan}/cases`)
+          .set(admin)
+          .send({
+            kind: 'measure',
+            code: 'M-01',
+            title: 'Export control list',
+            leadAgency: agency,
+            dueOn: '2031-06-30',
+          }),
+        400,
+      );
+      expect(refused.errors).toEqual([
+        {
+          field: 'planCode',
+          message: expect.stringMatching(/^the business calendar of state AQ cannot be resolved: .*AQ/),
+        },
+      ]);
+      expect(await h.app.get(CasesRepository).findByCode(plan, 'M-01')).toBeNull();
     });
 
     it('answers 409 for duplicates of reference data', async () => {

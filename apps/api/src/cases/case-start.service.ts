@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApplicationFailure } from '@temporalio/common';
 import { DateTime } from 'luxon';
 import { calendarYearsNeeded, CommandRefused, previewStart, type StartPreview } from '@app/domain';
 import type { Actor, NotificationKind, StartCaseInput } from '@app/domain/case/case.types';
@@ -191,13 +192,27 @@ export class CaseStartService {
       settingsOf: () =>
         Promise.resolve({ timeZone: state.timeZone, holidayCalendar: holidayCalendarOf(state) }),
     });
-    const calendar = await resolveCalendar({
-      stateCode,
-      ...calendarYearsNeeded(
-        now,
-        ready.map((c) => c.input?.dueOn ?? null),
-      ),
-    });
+    let calendar;
+    try {
+      calendar = await resolveCalendar({
+        stateCode,
+        ...calendarYearsNeeded(
+          now,
+          ready.map((c) => c.input?.dueOn ?? null),
+        ),
+      });
+    } catch (e) {
+      // no holiday data for the state (stored before states were checked for it): its cases could not start
+      if (!(e instanceof ApplicationFailure)) throw e;
+      for (const check of ready) {
+        check.errors.push({
+          field: 'planCode',
+          message: `the business calendar of state ${stateCode} cannot be resolved: ${e.message}`,
+        });
+        delete check.input;
+      }
+      return;
+    }
     for (const check of ready) {
       const input = check.input as NonNullable<CaseCheck['input']>;
       const workflowId = CaseWorkflowClient.workflowId(input.planCode, input.caseCode);

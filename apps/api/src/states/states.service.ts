@@ -14,12 +14,23 @@ export class StatesService {
   ) {}
 
   async create(p: Principal, dto: CreateStateDto, req?: ApiRequest): Promise<StateDto> {
-    // the state's deadlines count its holidays: a calendar napflow has no data for is refused, not stored
+    // the state's deadlines count its holidays: a calendar napflow has no data for is refused, not stored (also the
+    // state's own code when no calendar is named: its cases could not resolve their business days)
     if (dto.holidayCalendar !== undefined && !isSupportedState(dto.holidayCalendar)) {
       throw invalid([
         {
           field: 'holidayCalendar',
           message: `no holiday data for ${dto.holidayCalendar} (an ISO 3166 code such as KG, TJ, KZ, AT or AT-9)`,
+        },
+      ]);
+    }
+    if (dto.holidayCalendar === undefined && !isSupportedState(dto.code)) {
+      throw invalid([
+        {
+          field: 'holidayCalendar',
+          message:
+            `no holiday data for ${dto.code}: name the holiday calendar whose public holidays the state keeps ` +
+            `(an ISO 3166 code such as KG, TJ, KZ, AT or AT-9)`,
         },
       ]);
     }

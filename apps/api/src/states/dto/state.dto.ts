@@ -23,7 +23,8 @@ export class CreateStateDto {
   @ApiPropertyOptional({
     example: 'KG',
     description:
-      'holiday calendar id (date-holidays country code, or a custom napflow calendar); defaults to the code',
+      'holiday calendar id (date-holidays country code, or a custom napflow calendar); defaults to the code. ' +
+      'Refused (400) when napflow has no holiday data for it: deadlines count business days.',
   })
   @Optional()
   @IsString()
