@@ -369,17 +369,13 @@ describe('API errors', () => {
         ).status,
       ).toBe(201);
       const refused = problem(
-        await h
-          .http()
-          .post(`/plans/${plan}/cases`)
-          .set(admin)
-          .send({
-            kind: 'measure',
-            code: 'M-01',
-            title: 'Export control list',
-            leadAgency: agency,
-            dueOn: '2031-06-30',
-          }),
+        await h.http().post(`/plans/${plan}/cases`).set(admin).send({
+          kind: 'measure',
+          code: 'M-01',
+          title: 'Export control list',
+          leadAgency: agency,
+          dueOn: '2031-06-30',
+        }),
         400,
       );
       expect(refused.errors).toEqual([
