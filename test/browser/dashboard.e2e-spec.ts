@@ -165,10 +165,26 @@ describe('dashboard (browser)', () => {
     expect(await warning.locator('li').allTextContents()).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^Row 3: step "contribute" starts overdue \\(due \\d{4}-\\d\\d-\\d\\d\\); ${support} will get an overdue notice at `,
+          `^Row 3: step “Contributions of the supporting agencies” starts overdue \\(due \\d{1,2} [A-Z][a-z]{2} \\d{4}\\); ` +
+            `${support} will get: Overdue notice, \\d{1,2} [A-Z][a-z]{2} \\d{4}, \\d\\d:\\d\\d$`,
         ),
       ),
     ]);
+    // the same warning in Russian, worded by the dashboard from the warning's facts
+    await coordinator.locator('.lang button[lang="ru"]').click();
+    await warning
+      .getByText('Строки, которые начнутся с уже прошедшим сроком (1)', { exact: false })
+      .waitFor();
+    expect(await warning.locator('li').allTextContents()).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Строка 3: этап «Вклад содействующих ведомств» начнётся с просрочкой \\(срок \\d{1,2} [а-я]+\\.? \\d{4} г\\.\\); ` +
+            `${support} получит: `,
+        ),
+      ),
+    ]);
+    await coordinator.locator('.lang button[lang="en"]').click();
+    await warning.getByText('1 row(s) start past a due date', { exact: false }).waitFor();
     await importForm.getByLabel('Check only (dry run)').uncheck();
     await importForm.getByRole('button', { name: 'Import' }).click();
     await coordinator.getByText('Import finished: 3 created.').waitFor();

@@ -22,6 +22,16 @@ interface CaseView {
   }[];
 }
 
+interface StartWarning {
+  code: string;
+  message: string;
+  dueOn: string;
+  step?: string;
+  stepTitles?: { en: string; ru?: string };
+  assignees?: string[];
+  notice?: { kind: string; at: string } | null;
+}
+
 interface InboxItem {
   caseCode: string;
   stepKey: string;
@@ -162,9 +172,9 @@ describe('API first case', () => {
       .set(coord)
       .send({ ...measure('M-LATE'), dueOn: '2015-01-01', supportingAgencies: [w.agencies.support] });
     expect(created.status).toBe(201);
-    const { workflowId, warnings } = created.body as { workflowId: string; warnings: string[] };
-    expect(warnings[0]).toBe('the deadline 2015-01-01 has already passed');
-    expect(warnings.slice(1)).toEqual([
+    const { workflowId, warnings } = created.body as { workflowId: string; warnings: StartWarning[] };
+    expect(warnings.map((x) => x.message)).toEqual([
+      'the deadline 2015-01-01 has already passed',
       expect.stringMatching(
         new RegExp(
           `^step "execute" starts overdue \\(due 2015-01-01\\); ${w.agencies.lead} will get an overdue notice at ` +
@@ -177,22 +187,35 @@ describe('API first case', () => {
         ),
       ),
     ]);
-    // the preview is the engine's own start: the workflow holds the same due dates and first notices
+    expect(warnings[0]).toEqual({
+      code: 'deadline_passed',
+      message: 'the deadline 2015-01-01 has already passed',
+      dueOn: '2015-01-01',
+    });
+    // the preview is the engine's own start: the workflow holds the same due dates, assignees and first notices
     const state = await h.app.get(CaseWorkflowClient).getState(workflowId);
     const scheduled = state.steps
       .filter((s) => s.status === 'active')
-      .map(
-        (s) =>
-          `step "${s.key}" starts overdue (due ${s.dueOn}); ${s.assignees.join(', ')} will get an ` +
-          `${s.nextNotices[0].kind} notice at ` +
-          `${DateTime.fromISO(s.nextNotices[0].at, { zone: 'Asia/Bishkek' }).toFormat('yyyy-MM-dd HH:mm')} Asia/Bishkek`,
-      );
-    expect(scheduled).toEqual(warnings.slice(1));
+      .map((s) => ({
+        code: 'step_overdue',
+        step: s.key,
+        dueOn: s.dueOn,
+        assignees: s.assignees,
+        notice: { kind: s.nextNotices[0].kind, at: s.nextNotices[0].at },
+      }));
+    expect(warnings.slice(1).map(({ message: _m, stepTitles: _t, ...facts }) => facts)).toEqual(scheduled);
+    expect(warnings[1].stepTitles).toEqual({
+      en: 'Implementation by the lead agency',
+      ru: 'Исполнение меры ведущим ведомством',
+    });
+    // and the words name the same instant in the state's time
+    const at = DateTime.fromISO(state.steps[0].nextNotices[0].at, { zone: 'Asia/Bishkek' });
+    expect(warnings[1].message).toContain(`at ${at.toFormat('yyyy-MM-dd HH:mm')} Asia/Bishkek`);
 
     // a case due in the future starts without warnings
     const onTime = await h.http().post(`/plans/${w.plan}/cases`).set(coord).send(measure('M-ONTIME'));
     expect(onTime.status).toBe(201);
-    expect((onTime.body as { warnings: string[] }).warnings).toEqual([]);
+    expect((onTime.body as { warnings: StartWarning[] }).warnings).toEqual([]);
   });
 
   it('refuses a case whose roles name no agency before anything is written', async () => {

@@ -20,7 +20,7 @@ interface Report {
     code: string | null;
     outcome: string;
     errors: string[];
-    warnings?: string[];
+    warnings?: { code: string; message: string; dueOn: string; step?: string }[];
     caseId?: string;
   }[];
 }
@@ -226,7 +226,12 @@ describe('API import', () => {
     const report = dry.body as Report;
     expect(report).toMatchObject({ dryRun: true, ok: true, created: 0, errors: 0, warned: 1 });
     expect(report.rows[1]).toEqual({ line: 3, code: 'W-02', outcome: 'create', errors: [] });
-    const warnings = report.rows[0].warnings ?? [];
+    const warnings = (report.rows[0].warnings ?? []).map((x) => x.message);
+    expect(report.rows[0].warnings?.map((x) => [x.code, x.step, x.dueOn])).toEqual([
+      ['deadline_passed', undefined, '2015-01-01'],
+      ['step_overdue', 'execute', '2015-01-01'],
+      ['step_overdue', 'contribute', '2014-12-18'],
+    ]);
     expect(warnings.map((x) => x.replace(/ at \d{4}-\d\d-\d\d 09:00 Asia\/Bishkek$/, ' at 09:00'))).toEqual([
       'the deadline 2015-01-01 has already passed',
       `step "execute" starts overdue (due 2015-01-01); ${w.agencies.lead} will get an overdue notice at 09:00`,
@@ -240,7 +245,7 @@ describe('API import', () => {
     const imported = real.body as Report;
     expect(imported).toMatchObject({ ok: true, created: 2, warned: 1 });
     expect(await count()).toBe(before + 2);
-    expect(imported.rows[0].warnings?.slice(0, 2)).toEqual(warnings.slice(0, 2));
+    expect(imported.rows[0].warnings?.slice(0, 2).map((x) => x.message)).toEqual(warnings.slice(0, 2));
     expect(imported.rows[1].warnings).toBeUndefined();
     const state = await h.app.get(CaseWorkflowClient).getState(`case:${w.plan}:W-01`);
     expect(
@@ -253,7 +258,9 @@ describe('API import', () => {
     ]);
     // the notice time the report named is the one the workflow scheduled
     const at = DateTime.fromISO(state.steps[0].nextNotices[0].at, { zone: 'Asia/Bishkek' });
-    expect(imported.rows[0].warnings?.[1]).toContain(`at ${at.toFormat('yyyy-MM-dd HH:mm')} Asia/Bishkek`);
+    expect(imported.rows[0].warnings?.[1].message).toContain(
+      `at ${at.toFormat('yyyy-MM-dd HH:mm')} Asia/Bishkek`,
+    );
     expect(at.toMillis()).toBeGreaterThan(Date.now());
     expect(at.diffNow('days').days).toBeLessThan(5);
   });

@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DateTime } from 'luxon';
 import { calendarYearsNeeded, CommandRefused, previewStart, type StartPreview } from '@app/domain';
 import type { Actor, NotificationKind, StartCaseInput } from '@app/domain/case/case.types';
+import type { StepTitles } from '@app/domain/process/step-titles';
 import { holidayCalendarOf } from '@app/domain/holidays';
 import { createCalendarActivities } from '@app/activities/calendar.activities';
 import {
@@ -30,19 +31,35 @@ export interface CaseStartRequest {
   participants?: Record<string, string[]>;
 }
 
+/**
+ * Something a coordinator should know before a case starts, as facts (for a reader's own language) and in English
+ * words (`message`), like the API's problem details.
+ */
+export interface StartWarning {
+  code: 'deadline_passed' | 'step_overdue';
+  message: string;
+  /** the passed deadline, or the overdue step's due date */
+  dueOn: string;
+  /** step_overdue: the step, its names, who must act (empty: the national coordinator) and its first notice */
+  step?: string;
+  stepTitles?: StepTitles;
+  assignees?: string[];
+  notice?: { kind: NotificationKind; at: string } | null;
+}
+
 export interface StartedCaseView {
   id: string;
   workflowId: string;
   status: string;
   /** see CaseCheck.warnings */
-  warnings: string[];
+  warnings: StartWarning[];
 }
 
 /** What is wrong with a case before anything is written: each problem with its field (used by create and import). */
 export interface CaseCheck {
   errors: FieldError[];
   /** what the start would do that a coordinator should know first: a deadline already past, steps starting overdue */
-  warnings: string[];
+  warnings: StartWarning[];
   input?: Omit<StartCaseInput, 'startedBy'> & { area: { paragraph: string | null; weapon: Weapon | null } };
 }
 
@@ -292,15 +309,30 @@ const NOTICE_WORDS: Partial<Record<NotificationKind, string>> = {
   due_today: 'a due-today notice',
 };
 
-/** The preview in words, for the create answer and the import report. */
-export function startWarnings(p: StartPreview, timeZone: string): string[] {
-  const out: string[] = [];
-  if (p.caseDueOnPassed) out.push(`the deadline ${p.caseDueOnPassed} has already passed`);
+/** The preview as warnings, for the create answer and the import report. */
+export function startWarnings(p: StartPreview, timeZone: string): StartWarning[] {
+  const out: StartWarning[] = [];
+  if (p.caseDueOnPassed) {
+    out.push({
+      code: 'deadline_passed',
+      message: `the deadline ${p.caseDueOnPassed} has already passed`,
+      dueOn: p.caseDueOnPassed,
+    });
+  }
   for (const st of p.overdueSteps) {
-    const notice = st.firstNotice
-      ? `; ${st.assignees.join(', ') || 'the coordinator'} will get ${NOTICE_WORDS[st.firstNotice.kind] ?? `a ${st.firstNotice.kind} notice`} at ${localTime(st.firstNotice.at, timeZone)}`
+    const notice = st.firstNotice ? { kind: st.firstNotice.kind, at: st.firstNotice.at } : null;
+    const words = notice
+      ? `; ${st.assignees.join(', ') || 'the coordinator'} will get ${NOTICE_WORDS[notice.kind] ?? `a ${notice.kind} notice`} at ${localTime(notice.at, timeZone)}`
       : '';
-    out.push(`step "${st.key}" starts overdue (due ${st.dueOn})${notice}`);
+    out.push({
+      code: 'step_overdue',
+      message: `step "${st.key}" starts overdue (due ${st.dueOn})${words}`,
+      dueOn: st.dueOn,
+      step: st.key,
+      stepTitles: st.titles,
+      assignees: st.assignees,
+      notice,
+    });
   }
   return out;
 }

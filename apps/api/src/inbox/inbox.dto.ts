@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
-import { StepTitlesDto } from '../cases/dto/case.dto';
+import { StepTitlesDto } from '../cases/dto/step-titles.dto';
 import { Optional } from '../common/validation';
 
 export class InboxQueryDto {

@@ -52,6 +52,19 @@ export interface PlanProgress {
 /** A step's name in the languages of its case's process definition (English always). */
 export type StepTitles = { en: string } & Partial<Record<Language, string>>;
 
+/** What a case's start would do that a coordinator should know (create answer, import report rows). */
+export interface StartWarning {
+  code: 'deadline_passed' | 'step_overdue' | string;
+  /** the API's English words, shown for a code this dashboard does not know */
+  message: string;
+  dueOn: string;
+  step?: string;
+  stepTitles?: StepTitles;
+  /** empty: the national coordinator */
+  assignees?: string[];
+  notice?: { kind: string; at: string } | null;
+}
+
 export interface StepAction {
   action: string;
   by: string;

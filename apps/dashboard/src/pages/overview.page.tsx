@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
 import { endpoints } from '../api/endpoints';
-import type { Plan, PlanProgress } from '../api/types';
+import type { Plan, PlanProgress, StartWarning } from '../api/types';
 import { HealthSummary, Legend, StackedBars } from '../components/charts';
 import { ErrorBox, LiveStamp, Loading, Notice } from '../components/status';
 import { useI18n } from '../i18n/i18n';
@@ -180,7 +180,7 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
   const [error, setError] = useState<unknown>();
   const [message, setMessage] = useState<string>();
   const [importReport, setImportReport] = useState<ReportRow[]>([]);
-  const [importWarnings, setImportWarnings] = useState<{ dryRun: boolean; rows: ReportRow[] }>({
+  const [importWarnings, setImportWarnings] = useState<{ dryRun: boolean; rows: WarnedRow[] }>({
     dryRun: true,
     rows: [],
   });
@@ -327,7 +327,13 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
           <ul>
             {importWarnings.rows.map((r) => (
               <li key={r.row}>
-                {t('import.row', { row: r.row })}: {r.messages.join('; ')}
+                {t('import.row', { row: r.row })}:{' '}
+                {r.warnings.map((w, i) => (
+                  <span key={i}>
+                    {i > 0 && '; '}
+                    <StartWarningText warning={w} />
+                  </span>
+                ))}
               </li>
             ))}
           </ul>
@@ -340,18 +346,36 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
 
 interface ReportRow {
   row: number;
-  /** the row's errors (badRows) or warnings (warnedRows) */
   messages: string[];
 }
 
+interface WarnedRow {
+  row: number;
+  warnings: StartWarning[];
+}
+
 /** Rows that are (or would be) created with warnings: a deadline already past, steps starting overdue. */
-function warnedRows(rows: Array<Record<string, unknown>>): ReportRow[] {
+function warnedRows(rows: Array<Record<string, unknown>>): WarnedRow[] {
   return rows
     .filter((r) => r.outcome !== 'error' && Array.isArray(r.warnings) && r.warnings.length > 0)
-    .map((r) => ({
-      row: Number(r.row ?? r.line ?? 0),
-      messages: (r.warnings as unknown[]).map(String),
-    }));
+    .map((r) => ({ row: Number(r.row ?? r.line ?? 0), warnings: r.warnings as StartWarning[] }));
+}
+
+/** A start warning in the reader's language, from its facts; the API's English words for a code not known here. */
+function StartWarningText({ warning: w }: { warning: StartWarning }) {
+  const { t, tx, lang, formatDate, formatDateTime } = useI18n();
+  if (w.code === 'deadline_passed') return <>{t('warning.deadlinePassed', { dueOn: formatDate(w.dueOn) })}</>;
+  if (w.code !== 'step_overdue') return <>{w.message}</>;
+  const step = w.stepTitles?.[lang] || w.stepTitles?.en || w.step || '';
+  const text = t('warning.stepOverdue', { step, dueOn: formatDate(w.dueOn) });
+  if (!w.notice) return <>{text}</>;
+  const who = w.assignees?.length ? w.assignees.join(', ') : t('warning.coordinator');
+  const notice = t('warning.firstNotice', {
+    who,
+    notice: tx('emailKind', w.notice.kind),
+    at: formatDateTime(w.notice.at),
+  });
+  return <>{`${text}; ${notice}`}</>;
 }
 
 function badRows(rows: Array<Record<string, unknown>>): ReportRow[] {

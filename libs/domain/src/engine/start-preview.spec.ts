@@ -20,12 +20,14 @@ describe('previewStart', () => {
     expect(p.overdueSteps).toEqual([
       {
         key: 'execute',
+        titles: { en: 'Implementation by the lead agency', ru: 'Исполнение меры ведущим ведомством' },
         dueOn: '2027-03-01',
         assignees: ['KG-MOE'],
         firstNotice: { kind: 'overdue', at: iso(t('2027-05-13', 9)), level: 0 },
       },
       {
         key: 'contribute',
+        titles: { en: 'Contributions of the supporting agencies', ru: 'Вклад содействующих ведомств' },
         dueOn: '2027-02-12',
         assignees: ['KG-CUSTOMS', 'KG-BORDER'],
         firstNotice: { kind: 'overdue', at: iso(t('2027-05-13', 9)), level: 0 },

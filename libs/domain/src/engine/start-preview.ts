@@ -3,12 +3,15 @@
 // those will send (an old plan's measures imported years after their deadlines start overdue, and their focal points
 // hear of it on the next business morning). The API shows it as warnings on create and import.
 import type { ScheduledNotice, StartCaseInput } from '../case/case.types';
+import type { StepTitles } from '../process/step-titles';
 import { dueInstant } from '../calendar/business-calendar';
 import { startCase, toSnapshot } from './case-engine';
 import type { EngineContext } from './engine.types';
 
 export interface OverdueAtStart {
   key: string;
+  /** the step's name in each language of the definition */
+  titles: StepTitles;
   dueOn: string;
   /** agency codes the step is assigned to */
   assignees: string[];
@@ -44,6 +47,7 @@ export function previewStart(input: StartCaseInput, ctx: EngineContext): StartPr
           .steps.filter((st) => late.has(st.key))
           .map((st) => ({
             key: st.key,
+            titles: { ...(state.definition.steps.find((d) => d.key === st.key)?.title ?? { en: st.title }) },
             dueOn: st.dueOn as string,
             assignees: st.assignees,
             firstNotice: st.nextNotices[0] ?? null,

@@ -12,6 +12,7 @@ import {
 import { CASE_SORT_KEYS, type CaseSort } from '@app/persistence';
 import { AreaDto } from './create-case.dto';
 import { AttachmentRefDto } from './step-action.dto';
+import { StepTitlesDto } from './step-titles.dto';
 
 export const CASE_STATUSES = ['active', 'completed', 'rejected', 'withdrawn'] as const;
 export const STEP_STATUSES = ['pending', 'active', 'done', 'skipped', 'withdrawn'] as const;
@@ -123,12 +124,6 @@ export class StepActionDto {
     description: 'evidence cited by a completion (download at /cases/{id}/attachments/{attachmentId})',
   })
   attachments?: AttachmentRefDto[];
-}
-
-/** A step's name in the languages of its case's process definition (the StepTitles of @app/domain). */
-export class StepTitlesDto {
-  @ApiProperty({ example: 'Implementation by the lead agency' }) en!: string;
-  @ApiPropertyOptional({ example: 'Исполнение меры ведущим ведомством' }) ru?: string;
 }
 
 export class StepDto {

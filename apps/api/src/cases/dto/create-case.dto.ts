@@ -22,6 +22,7 @@ import {
   IsLocalDate,
   Optional,
 } from '../../common/validation';
+import { StepTitlesDto } from './step-titles.dto';
 
 export const WEAPON_TYPES = ['nuclear', 'chemical', 'biological', 'all'] as const;
 
@@ -101,16 +102,42 @@ export class CreateCaseDto {
   participants?: Record<string, string[]>;
 }
 
+export class StartNoticeDto {
+  @ApiProperty({ example: 'overdue', description: 'notification kind' }) kind!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+}
+
+/** Something a coordinator should know before a case starts: facts for any language, and English words. */
+export class StartWarningDto {
+  @ApiProperty({ enum: ['deadline_passed', 'step_overdue'] }) code!: string;
+  @ApiProperty({ example: 'the deadline 2015-01-01 has already passed', description: 'in English' })
+  message!: string;
+  @ApiProperty({ example: '2015-01-01', description: "the passed deadline, or the overdue step's due date" })
+  dueOn!: string;
+  @ApiPropertyOptional({ example: 'execute', description: 'step_overdue: the step' }) step?: string;
+  @ApiPropertyOptional({ type: StepTitlesDto }) stepTitles?: StepTitlesDto;
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'step_overdue: agencies that must act (empty: the national coordinator)',
+  })
+  assignees?: string[];
+  @ApiPropertyOptional({
+    type: StartNoticeDto,
+    nullable: true,
+    description: 'step_overdue: the first notice the step sends after the start',
+  })
+  notice?: StartNoticeDto | null;
+}
+
 export class CaseCreatedDto {
   @ApiProperty({ format: 'uuid', description: 'case id, used in /cases/{id}' }) id!: string;
   @ApiProperty({ example: 'case:KG-NAP-2013:M-01' }) workflowId!: string;
   @ApiProperty({ enum: ['active', 'completed', 'rejected', 'withdrawn'] }) status!: string;
   @ApiProperty({
-    type: [String],
+    type: [StartWarningDto],
     description:
       'what the start did that the coordinator should know: a deadline already past, steps that started overdue ' +
       '(with the first notice their assignees get); empty when none',
-    example: ['the deadline 2015-01-01 has already passed'],
   })
-  warnings!: string[];
+  warnings!: StartWarningDto[];
 }

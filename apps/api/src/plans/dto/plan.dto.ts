@@ -8,6 +8,7 @@ import {
   IsLocalDate,
   Optional,
 } from '../../common/validation';
+import { StartWarningDto } from '../../cases/dto/create-case.dto';
 
 export class CreatePlanDto {
   @ApiProperty({ example: 'KG-NAP-2013' })
@@ -122,12 +123,12 @@ export class ImportRowDto {
   @ApiProperty({ enum: ['create', 'exists', 'error'] }) outcome!: 'create' | 'exists' | 'error';
   @ApiProperty({ type: [String] }) errors!: string[];
   @ApiPropertyOptional({
-    type: [String],
+    type: [StartWarningDto],
     description:
       'for a row that is (or would be) created: a deadline already past, steps that start overdue (with the first ' +
       'notice their assignees get); absent when none',
   })
-  warnings?: string[];
+  warnings?: StartWarningDto[];
   @ApiPropertyOptional({ description: 'case id, when created or already present' }) caseId?: string;
 }
 
