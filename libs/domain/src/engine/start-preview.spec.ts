@@ -45,13 +45,18 @@ describe('previewStart', () => {
     ]);
   });
 
-  it('counts a step due today at its due instant, not a minute before', () => {
+  it("counts a step due today at its due instant and the case's deadline at midnight after it, not a minute before", () => {
     const input = startInput('measure', { dueOn: '2027-06-30', supportingAgencies: [] });
-    const before = previewStart(input, ctx(t('2027-06-30', 17, 59)));
-    expect(before).toEqual({ caseDueOnPassed: null, overdueSteps: [] });
-    const at = previewStart(input, ctx(t('2027-06-30', 18, 0)));
-    expect(at.caseDueOnPassed).toBe('2027-06-30');
-    expect(at.overdueSteps.map((s) => s.key)).toEqual(['execute']);
+    expect(previewStart(input, ctx(t('2027-06-30', 17, 59)))).toEqual({
+      caseDueOnPassed: null,
+      overdueSteps: [],
+    });
+    // the step is due at 18:00 of its last business day; the case's own deadline runs to the end of the day
+    const evening = previewStart(input, ctx(t('2027-06-30', 18, 0)));
+    expect(evening.caseDueOnPassed).toBeNull();
+    expect(evening.overdueSteps.map((s) => s.key)).toEqual(['execute']);
+    expect(previewStart(input, ctx(t('2027-06-30', 23, 59))).caseDueOnPassed).toBeNull();
+    expect(previewStart(input, ctx(t('2027-07-01', 0, 0))).caseDueOnPassed).toBe('2027-06-30');
   });
 
   it('throws what the start would refuse, so the API can refuse it before anything is written', () => {

@@ -4,7 +4,8 @@
 // hear of it on the next business morning). The API shows it as warnings on create and import.
 import type { ScheduledNotice, StartCaseInput } from '../case/case.types';
 import type { StepTitles } from '../process/step-titles';
-import { dueInstant } from '../calendar/business-calendar';
+import { localInstant } from '../calendar/business-calendar';
+import { formatDate, parseDate } from '../calendar/civil-date';
 import { startCase, toSnapshot } from './case-engine';
 import type { EngineContext } from './engine.types';
 
@@ -20,7 +21,7 @@ export interface OverdueAtStart {
 }
 
 export interface StartPreview {
-  /** the case's own deadline (dueOn), when its due instant is already past */
+  /** the case's own deadline (dueOn), when it has already ended (midnight after it, the state's time) */
   caseDueOnPassed: string | null;
   /** steps active at the start whose due instant is already past, in definition order */
   overdueSteps: OverdueAtStart[];
@@ -32,8 +33,11 @@ export interface StartPreview {
  */
 export function previewStart(input: StartCaseInput, ctx: EngineContext): StartPreview {
   const { state } = startCase(input, ctx);
+  // a case's own deadline ends at midnight after its date, the state's time (a step's at 18:00 of its business day)
   const caseDueOnPassed =
-    input.dueOn !== null && dueInstant(ctx.calendar, input.dueOn) <= ctx.now ? input.dueOn : null;
+    input.dueOn !== null && localInstant(ctx.calendar, formatDate(parseDate(input.dueOn) + 1), 0) <= ctx.now
+      ? input.dueOn
+      : null;
   const late = new Set(
     state.steps
       .filter((st) => st.status === 'active' && st.dueOn !== null && st.dueAt !== null && st.dueAt <= ctx.now)
