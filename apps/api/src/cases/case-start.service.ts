@@ -11,6 +11,7 @@ import {
   CasesRepository,
   type Plan,
   PlansRepository,
+  type StateEntity,
   StatesRepository,
   type Weapon,
 } from '@app/persistence';
@@ -187,7 +188,7 @@ export class CaseStartService {
         },
       };
     });
-    await this.preview(checks);
+    if (state) await this.preview(checks, state);
     return checks;
   }
 
@@ -196,13 +197,11 @@ export class CaseStartService {
    * what it refuses becomes an error of that input (instead of a workflow that fails once started), and a deadline
    * already past or a step starting overdue becomes a warning.
    */
-  private async preview(checks: CaseCheck[]): Promise<void> {
+  private async preview(checks: CaseCheck[], state: StateEntity): Promise<void> {
     const ready = checks.filter((c) => c.input);
     if (ready.length === 0) return;
     const now = Date.now();
-    const stateCode = (ready[0].input as NonNullable<CaseCheck['input']>).stateCode;
-    const state = await this.states.get(stateCode);
-    if (!state) return;
+    const stateCode = state.code;
     // the calendar the workflow resolves at its start, covering every input's due date
     const { resolveCalendar } = createCalendarActivities({
       nonWorkingDays: (code) => this.states.nonWorkingDays(code),
