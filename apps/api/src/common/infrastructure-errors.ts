@@ -1,4 +1,11 @@
 // Recognising "the service is down" (503) as opposed to a bug (500), for errors that reach the filter untranslated.
+// By shape, not by `instanceof Error`: errors of Node's `net` module come from another realm under jest's module
+// sandbox (and from any vm context), and a refused connection there must still answer 503.
+
+/** An Error by shape: a string message (and maybe a name, a code, a cause), from whichever realm. */
+export function isErrorLike(e: unknown): e is Error {
+  return typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string';
+}
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -10,7 +17,7 @@ const NETWORK_CODES = new Set([
 ]);
 
 export function isDatabaseDown(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
+  if (!isErrorLike(e)) return false;
   const err = e as Error & { code?: unknown; driverError?: unknown };
   if (typeof err.code === 'string' && NETWORK_CODES.has(err.code)) return true;
   // 57P01 admin shutdown, 57P03 cannot connect now, 08xxx connection exceptions
@@ -28,7 +35,7 @@ export function isDatabaseDown(e: unknown): boolean {
 }
 
 export function isTemporalDown(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
+  if (!isErrorLike(e)) return false;
   const err = e as Error & { code?: unknown; cause?: unknown };
   // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4), wrapped by the SDK in a ServiceError
   const grpcCode = typeof err.code === 'number' ? err.code : undefined;
@@ -38,7 +45,7 @@ export function isTemporalDown(e: unknown): boolean {
   )
     return true;
   if (err.name === 'TemporalUnavailableError') return true;
-  if (err.cause instanceof Error && err.cause !== e)
+  if (isErrorLike(err.cause) && err.cause !== e)
     return isTemporalDown(err.cause) && err.name !== 'QueryFailedError';
   return false;
 }

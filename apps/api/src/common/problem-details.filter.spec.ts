@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { BadRequestException, HttpException, PayloadTooLargeException } from '@nestjs/common';
 import { en } from '../../../dashboard/src/i18n/en';
 import { ru } from '../../../dashboard/src/i18n/ru';
@@ -76,6 +77,25 @@ describe(ProblemDetailsFilter.name, () => {
         code: 14,
       });
       expect(filter.toProblem(grpc)).toMatchObject({ status: 503, code: 'temporal_unavailable' });
+    });
+
+    it('answers 503 for driver errors made in another realm (jest sandbox, vm context): by shape, not instanceof', () => {
+      const foreign = (source: string): unknown => runInNewContext(source) as unknown;
+      const refused = foreign(
+        "Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })",
+      );
+      expect(refused instanceof Error).toBe(false);
+      expect(filter.toProblem(refused)).toMatchObject({ status: 503, code: 'database_unavailable' });
+      const wrapped = foreign(
+        "Object.assign(new Error('query failed'), { name: 'QueryFailedError', driverError: new Error('Connection terminated unexpectedly') })",
+      );
+      expect(filter.toProblem(wrapped)).toMatchObject({ status: 503, code: 'database_unavailable' });
+      const grpc = foreign(
+        "Object.assign(new Error('start failed'), { cause: Object.assign(new Error('14 UNAVAILABLE'), { name: 'ServiceError', code: 14 }) })",
+      );
+      expect(filter.toProblem(grpc)).toMatchObject({ status: 503, code: 'temporal_unavailable' });
+      // a foreign error that is a bug stays a 500
+      expect(filter.toProblem(foreign("new TypeError('x is undefined')"))).toMatchObject({ status: 500 });
     });
 
     it('answers 500 without internals for the unexpected', () => {

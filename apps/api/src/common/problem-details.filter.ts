@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { logSafeUrl } from './log-safe-url';
 import { DomainErrorCode, DomainException, statusOf, titleOf } from './domain.exception';
 import { IdempotentReplay } from './idempotent-replay';
-import { isDatabaseDown, isTemporalDown } from './infrastructure-errors';
+import { isDatabaseDown, isErrorLike, isTemporalDown } from './infrastructure-errors';
 
 /** RFC 9457 problem details, the only error shape the API answers with. */
 export interface ProblemDetails {
@@ -139,7 +139,6 @@ function codeForStatus(status: number): DomainErrorCode | undefined {
 }
 
 function describe(e: unknown): string {
-  if (e instanceof Error)
-    return `${e.name}: ${e.message}`.replace(/postgres(ql)?:\/\/[^\s]+/g, 'postgres://***');
+  if (isErrorLike(e)) return `${e.name}: ${e.message}`.replace(/postgres(ql)?:\/\/[^\s]+/g, 'postgres://***');
   return String(e);
 }
