@@ -22,6 +22,8 @@ export interface StartDevStackOptions {
   temporalUi?: boolean;
   /** Mailbox page port (default: a free port). */
   mailboxPort?: number;
+  /** How the embedded SMTP sink reads each message (default `full`; the benchmarks use `headers`). */
+  smtpSinkParse?: 'full' | 'headers';
   /**
    * On SIGINT/SIGTERM/SIGHUP with no other listener: stop everything, then exit (default true). When
    * the caller listens to the signal itself, it owns shutdown and must call `stop()`.
@@ -63,7 +65,7 @@ export async function startDevStack(options: StartDevStackOptions = {}): Promise
       log,
     }),
     startPostgres({ dataDir, ephemeral, env, log, afterStart: options.afterPostgresStart }),
-    startSmtp({ dataDir, env, mailboxPort: options.mailboxPort }),
+    startSmtp({ dataDir, env, mailboxPort: options.mailboxPort, sinkParse: options.smtpSinkParse }),
   ]);
 
   const services = [temporalResult, postgresResult, smtpResult];

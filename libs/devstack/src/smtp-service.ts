@@ -25,6 +25,8 @@ export interface StartSmtpOptions {
   /** Serve the mailbox page (default true); its port, 0 = free. */
   mailbox?: boolean;
   mailboxPort?: number;
+  /** How the embedded sink reads each message (SmtpSinkOptions.parse; default full). */
+  sinkParse?: 'full' | 'headers';
 }
 
 /** SMTP_URL if set (checked with EHLO), else the in-process SmtpSink plus its mailbox page. */
@@ -49,7 +51,7 @@ export async function startSmtp(options: StartSmtpOptions): Promise<SmtpService>
   }
 
   const mailDir = path.join(options.dataDir, 'mail');
-  const sink = await SmtpSink.start({ dir: mailDir });
+  const sink = await SmtpSink.start({ dir: mailDir, parse: options.sinkParse });
   let mailboxUrl: string | undefined;
   let stopMailbox = async (): Promise<void> => undefined;
   if (options.mailbox !== false) {

@@ -95,6 +95,34 @@ describe(SmtpSink.name, () => {
     });
   });
 
+  describe('headers only (the benchmarks)', () => {
+    it('records Message-ID, recipients and the raw header fields without decoding the body, and reads it whole later', async () => {
+      await sink.stop();
+      sink = await SmtpSink.start({ dir, parse: 'headers' });
+      const info = await send({
+        subject: 'Проект закона',
+        html: '<p>Согласование</p>',
+        cc: 'observer@osce.example',
+      });
+      const [m] = sink.messages();
+      expect(m).toMatchObject({
+        messageId: info.messageId,
+        to: ['focal.point@border.example.kg', 'observer@osce.example'],
+        from: 'noreply@napflow.example',
+      });
+      // the encoded word as sent, not decoded; no body parsed
+      expect(m.subject).toMatch(/^=\?UTF-8\?/i);
+      expect(m.text).toBeUndefined();
+      expect(m.html).toBeUndefined();
+      expect(m.headers['message-id']).toBe(info.messageId);
+      expect(Date.parse(m.date)).not.toBeNaN();
+      const whole = await sink.read(m.id);
+      expect(whole?.subject).toBe('Проект закона');
+      expect(whole?.text?.trim()).toBe('hello');
+      expect(whole?.html).toContain('Согласование');
+    });
+  });
+
   describe('waitFor', () => {
     it('resolves with a message that arrives later', async () => {
       const waiting = sink.waitFor((m) => m.subject === 'later', 5000);
