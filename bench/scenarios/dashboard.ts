@@ -6,24 +6,13 @@ import fs from 'node:fs';
 import { compare, endProgress, progress, type Comparison, type ScenarioResult } from '../support/report';
 import { COORDINATOR_AGENCY, LEAD_AGENCIES, STATE, type Seeded } from '../support/seed';
 import type { ApiClient, BenchStack } from '../support/stack';
-import { cpuPerOperation, type CpuPart, type CpuSnapshot } from '../support/cpu';
+import { cpuPerOperationOver, type CpuSnapshot } from '../support/cpu';
 import { pooled, summarize } from '../support/stats';
 
 export const DASH_PLAN = 'DASH';
 const USERS = 10;
 /** Each query's requests run in this many alternating blocks: API, bare pg, API, bare pg, ... */
 const BLOCKS = 6;
-
-/** The CPU of several measured spans ([start, end, start, end, ...]) as one span: (zero, sum of their deltas). */
-function sumOfSpans(snapshots: CpuSnapshot[]): [CpuSnapshot, CpuSnapshot] {
-  const total: CpuSnapshot = {};
-  for (let i = 0; i + 1 < snapshots.length; i += 2) {
-    const [from, to] = [snapshots[i], snapshots[i + 1]];
-    for (const part of Object.keys(to) as CpuPart[])
-      total[part] = (total[part] ?? 0) + (to[part] ?? 0) - (from[part] ?? 0);
-  }
-  return [{}, total];
-}
 
 /** Bulk-inserts `n` read-model cases (70 % active with one open step, 20 % completed, 10 % withdrawn). */
 export async function insertDashboardCases(stack: BenchStack, n: number): Promise<void> {
@@ -159,8 +148,8 @@ export async function dashboardQueries(
     // alike instead of whichever happened to run then (back-to-back halves moved these ratios by 0.5 run to run)
     const api: number[] = [];
     const bare: number[] = [];
-    const apiCpu: CpuSnapshot[] = [];
-    const bareCpu: CpuSnapshot[] = [];
+    const apiCpu: Array<[CpuSnapshot, CpuSnapshot]> = [];
+    const bareCpu: Array<[CpuSnapshot, CpuSnapshot]> = [];
     for (let block = 0; block < BLOCKS; block++) {
       const size = Math.floor(requests / BLOCKS) + (block < requests % BLOCKS ? 1 : 0);
       const c0 = stack.cpu();
@@ -176,14 +165,14 @@ export async function dashboardQueries(
         bare.push(performance.now() - s);
       });
       const c2 = stack.cpu();
-      apiCpu.push(c0, c1);
-      bareCpu.push(c1, c2);
+      apiCpu.push([c0, c1]);
+      bareCpu.push([c1, c2]);
       progress(tag, `${q.name}: ${api.length}/${requests} API requests and as many bare`);
     }
     // what one request cost in CPU in every part of the stack: the API's own share beside the SQL's
     const cpu = {
-      napflow: cpuPerOperation(...sumOfSpans(apiCpu), api.length),
-      baseline: cpuPerOperation(...sumOfSpans(bareCpu), bare.length),
+      napflow: cpuPerOperationOver(apiCpu, api.length),
+      baseline: cpuPerOperationOver(bareCpu, bare.length),
     };
     notes.push(`${q.name}: CPU ms per request: ${JSON.stringify(cpu)}`);
     const a = summarize(api);

@@ -96,3 +96,16 @@ export function cpuPerOperation(
   out.total = Math.round(total * 100) / 100;
   return out;
 }
+
+/** cpuPerOperation over several measured spans (each [before, after]), as if they were one. */
+export function cpuPerOperationOver(
+  spans: Array<[CpuSnapshot, CpuSnapshot]>,
+  operations: number,
+): Partial<Record<CpuPart | 'total', number>> {
+  const total: CpuSnapshot = {};
+  for (const [before, after] of spans) {
+    for (const part of Object.keys(after) as CpuPart[])
+      total[part] = (total[part] ?? 0) + (after[part] ?? 0) - (before[part] ?? 0);
+  }
+  return cpuPerOperation({}, total, operations);
+}

@@ -36,8 +36,10 @@ export interface CaseStartRequest {
  * Something a coordinator should know before a case starts, as facts (for a reader's own language) and in English
  * words (`message`), like the API's problem details.
  */
+export const START_WARNING_CODES = ['deadline_passed', 'step_overdue'] as const;
+
 export interface StartWarning {
-  code: 'deadline_passed' | 'step_overdue';
+  code: (typeof START_WARNING_CODES)[number];
   message: string;
   /** the passed deadline, or the overdue step's due date */
   dueOn: string;

@@ -4,8 +4,8 @@
 // hear of it on the next business morning). The API shows it as warnings on create and import.
 import type { ScheduledNotice, StartCaseInput } from '../case/case.types';
 import type { StepTitles } from '../process/step-titles';
-import { localInstant } from '../calendar/business-calendar';
-import { formatDate, parseDate } from '../calendar/civil-date';
+import { compiledCalendar, localInstantN } from '../calendar/business-calendar';
+import { parseDate } from '../calendar/civil-date';
 import { startCase, toSnapshot } from './case-engine';
 import type { EngineContext } from './engine.types';
 
@@ -35,7 +35,8 @@ export function previewStart(input: StartCaseInput, ctx: EngineContext): StartPr
   const { state } = startCase(input, ctx);
   // a case's own deadline ends at midnight after its date, the state's time (a step's at 18:00 of its business day)
   const caseDueOnPassed =
-    input.dueOn !== null && localInstant(ctx.calendar, formatDate(parseDate(input.dueOn) + 1), 0) <= ctx.now
+    input.dueOn !== null &&
+    localInstantN(compiledCalendar(ctx.calendar), parseDate(input.dueOn) + 1, 0) <= ctx.now
       ? input.dueOn
       : null;
   const late = new Set(

@@ -22,6 +22,7 @@ import {
   IsLocalDate,
   Optional,
 } from '../../common/validation';
+import { START_WARNING_CODES } from '../case-start.service';
 import { StepTitlesDto } from './step-titles.dto';
 
 export const WEAPON_TYPES = ['nuclear', 'chemical', 'biological', 'all'] as const;
@@ -109,7 +110,7 @@ export class StartNoticeDto {
 
 /** Something a coordinator should know before a case starts: facts for any language, and English words. */
 export class StartWarningDto {
-  @ApiProperty({ enum: ['deadline_passed', 'step_overdue'] }) code!: string;
+  @ApiProperty({ enum: START_WARNING_CODES }) code!: string;
   @ApiProperty({ example: 'the deadline 2015-01-01 has already passed', description: 'in English' })
   message!: string;
   @ApiProperty({ example: '2015-01-01', description: "the passed deadline, or the overdue step's due date" })
