@@ -149,18 +149,47 @@ describe('dashboard (browser)', () => {
     ].join('\n');
     await coordinator.getByText('Import measures').click();
     const importForm = coordinator.getByRole('form', { name: 'Import measures' });
+    const warning = coordinator.locator('.warning');
+    // a measure supported by the coordinator's own ministry, which has no focal point: checked, not imported
+    const unstaffed = world.agencies.coord;
+    await importForm.getByLabel('CSV or XLSX file of measures').setInputFiles({
+      name: 'unstaffed.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        [
+          'kind,code,title,leadAgency,supportingAgencies,dueOn',
+          `measure,M-09,Export licensing manual,${lead},${unstaffed},${isoDay(90)}`,
+        ].join('\n'),
+      ),
+    });
+    await importForm.getByLabel('Check only (dry run)').check();
+    await importForm.getByRole('button', { name: 'Import' }).click();
+    await coordinator.getByText('Dry run: 1 rows valid, 0 with errors.').waitFor();
+    expect(await warning.locator('p').textContent()).toBe(
+      '1 row(s) with warnings; check them before importing:',
+    );
+    expect(await warning.locator('li').allTextContents()).toEqual([
+      `Row 2: step “Contributions of the supporting agencies” waits on ${unstaffed}, where no focal point is ` +
+        'active: nobody there is emailed about it',
+    ]);
+    await coordinator.locator('.lang button[lang="ru"]').click();
+    await warning.getByText('Строки с предупреждениями (1)', { exact: false }).waitFor();
+    expect(await warning.locator('li').allTextContents()).toEqual([
+      `Строка 2: этап «Вклад содействующих ведомств» ждёт ${unstaffed}: там нет действующего контактного лица, ` +
+        'и письма о нём никто не получит',
+    ]);
+    await coordinator.locator('.lang button[lang="en"]').click();
+
     await importForm
       .getByLabel('CSV or XLSX file of measures')
       .setInputFiles({ name: 'measures.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     // a dry run first: M-02 is due in 10 days, so its supporting agency's step (due 10 business days earlier) would
     // start overdue, and the coordinator is told so before importing
-    await importForm.getByLabel('Check only (dry run)').check();
     await importForm.getByRole('button', { name: 'Import' }).click();
     await coordinator.getByText('Dry run: 3 rows valid, 0 with errors.').waitFor();
-    const warning = coordinator.locator('.warning');
     await warning.waitFor();
     expect(await warning.locator('p').textContent()).toBe(
-      '1 row(s) start past a due date; check the dates before importing:',
+      '1 row(s) with warnings; check them before importing:',
     );
     expect(await warning.locator('li').allTextContents()).toEqual([
       expect.stringMatching(
@@ -172,9 +201,7 @@ describe('dashboard (browser)', () => {
     ]);
     // the same warning in Russian, worded by the dashboard from the warning's facts
     await coordinator.locator('.lang button[lang="ru"]').click();
-    await warning
-      .getByText('Строки, которые начнутся с уже прошедшим сроком (1)', { exact: false })
-      .waitFor();
+    await warning.getByText('Строки с предупреждениями (1)', { exact: false }).waitFor();
     expect(await warning.locator('li').allTextContents()).toEqual([
       expect.stringMatching(
         new RegExp(
@@ -184,11 +211,11 @@ describe('dashboard (browser)', () => {
       ),
     ]);
     await coordinator.locator('.lang button[lang="en"]').click();
-    await warning.getByText('1 row(s) start past a due date', { exact: false }).waitFor();
+    await warning.getByText('1 row(s) with warnings', { exact: false }).waitFor();
     await importForm.getByLabel('Check only (dry run)').uncheck();
     await importForm.getByRole('button', { name: 'Import' }).click();
     await coordinator.getByText('Import finished: 3 created.').waitFor();
-    expect(await warning.locator('p').textContent()).toBe('1 case(s) started past a due date:');
+    expect(await warning.locator('p').textContent()).toBe('1 case(s) started with warnings:');
     expect(await warning.locator('li').count()).toBe(1);
 
     await coordinator.locator('.kpi-total dd', { hasText: '3' }).waitFor({ timeout: LIVE_TIMEOUT });

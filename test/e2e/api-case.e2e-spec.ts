@@ -5,7 +5,15 @@ import { DataSource } from 'typeorm';
 import { EmailOutboxRepository } from '@app/mail';
 import { CasesRepository } from '@app/persistence';
 import { CaseWorkflowClient } from '@app/temporal';
-import { auth, buildWorld, eventually, type Harness, startHarness, type World } from './api-harness';
+import {
+  auth,
+  buildWorld,
+  eventually,
+  type Harness,
+  PASSWORD,
+  startHarness,
+  type World,
+} from './api-harness';
 
 interface CaseView {
   id: string;
@@ -25,7 +33,7 @@ interface CaseView {
 interface StartWarning {
   code: string;
   message: string;
-  dueOn: string;
+  dueOn?: string;
   step?: string;
   stepTitles?: { en: string; ru?: string };
   assignees?: string[];
@@ -216,6 +224,46 @@ describe('API first case', () => {
     const onTime = await h.http().post(`/plans/${w.plan}/cases`).set(coord).send(measure('M-ONTIME'));
     expect(onTime.status).toBe(201);
     expect((onTime.body as { warnings: StartWarning[] }).warnings).toEqual([]);
+  });
+
+  it('warns when a step waits on an agency with no active focal point, until it has one', async () => {
+    const coord = auth(w.tokens.coordinator);
+    // the coordinator's own ministry has a coordinator but no focal point: nobody there gets the step's emails
+    const request = (code: string) => ({ ...measure(code), supportingAgencies: [w.agencies.coord] });
+    const created = await h.http().post(`/plans/${w.plan}/cases`).set(coord).send(request('M-NOFP-1'));
+    expect(created.status).toBe(201);
+    expect((created.body as { warnings: StartWarning[] }).warnings).toEqual([
+      {
+        code: 'no_focal_point',
+        message:
+          `step "contribute" waits on ${w.agencies.coord}, which has no active focal point: nobody there is ` +
+          'emailed about it',
+        step: 'contribute',
+        stepTitles: { en: 'Contributions of the supporting agencies', ru: 'Вклад содействующих ведомств' },
+        assignees: [w.agencies.coord],
+      },
+    ]);
+    // the case starts all the same: the warning is for the coordinator, the step waits as it would
+    const state = await h.app.get(CaseWorkflowClient).getState(`case:${w.plan}:M-NOFP-1`);
+    expect(state.steps.find((st) => st.key === 'contribute')?.assignees).toEqual([w.agencies.coord]);
+
+    // once the ministry has a focal point, the same kind of case starts without the warning
+    const person = await h
+      .http()
+      .post('/people')
+      .set(auth(w.tokens.admin))
+      .send({
+        email: `moe-focal-${w.plan.toLowerCase()}@kg.napflow.example.org`,
+        name: 'Focal point of the coordinating ministry',
+        agencyCode: w.agencies.coord,
+        role: 'focal_point',
+        language: 'ru',
+        password: PASSWORD,
+      });
+    expect(person.status).toBe(201);
+    const staffed = await h.http().post(`/plans/${w.plan}/cases`).set(coord).send(request('M-NOFP-2'));
+    expect(staffed.status).toBe(201);
+    expect((staffed.body as { warnings: StartWarning[] }).warnings).toEqual([]);
   });
 
   it('refuses a case whose roles name no agency before anything is written', async () => {

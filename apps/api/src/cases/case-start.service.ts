@@ -9,6 +9,7 @@ import { createCalendarActivities } from '@app/activities/calendar.activities';
 import {
   AgenciesRepository,
   CasesRepository,
+  PeopleRepository,
   type Plan,
   PlansRepository,
   type StateEntity,
@@ -36,14 +37,17 @@ export interface CaseStartRequest {
  * Something a coordinator should know before a case starts, as facts (for a reader's own language) and in English
  * words (`message`), like the API's problem details.
  */
-export const START_WARNING_CODES = ['deadline_passed', 'step_overdue'] as const;
+export const START_WARNING_CODES = ['deadline_passed', 'step_overdue', 'no_focal_point'] as const;
 
 export interface StartWarning {
   code: (typeof START_WARNING_CODES)[number];
   message: string;
-  /** the passed deadline, or the overdue step's due date */
-  dueOn: string;
-  /** step_overdue: the step, its names, who must act (empty: the national coordinator) and its first notice */
+  /** the passed deadline, or the overdue step's due date (not on no_focal_point) */
+  dueOn?: string;
+  /**
+   * step_overdue: the step, its names, who must act (empty: the national coordinator) and its first notice;
+   * no_focal_point: the step, its names, and the agencies it waits on that have no active focal point
+   */
   step?: string;
   stepTitles?: StepTitles;
   assignees?: string[];
@@ -77,6 +81,7 @@ export class CaseStartService {
     private readonly agencies: AgenciesRepository,
     private readonly plans: PlansRepository,
     private readonly states: StatesRepository,
+    private readonly people: PeopleRepository,
     private readonly definitions: DefinitionsService,
     private readonly workflows: CaseWorkflowClient,
     private readonly calls: TemporalCalls,
@@ -231,20 +236,29 @@ export class CaseStartService {
       }
       return;
     }
+    const previews: Array<[CaseCheck, StartPreview]> = [];
     for (const [i, check] of ready.entries()) {
       // ~0.5 ms of CPU each: a file of 10,000 measures must not hold the event loop (other requests) for seconds
       if (i > 0 && i % PREVIEWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
       const input = check.input as NonNullable<CaseCheck['input']>;
       const workflowId = CaseWorkflowClient.workflowId(input.planCode, input.caseCode);
       try {
-        const preview = previewStart({ ...input, startedBy: PREVIEW_ACTOR }, { now, calendar, workflowId });
-        check.warnings.push(...startWarnings(preview, calendar.timeZone));
+        previews.push([
+          check,
+          previewStart({ ...input, startedBy: PREVIEW_ACTOR }, { now, calendar, workflowId }),
+        ]);
       } catch (e) {
         if (!(e instanceof CommandRefused)) throw e;
         check.errors.push({ field: 'participants', message: e.message });
         delete check.input;
       }
     }
+    // the agencies with someone to email and to act, in one statement for every input
+    const staffed = await this.people.agenciesWithFocalPoint(
+      previews.flatMap(([, p]) => p.assignedSteps.flatMap((st) => st.agencies)),
+    );
+    for (const [check, preview] of previews)
+      check.warnings.push(...startWarnings(preview, calendar.timeZone, staffed));
   }
 
   /** Checks, reserves and starts; throws 400 on bad input, 409 naming the existing case on a duplicate. */
@@ -310,8 +324,15 @@ const NOTICE_WORDS: Partial<Record<NotificationKind, string>> = {
   due_today: 'a due-today notice',
 };
 
-/** The preview as warnings, for the create answer and the import report. */
-export function startWarnings(p: StartPreview, timeZone: string): StartWarning[] {
+/**
+ * The preview as warnings, for the create answer and the import report. `staffed`: the agencies that have an active
+ * focal point (a step waiting on any other agency is reported: nobody there is emailed about it).
+ */
+export function startWarnings(
+  p: StartPreview,
+  timeZone: string,
+  staffed: ReadonlySet<string>,
+): StartWarning[] {
   const out: StartWarning[] = [];
   if (p.caseDueOnPassed) {
     out.push({
@@ -333,6 +354,19 @@ export function startWarnings(p: StartPreview, timeZone: string): StartWarning[]
       stepTitles: st.titles,
       assignees: st.assignees,
       notice,
+    });
+  }
+  for (const st of p.assignedSteps) {
+    const unstaffed = st.agencies.filter((a) => !staffed.has(a));
+    if (unstaffed.length === 0) continue;
+    out.push({
+      code: 'no_focal_point',
+      message:
+        `step "${st.key}" waits on ${unstaffed.join(', ')}, which ${unstaffed.length === 1 ? 'has' : 'have'} no ` +
+        'active focal point: nobody there is emailed about it',
+      step: st.key,
+      stepTitles: st.titles,
+      assignees: unstaffed,
     });
   }
   return out;

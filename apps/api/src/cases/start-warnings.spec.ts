@@ -1,10 +1,13 @@
 import { startWarnings } from './case-start.service';
 
 const titles = (en: string) => ({ en, ru: `${en} (ru)` });
+const none = new Set<string>();
 
 describe('startWarnings', () => {
   it('says nothing when nothing is past due', () => {
-    expect(startWarnings({ caseDueOnPassed: null, overdueSteps: [] }, 'Asia/Bishkek')).toEqual([]);
+    expect(
+      startWarnings({ caseDueOnPassed: null, overdueSteps: [], assignedSteps: [] }, 'Asia/Bishkek', none),
+    ).toEqual([]);
   });
 
   it("names the passed deadline, each overdue step, who is told and when, as facts and in the state's time", () => {
@@ -34,8 +37,10 @@ describe('startWarnings', () => {
             firstNotice: null,
           },
         ],
+        assignedSteps: [],
       },
       'Asia/Bishkek',
+      none,
     );
     expect(warnings.map((w) => w.message)).toEqual([
       'the deadline 2015-01-01 has already passed',
@@ -85,12 +90,54 @@ describe('startWarnings', () => {
             firstNotice: { kind: 'due_today', at: '2027-03-29T07:00:00.000Z', level: 0 },
           },
         ],
+        assignedSteps: [],
       },
       'Europe/Vienna',
+      none,
     );
     // 07:00 UTC is 09:00 in Vienna once summer time has begun (2027-03-28)
     expect(w.message).toBe(
       'step "execute" starts overdue (due 2027-03-29); AT-BMI will get a due-today notice at 2027-03-29 09:00 Europe/Vienna',
     );
+  });
+
+  it('names each step that waits on an agency with no active focal point, and only those agencies', () => {
+    const warnings = startWarnings(
+      {
+        caseDueOnPassed: null,
+        overdueSteps: [],
+        assignedSteps: [
+          { key: 'execute', titles: titles('Implementation'), agencies: ['KG-MOE'] },
+          {
+            key: 'contribute',
+            titles: titles('Contributions'),
+            agencies: ['KG-SCS', 'OSCE-BISHKEK', 'UNODA'],
+          },
+          { key: 'review', titles: titles('Review'), agencies: ['UNODA'] },
+          { key: 'head_approval', titles: titles('Head approval'), agencies: ['KG-MOE'] },
+        ],
+      },
+      'Asia/Bishkek',
+      new Set(['KG-MOE', 'KG-SCS']),
+    );
+    expect(warnings).toEqual([
+      {
+        code: 'no_focal_point',
+        message:
+          'step "contribute" waits on OSCE-BISHKEK, UNODA, which have no active focal point: nobody there is ' +
+          'emailed about it',
+        step: 'contribute',
+        stepTitles: titles('Contributions'),
+        assignees: ['OSCE-BISHKEK', 'UNODA'],
+      },
+      {
+        code: 'no_focal_point',
+        message:
+          'step "review" waits on UNODA, which has no active focal point: nobody there is emailed about it',
+        step: 'review',
+        stepTitles: titles('Review'),
+        assignees: ['UNODA'],
+      },
+    ]);
   });
 });

@@ -54,13 +54,14 @@ export type StepTitles = { en: string } & Partial<Record<Language, string>>;
 
 /** What a case's start would do that a coordinator should know (create answer, import report rows). */
 export interface StartWarning {
-  code: 'deadline_passed' | 'step_overdue' | string;
+  code: 'deadline_passed' | 'step_overdue' | 'no_focal_point' | string;
   /** the API's English words, shown for a code this dashboard does not know */
   message: string;
-  dueOn: string;
+  /** deadline_passed, step_overdue */
+  dueOn?: string;
   step?: string;
   stepTitles?: StepTitles;
-  /** empty: the national coordinator */
+  /** step_overdue: who must act (empty: the national coordinator); no_focal_point: the agencies without one */
   assignees?: string[];
   notice?: { kind: string; at: string } | null;
 }

@@ -354,7 +354,10 @@ interface WarnedRow {
   warnings: StartWarning[];
 }
 
-/** Rows that are (or would be) created with warnings: a deadline already past, steps starting overdue. */
+/**
+ * Rows that are (or would be) created with warnings: a deadline already past, steps starting overdue, steps waiting
+ * on an agency with no focal point.
+ */
 function warnedRows(rows: Array<Record<string, unknown>>): WarnedRow[] {
   return rows
     .filter((r) => r.outcome !== 'error' && Array.isArray(r.warnings) && r.warnings.length > 0)
@@ -364,9 +367,12 @@ function warnedRows(rows: Array<Record<string, unknown>>): WarnedRow[] {
 /** A start warning in the reader's language, from its facts; the API's English words for a code not known here. */
 function StartWarningText({ warning: w }: { warning: StartWarning }) {
   const { t, tx, lang, formatDate, formatDateTime } = useI18n();
-  if (w.code === 'deadline_passed') return <>{t('warning.deadlinePassed', { dueOn: formatDate(w.dueOn) })}</>;
-  if (w.code !== 'step_overdue') return <>{w.message}</>;
   const step = w.stepTitles?.[lang] || w.stepTitles?.en || w.step || '';
+  if (w.code === 'deadline_passed' && w.dueOn)
+    return <>{t('warning.deadlinePassed', { dueOn: formatDate(w.dueOn) })}</>;
+  if (w.code === 'no_focal_point' && w.assignees?.length)
+    return <>{t('warning.noFocalPoint', { step, agencies: w.assignees.join(', ') })}</>;
+  if (w.code !== 'step_overdue' || !w.dueOn) return <>{w.message}</>;
   const text = t('warning.stepOverdue', { step, dueOn: formatDate(w.dueOn) });
   if (!w.notice) return <>{text}</>;
   const who = w.assignees?.length ? w.assignees.join(', ') : t('warning.coordinator');

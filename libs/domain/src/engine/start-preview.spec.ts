@@ -6,10 +6,48 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('previewStart', () => {
   it('finds nothing past due for a measure due months ahead', () => {
-    expect(previewStart(startInput('measure', { dueOn: '2027-06-30' }), ctx(t('2027-02-01')))).toEqual({
+    expect(previewStart(startInput('measure', { dueOn: '2027-06-30' }), ctx(t('2027-02-01')))).toMatchObject({
       caseDueOnPassed: null,
       overdueSteps: [],
     });
+  });
+
+  it('names every step agencies will act on, now or later, and the agencies each needs', () => {
+    const p = previewStart(startInput('measure', { dueOn: '2027-06-30' }), ctx(t('2027-02-01')));
+    expect(p.assignedSteps).toEqual([
+      {
+        key: 'execute',
+        titles: { en: 'Implementation by the lead agency', ru: 'Исполнение меры ведущим ведомством' },
+        agencies: ['KG-MOE'],
+      },
+      {
+        key: 'contribute',
+        titles: { en: 'Contributions of the supporting agencies', ru: 'Вклад содействующих ведомств' },
+        agencies: ['KG-CUSTOMS', 'KG-BORDER'],
+      },
+      {
+        key: 'head_approval',
+        titles: expect.objectContaining({ en: expect.any(String) }),
+        agencies: ['KG-MOE'],
+      },
+    ]);
+  });
+
+  it('leaves out a step skipped for want of agencies and the steps the national coordinator acts on', () => {
+    const measure = previewStart(
+      startInput('measure', { dueOn: '2027-06-30', supportingAgencies: [] }),
+      ctx(t('2027-02-01')),
+    );
+    expect(measure.assignedSteps.map((s) => s.key)).toEqual(['execute', 'head_approval']);
+    const request = previewStart(
+      startInput('assistance_request', { dueOn: '2027-06-30' }),
+      ctx(t('2027-02-01')),
+    );
+    // the coordinator's approval and milestones are left out: the coordinator is always there to act
+    expect(request.assignedSteps.map((s) => [s.key, s.agencies])).toEqual([
+      ['drafting', ['KG-MOE']],
+      ['completion_report', ['KG-MOE']],
+    ]);
   });
 
   it('reports a measure started long after its deadline, with the catch-up overdue notice of the next morning', () => {
@@ -47,7 +85,7 @@ describe('previewStart', () => {
 
   it("counts a step due today at its due instant and the case's deadline at midnight after it, not a minute before", () => {
     const input = startInput('measure', { dueOn: '2027-06-30', supportingAgencies: [] });
-    expect(previewStart(input, ctx(t('2027-06-30', 17, 59)))).toEqual({
+    expect(previewStart(input, ctx(t('2027-06-30', 17, 59)))).toMatchObject({
       caseDueOnPassed: null,
       overdueSteps: [],
     });

@@ -1,7 +1,8 @@
 // What starting a case would do, worked out by the engine itself before anything is written: whether its deadline
 // has already passed and which of its first steps would start past their due date, with the first notice each of
 // those will send (an old plan's measures imported years after their deadlines start overdue, and their focal points
-// hear of it on the next business morning). The API shows it as warnings on create and import.
+// hear of it on the next business morning), and every step agencies will act on with those agencies (the API warns
+// when one of them has nobody to email). The API shows it as warnings on create and import.
 import type { ScheduledNotice, StartCaseInput } from '../case/case.types';
 import type { StepTitles } from '../process/step-titles';
 import { compiledCalendar, localInstantN } from '../calendar/business-calendar';
@@ -20,11 +21,20 @@ export interface OverdueAtStart {
   firstNotice: ScheduledNotice | null;
 }
 
+/** A step of the case that agencies act on, and those agencies (the national coordinator's slots left out). */
+export interface AssignedStep {
+  key: string;
+  titles: StepTitles;
+  agencies: string[];
+}
+
 export interface StartPreview {
   /** the case's own deadline (dueOn), when it has already ended (midnight after it, the state's time) */
   caseDueOnPassed: string | null;
   /** steps active at the start whose due instant is already past, in definition order */
   overdueSteps: OverdueAtStart[];
+  /** every step agencies will act on (now or later in the case), in definition order: who must be reachable */
+  assignedSteps: AssignedStep[];
 }
 
 /**
@@ -39,6 +49,9 @@ export function previewStart(input: StartCaseInput, ctx: EngineContext): StartPr
     localInstantN(compiledCalendar(ctx.calendar), parseDate(input.dueOn) + 1, 0) <= ctx.now
       ? input.dueOn
       : null;
+  const titlesOf = (key: string, fallback: string): StepTitles => ({
+    ...(state.definition.steps.find((d) => d.key === key)?.title ?? { en: fallback }),
+  });
   const late = new Set(
     state.steps
       .filter((st) => st.status === 'active' && st.dueOn !== null && st.dueAt !== null && st.dueAt <= ctx.now)
@@ -52,10 +65,18 @@ export function previewStart(input: StartCaseInput, ctx: EngineContext): StartPr
           .steps.filter((st) => late.has(st.key))
           .map((st) => ({
             key: st.key,
-            titles: { ...(state.definition.steps.find((d) => d.key === st.key)?.title ?? { en: st.title }) },
+            titles: titlesOf(st.key, st.title),
             dueOn: st.dueOn as string,
             assignees: st.assignees,
             firstNotice: st.nextNotices[0] ?? null,
           }));
-  return { caseDueOnPassed, overdueSteps };
+  const assignedSteps = state.steps
+    .filter((st) => st.status !== 'skipped')
+    .map((st) => ({
+      key: st.key,
+      titles: titlesOf(st.key, st.key),
+      agencies: st.slots.filter((a) => a !== 'coordinator' && !st.coordinatorSlots.includes(a)),
+    }))
+    .filter((st) => st.agencies.length > 0);
+  return { caseDueOnPassed, overdueSteps, assignedSteps };
 }

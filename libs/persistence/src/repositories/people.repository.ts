@@ -173,6 +173,20 @@ export class PeopleRepository {
   }
 
   /**
+   * Those of `agencies` that have an active focal point: someone who receives their steps' mail and acts on them (an
+   * away focal point's mail goes to their deputy, or to them when they have none).
+   */
+  async agenciesWithFocalPoint(agencies: string[]): Promise<Set<string>> {
+    if (agencies.length === 0) return new Set();
+    const rows = await this.dataSource.query<{ agency_code: string }[]>(
+      `SELECT DISTINCT agency_code FROM people
+       WHERE active AND role = 'focal_point' AND agency_code = ANY($1::text[])`,
+      [[...new Set(agencies)]],
+    );
+    return new Set(rows.map((r) => r.agency_code));
+  }
+
+  /**
    * Who receives mail for `agencies` on local date `on`: their active focal points, each replaced by their active
    * deputy while away; plus the coordinators of `coordinatorsOfStates`. Deduplicated by person.
    */

@@ -113,13 +113,19 @@ export class StartWarningDto {
   @ApiProperty({ enum: START_WARNING_CODES }) code!: string;
   @ApiProperty({ example: 'the deadline 2015-01-01 has already passed', description: 'in English' })
   message!: string;
-  @ApiProperty({ example: '2015-01-01', description: "the passed deadline, or the overdue step's due date" })
-  dueOn!: string;
-  @ApiPropertyOptional({ example: 'execute', description: 'step_overdue: the step' }) step?: string;
+  @ApiPropertyOptional({
+    example: '2015-01-01',
+    description: "deadline_passed: the passed deadline; step_overdue: the step's due date",
+  })
+  dueOn?: string;
+  @ApiPropertyOptional({ example: 'execute', description: 'step_overdue, no_focal_point: the step' })
+  step?: string;
   @ApiPropertyOptional({ type: StepTitlesDto }) stepTitles?: StepTitlesDto;
   @ApiPropertyOptional({
     type: [String],
-    description: 'step_overdue: agencies that must act (empty: the national coordinator)',
+    description:
+      'step_overdue: agencies that must act (empty: the national coordinator); no_focal_point: the agencies the ' +
+      'step waits on that have no active focal point',
   })
   assignees?: string[];
   @ApiPropertyOptional({
@@ -138,7 +144,8 @@ export class CaseCreatedDto {
     type: [StartWarningDto],
     description:
       'what the start did that the coordinator should know: a deadline already past, steps that started overdue ' +
-      '(with the first notice their assignees get); empty when none',
+      '(with the first notice their assignees get), steps that wait on an agency with no active focal point; ' +
+      'empty when none',
   })
   warnings!: StartWarningDto[];
 }
