@@ -49,6 +49,8 @@ describe('API first start', () => {
     }, 'M-01 to be completed');
     if (process.env.NAPFLOW_TEST_DEMO_LOG) console.log(lines.join('\n'));
     expect(lines.filter((l) => /could not record/.test(l))).toEqual([]);
+    // every step of the demo reaches someone: no agency it waits on lacks a focal point
+    expect(lines.filter((l) => /no active focal point/.test(l))).toEqual([]);
 
     const second = await loadDemoData(h.app, h.config, () => undefined);
     expect(second.summary).toMatch(/ 0 cases started/);

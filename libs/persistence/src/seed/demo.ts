@@ -384,6 +384,22 @@ export const DEMO: DemoData = {
       agencyCode: 'UN-1540',
       role: 'observer',
     },
+    // the supporting organisations of the NGO network's measure: a focal point each for their contribution, beside
+    // their observers (a step that waits on an agency with no focal point emails nobody)
+    {
+      email: 'aigul.bekova@osce-bishkek.example.org',
+      name: 'Айгуль Бекова',
+      language: 'ru',
+      agencyCode: 'OSCE-BISHKEK',
+      role: 'focal_point',
+    },
+    {
+      email: 'sofia.lindqvist@unoda.example.org',
+      name: 'Sofia Lindqvist',
+      language: 'en',
+      agencyCode: 'UNODA',
+      role: 'focal_point',
+    },
     {
       email: 'saltanat.ermekova@ca-ngo-net.example.org',
       name: 'Салтанат Эрмекова',
