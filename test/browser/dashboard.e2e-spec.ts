@@ -465,4 +465,53 @@ describe('dashboard (browser)', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await checkPage(tablet, '13-inbox-tablet');
   });
+
+  it("starts one case from the overview, field problems beside their fields, warnings in the reader's words", async () => {
+    await go(coordinator, `/overview/${planCode}`, '#progress-title');
+    await coordinator.locator('.lang button[lang="en"]').click();
+    await coordinator.getByText('New case', { exact: true }).click();
+    const form = coordinator.getByRole('form', { name: 'New case' });
+    // a draft law asks who the justice ministry is: its role gets a field of its own
+    await form.getByLabel('Process').selectOption('draft_law');
+    await form.getByLabel('Agencies in the role “justice”').waitFor();
+    await form.getByLabel('Process').selectOption('measure');
+    await expect(form.getByLabel('Agencies in the role “justice”').count()).resolves.toBe(0);
+
+    const cases = async () => {
+      const r = await fetch(`${base}/cases?plan=${planCode}&text=M-10`, {
+        headers: { Authorization: `Bearer ${world.tokens.coordinator}` },
+      });
+      return ((await r.json()) as { items: Array<{ id: string; code: string }> }).items;
+    };
+    await form.getByLabel('Code').fill('M-10');
+    await form.getByLabel('Title').fill('Outreach to industry on export control of dual-use goods');
+    await form.getByLabel('Lead agency').selectOption(world.agencies.lead);
+    await form.getByLabel('Supporting agencies').fill('KG-NO-SUCH-AGENCY');
+    await form.getByLabel('Due date').fill(isoDay(90));
+    await form.getByRole('button', { name: 'Start the case' }).click();
+    // the API's refusal is shown beside the field it names, and nothing is started
+    const supporting = form.getByLabel('Supporting agencies');
+    await form.getByText('unknown agency KG-NO-SUCH-AGENCY').waitFor();
+    await expect(supporting.getAttribute('aria-invalid')).resolves.toBe('true');
+    expect(await cases()).toEqual([]);
+
+    // corrected (codes typed in lower case are taken as codes): the coordinator's own ministry supports the measure;
+    // it has no focal point, which the answer says
+    await supporting.fill(world.agencies.coord.toLowerCase());
+    await form.getByRole('button', { name: 'Start the case' }).click();
+    await succeeds(coordinator, coordinator.getByText('Case M-10 started.'));
+    const status = coordinator.locator('.warning[role="status"]').filter({ hasText: 'Open case M-10' });
+    expect(await status.locator('li').allTextContents()).toEqual([
+      `step “Contributions of the supporting agencies” waits on ${world.agencies.coord}, where no focal point is ` +
+        'active: nobody there is emailed about it',
+    ]);
+    const [created] = await cases();
+    expect(created.code).toBe('M-10');
+    await checkPage(coordinator, '20-new-case');
+    await status.getByRole('link', { name: 'Open case M-10' }).click();
+    await coordinator.waitForURL(`**/app/cases/${encodeURIComponent(created.id)}`);
+    await coordinator
+      .getByRole('heading', { name: /Outreach to industry on export control of dual-use goods/ })
+      .waitFor();
+  });
 });

@@ -51,7 +51,8 @@ export function withQuery(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
-function newIdempotencyKey(): string {
+/** A fresh Idempotency-Key: a form keeps one per attempt, so a resubmission after a lost answer acts once. */
+export function newIdempotencyKey(): string {
   if (typeof crypto !== 'undefined' && 'randomUUID' in crypto) return crypto.randomUUID();
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }

@@ -5,6 +5,7 @@ import type {
   Attachment,
   Calendar,
   CalendarFeed,
+  CaseCreated,
   CaseDetail,
   CaseSummary,
   DefinitionVersion,
@@ -13,6 +14,7 @@ import type {
   FailedEmail,
   HistoryEvent,
   InboxItem,
+  NewCase,
   Page,
   Person,
   Plan,
@@ -47,6 +49,9 @@ export const endpoints = {
     api.get<Plan>(`/plans/${encodeURIComponent(code)}`, undefined, signal),
   createPlan: (body: { code: string; title: string; stateCode: string; adoptedOn: string }) =>
     api.post<Plan>('/plans', body),
+  /** POST /plans/{code}/cases: starts one case; the answer carries what the coordinator should know (warnings). */
+  createCase: (plan: string, body: NewCase, idempotencyKey: string) =>
+    api.post<CaseCreated>(`/plans/${encodeURIComponent(plan)}/cases`, body, idempotencyKey),
   importMeasures: (plan: string, file: File, dryRun: boolean) => {
     const form = new FormData();
     form.append('file', file, file.name);

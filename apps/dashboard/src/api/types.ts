@@ -52,6 +52,26 @@ export interface PlanProgress {
 /** A step's name in the languages of its case's process definition (English always). */
 export type StepTitles = { en: string } & Partial<Record<Language, string>>;
 
+/** The body of POST /plans/{code}/cases. */
+export interface NewCase {
+  kind: string;
+  code: string;
+  title: string;
+  leadAgency: string;
+  supportingAgencies?: string[];
+  dueOn: string;
+  area?: { paragraph?: string; weaponType?: string };
+  participants?: Record<string, string[]>;
+}
+
+/** The answer of POST /plans/{code}/cases. */
+export interface CaseCreated {
+  id: string;
+  workflowId: string;
+  status: string;
+  warnings: StartWarning[];
+}
+
 /** What a case's start would do that a coordinator should know (create answer, import report rows). */
 export interface StartWarning {
   code: 'deadline_passed' | 'step_overdue' | 'no_focal_point' | string;

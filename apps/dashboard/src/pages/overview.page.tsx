@@ -3,6 +3,7 @@ import { ApiError } from '../api/client';
 import { endpoints } from '../api/endpoints';
 import type { Plan, PlanProgress, StartWarning } from '../api/types';
 import { HealthSummary, Legend, StackedBars } from '../components/charts';
+import { StartWarningText } from '../components/start-warning';
 import { ErrorBox, LiveStamp, Loading, Notice } from '../components/status';
 import { useI18n } from '../i18n/i18n';
 import { canCoordinate, useAuth } from '../lib/auth';
@@ -12,6 +13,7 @@ import { useReference } from '../lib/reference';
 import { download, toCsv, toXlsx } from '../lib/report';
 import { useRouter } from '../lib/router';
 import { useApi } from '../lib/use-api';
+import { NewCaseForm } from './new-case-form';
 import { RefusedEmailsAlert } from './refused-emails.page';
 
 export function OverviewPage({ planCode }: { planCode?: string }) {
@@ -171,7 +173,7 @@ function PlanView({ plan }: { plan: Plan }) {
   );
 }
 
-/** Coordinators create a plan and import its measures here. */
+/** Coordinators create a plan, import its measures or start one case here. */
 function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () => void }) {
   const { t } = useI18n();
   const { me } = useAuth();
@@ -307,6 +309,12 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
           </form>
         </details>
       )}
+      {planCode && (
+        <details>
+          <summary>{t('overview.newCase')}</summary>
+          <NewCaseForm planCode={planCode} onStarted={onChanged} />
+        </details>
+      )}
       {message && <Notice>{message}</Notice>}
       {importReport.length > 0 && (
         <ul className="error">
@@ -362,26 +370,6 @@ function warnedRows(rows: Array<Record<string, unknown>>): WarnedRow[] {
   return rows
     .filter((r) => r.outcome !== 'error' && Array.isArray(r.warnings) && r.warnings.length > 0)
     .map((r) => ({ row: Number(r.row ?? r.line ?? 0), warnings: r.warnings as StartWarning[] }));
-}
-
-/** A start warning in the reader's language, from its facts; the API's English words for a code not known here. */
-function StartWarningText({ warning: w }: { warning: StartWarning }) {
-  const { t, tx, lang, formatDate, formatDateTime } = useI18n();
-  const step = w.stepTitles?.[lang] || w.stepTitles?.en || w.step || '';
-  if (w.code === 'deadline_passed' && w.dueOn)
-    return <>{t('warning.deadlinePassed', { dueOn: formatDate(w.dueOn) })}</>;
-  if (w.code === 'no_focal_point' && w.assignees?.length)
-    return <>{t('warning.noFocalPoint', { step, agencies: w.assignees.join(', ') })}</>;
-  if (w.code !== 'step_overdue' || !w.dueOn) return <>{w.message}</>;
-  const text = t('warning.stepOverdue', { step, dueOn: formatDate(w.dueOn) });
-  if (!w.notice) return <>{text}</>;
-  const who = w.assignees?.length ? w.assignees.join(', ') : t('warning.coordinator');
-  const notice = t('warning.firstNotice', {
-    who,
-    notice: tx('emailKind', w.notice.kind),
-    at: formatDateTime(w.notice.at),
-  });
-  return <>{`${text}; ${notice}`}</>;
 }
 
 function badRows(rows: Array<Record<string, unknown>>): ReportRow[] {
