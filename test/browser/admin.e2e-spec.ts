@@ -125,6 +125,10 @@ describe('administration (browser)', () => {
     await succeeds(page.getByRole('region', { name: 'Add an agency' }), `Agency ${agencyCode()} added.`);
     // the list re-fetched: the new agency is there without a reload, its Russian name under the English one
     await agencyRow().locator('[lang="ru"]', { hasText: 'Министерство чрезвычайных ситуаций' }).waitFor();
+    // nobody works there yet: the list says its steps would email nobody
+    expect(await agencyRow().locator('.badge.no-focal-point').textContent()).toBe(
+      'none: nobody is emailed about its steps',
+    );
     await expect(agencyNamed()).resolves.toMatchObject({
       name: 'Ministry of Emergency Situations',
       nameRu: 'Министерство чрезвычайных ситуаций',
@@ -228,6 +232,11 @@ describe('administration (browser)', () => {
     await succeeds(page.getByRole('region', { name: 'Set a deputy for an absence' }), /stands in for/);
     await row.filter({ hasText: `lead ${tag}` }).waitFor();
     await checkPage('admin-people');
+    // the agency now has a focal point: the agencies list counts it
+    await tab('Agencies', 'table.data');
+    await agencyRow().locator('td[data-focal-points="1"]', { hasText: '1' }).waitFor();
+    expect(await agencyRow().locator('.badge.no-focal-point').count()).toBe(0);
+    await tab('People and deputies', 'form[aria-label="Add a person"]');
   });
 
   it('refuses a blank person name without changing anything, then renames the person', async () => {

@@ -767,4 +767,48 @@ describe('API access control', () => {
       .send({ name: 'Someone else' });
     expect(byCoordinator.status).toBe(403);
   });
+
+  it('lists with each agency how many active focal points its steps are emailed to', async () => {
+    const admin = auth(h.tokens.admin);
+    const code = `KG-${h.tag}-NEWAG`;
+    expect(
+      (
+        await h
+          .http()
+          .post('/agencies')
+          .set(admin)
+          .send({ code, name: 'Nuclear Safety Agency', stateCode: 'KG' })
+      ).status,
+    ).toBe(201);
+    const counts = async () => {
+      const listed = await h.http().get('/agencies?stateCode=KG').set(auth(w.tokens.coordinator));
+      expect(listed.status).toBe(200);
+      const rows = listed.body as { code: string; focalPoints: number }[];
+      return Object.fromEntries(
+        rows
+          .filter((a) => a.code === code || a.code === w.agencies.coord)
+          .map((a) => [a.code, a.focalPoints]),
+      );
+    };
+    // the coordinator's ministry has a coordinator and no focal point; the new agency nobody yet
+    expect(await counts()).toEqual({ [w.agencies.coord]: 0, [code]: 0 });
+    const person = await h
+      .http()
+      .post('/people')
+      .set(admin)
+      .send({
+        email: `focal-${h.tag.toLowerCase()}@kg-newag.example.org`,
+        name: 'Focal point of the new agency',
+        agencyCode: code,
+        role: 'focal_point',
+        language: 'ru',
+        password: 'a-long-test-password',
+      });
+    expect(person.status).toBe(201);
+    expect(await counts()).toEqual({ [w.agencies.coord]: 0, [code]: 1 });
+    // a disabled account is nobody to email
+    const id = (person.body as { id: string }).id;
+    expect((await h.http().patch(`/people/${id}`).set(admin).send({ active: false })).status).toBe(200);
+    expect(await counts()).toEqual({ [w.agencies.coord]: 0, [code]: 0 });
+  });
 });

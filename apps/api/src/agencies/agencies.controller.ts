@@ -12,7 +12,7 @@ import { invalid } from '../common/domain.exception';
 import { Idempotent, ProblemResponses } from '../common/openapi';
 import type { ApiRequest, Principal } from '../common/principal';
 import { AgenciesService } from './agencies.service';
-import { AgencyDto, CreateAgencyDto, UpdateAgencyDto } from './dto/agency.dto';
+import { AgencyDto, AgencyListItemDto, CreateAgencyDto, UpdateAgencyDto } from './dto/agency.dto';
 
 @ApiTags('admin')
 @ApiBearerAuth('bearer')
@@ -52,9 +52,9 @@ export class AgenciesController {
   @Get()
   @ApiOperation({ summary: 'List agencies' })
   @ApiQuery({ name: 'stateCode', required: false, example: 'KG' })
-  @ApiOkResponse({ type: [AgencyDto] })
+  @ApiOkResponse({ type: [AgencyListItemDto] })
   @ProblemResponses(400, 401)
-  list(@Query('stateCode') stateCode?: string): Promise<AgencyDto[]> {
+  list(@Query('stateCode') stateCode?: string): Promise<AgencyListItemDto[]> {
     if (stateCode !== undefined && (typeof stateCode !== 'string' || !/^[A-Z]{2}$/.test(stateCode))) {
       throw invalid([{ field: 'stateCode', message: 'stateCode must be two capital letters' }]);
     }

@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { AgenciesRepository, AlreadyExistsError, AuditRepository, StatesRepository } from '@app/persistence';
+import {
+  AgenciesRepository,
+  AlreadyExistsError,
+  AuditRepository,
+  PeopleRepository,
+  StatesRepository,
+} from '@app/persistence';
 import { auditEntry } from '../common/audit';
 import { DomainErrorCode, DomainException, invalid, notFound } from '../common/domain.exception';
 import type { ApiRequest, Principal } from '../common/principal';
-import type { AgencyDto, CreateAgencyDto, UpdateAgencyDto } from './dto/agency.dto';
+import type { AgencyDto, AgencyListItemDto, CreateAgencyDto, UpdateAgencyDto } from './dto/agency.dto';
 
 @Injectable()
 export class AgenciesService {
@@ -11,6 +17,7 @@ export class AgenciesService {
     private readonly agencies: AgenciesRepository,
     private readonly states: StatesRepository,
     private readonly audit: AuditRepository,
+    private readonly people: PeopleRepository,
   ) {}
 
   async create(p: Principal, dto: CreateAgencyDto, req?: ApiRequest): Promise<AgencyDto> {
@@ -55,8 +62,10 @@ export class AgenciesService {
     return toAgencyDto(a);
   }
 
-  async list(stateCode?: string): Promise<AgencyDto[]> {
-    return (await this.agencies.list(stateCode ? { stateCode } : {})).map(toAgencyDto);
+  async list(stateCode?: string): Promise<AgencyListItemDto[]> {
+    const agencies = await this.agencies.list(stateCode ? { stateCode } : {});
+    const focal = await this.people.focalPointCounts(agencies.map((a) => a.code));
+    return agencies.map((a) => ({ ...toAgencyDto(a), focalPoints: focal.get(a.code) ?? 0 }));
   }
 }
 

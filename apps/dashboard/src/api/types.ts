@@ -227,6 +227,8 @@ export interface Agency {
   stateCode?: string | null;
   kind?: string;
   email?: string;
+  /** GET /agencies: active focal points, the people its steps are emailed to */
+  focalPoints?: number;
 }
 
 export interface Person {

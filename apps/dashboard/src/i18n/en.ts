@@ -232,6 +232,8 @@ export const en = {
   'admin.name': 'Name',
   'admin.personName': 'Name',
   'admin.state': 'State',
+  'admin.focalPoints': 'Focal points',
+  'admin.noFocalPoint': 'none: nobody is emailed about its steps',
   'admin.email': 'Email',
   'admin.role': 'Role',
   'admin.agency': 'Agency',

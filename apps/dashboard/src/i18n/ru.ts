@@ -234,6 +234,8 @@ export const ru: Record<MessageKey, string> = {
   'admin.name': 'Название',
   'admin.personName': 'Имя',
   'admin.state': 'Государство',
+  'admin.focalPoints': 'Контактные лица',
+  'admin.noFocalPoint': 'нет: письма о его этапах никто не получит',
   'admin.email': 'Эл. почта',
   'admin.role': 'Роль',
   'admin.agency': 'Ведомство',

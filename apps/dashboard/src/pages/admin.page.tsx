@@ -117,7 +117,7 @@ function AgencyList({ res }: { res: Resource<Agency[]> }) {
       {(rows) => (
         <DataTable
           caption={t('admin.agencies')}
-          columns={[t('admin.code'), t('admin.name'), t('admin.state')]}
+          columns={[t('admin.code'), t('admin.name'), t('admin.state'), t('admin.focalPoints')]}
         >
           {rows.map((a) => (
             <tr key={a.code}>
@@ -131,6 +131,13 @@ function AgencyList({ res }: { res: Resource<Agency[]> }) {
                 )}
               </td>
               <td>{a.stateCode ?? '—'}</td>
+              <td className="num" data-focal-points={a.focalPoints}>
+                {a.focalPoints === 0 && a.kind !== 'international' ? (
+                  <span className="badge no-focal-point">{t('admin.noFocalPoint')}</span>
+                ) : (
+                  (a.focalPoints ?? '—')
+                )}
+              </td>
             </tr>
           ))}
         </DataTable>

@@ -177,13 +177,19 @@ export class PeopleRepository {
    * away focal point's mail goes to their deputy, or to them when they have none).
    */
   async agenciesWithFocalPoint(agencies: string[]): Promise<Set<string>> {
-    if (agencies.length === 0) return new Set();
-    const rows = await this.dataSource.query<{ agency_code: string }[]>(
-      `SELECT DISTINCT agency_code FROM people
-       WHERE active AND role = 'focal_point' AND agency_code = ANY($1::text[])`,
+    return new Set((await this.focalPointCounts(agencies)).keys());
+  }
+
+  /** How many active focal points each of `agencies` has; an agency with none is absent from the map. */
+  async focalPointCounts(agencies: string[]): Promise<Map<string, number>> {
+    if (agencies.length === 0) return new Map();
+    const rows = await this.dataSource.query<{ agency_code: string; n: number }[]>(
+      `SELECT agency_code, count(*)::int AS n FROM people
+       WHERE active AND role = 'focal_point' AND agency_code = ANY($1::text[])
+       GROUP BY agency_code`,
       [[...new Set(agencies)]],
     );
-    return new Set(rows.map((r) => r.agency_code));
+    return new Map(rows.map((r) => [r.agency_code, r.n]));
   }
 
   /**

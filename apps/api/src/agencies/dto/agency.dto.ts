@@ -68,3 +68,13 @@ export class AgencyDto {
   @ApiProperty({ example: 'KG', nullable: true, type: String }) stateCode!: string | null;
   @ApiProperty({ enum: AGENCY_KINDS }) kind!: string;
 }
+
+/** A row of GET /agencies: the agency and how many people there receive its steps' mail. */
+export class AgencyListItemDto extends AgencyDto {
+  @ApiProperty({
+    example: 1,
+    description:
+      'active focal points of the agency: the people its steps are emailed to (0: nobody is told of them)',
+  })
+  focalPoints!: number;
+}
