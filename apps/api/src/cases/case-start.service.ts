@@ -253,7 +253,7 @@ export class CaseStartService {
         delete check.input;
       }
     }
-    // the agencies with someone to email and to act, in one statement for every input
+    // the agencies with someone to email about their steps, in one statement for every input
     const staffed = await this.people.agenciesWithFocalPoint(
       previews.flatMap(([, p]) => p.assignedSteps.flatMap((st) => st.agencies)),
     );

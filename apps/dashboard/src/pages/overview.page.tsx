@@ -187,6 +187,7 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
     rows: [],
   });
   const [busy, setBusy] = useState(false);
+  const [newCaseOpen, setNewCaseOpen] = useState(false);
 
   const createPlan = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -310,9 +311,10 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
         </details>
       )}
       {planCode && (
-        <details>
+        // mounted once opened: the processes and their roles are fetched for a coordinator who starts a case
+        <details onToggle={(e) => setNewCaseOpen(e.currentTarget.open)}>
           <summary>{t('overview.newCase')}</summary>
-          <NewCaseForm planCode={planCode} onStarted={onChanged} />
+          {newCaseOpen && <NewCaseForm planCode={planCode} onStarted={onChanged} />}
         </details>
       )}
       {message && <Notice>{message}</Notice>}
