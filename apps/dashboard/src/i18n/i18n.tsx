@@ -20,6 +20,14 @@ interface I18n {
   formatDateTime: (iso: string | null | undefined) => string;
 }
 
+/** A name the API gives in several languages ({ en, ru }) or as one string, in `lang` (else English, else Russian). */
+export function inLanguage(v: unknown, lang: Language): string {
+  if (typeof v === 'string') return v;
+  if (!v || typeof v !== 'object') return '';
+  const names = v as Partial<Record<Language, string>>;
+  return names[lang] ?? names.en ?? names.ru ?? '';
+}
+
 const I18nContext = createContext<I18n | null>(null);
 
 function initialLang(): Language {

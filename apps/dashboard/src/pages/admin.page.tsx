@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { Agency, DefinitionStep, DefinitionVersion, Person } from '../api/types';
 import { DataTable } from '../components/data-table';
 import { ErrorBox, Loading } from '../components/status';
-import { useI18n } from '../i18n/i18n';
+import { inLanguage, useI18n } from '../i18n/i18n';
 import { useReference } from '../lib/reference';
 import { Link } from '../lib/router';
 import { useApi, type Resource } from '../lib/use-api';
@@ -354,12 +354,6 @@ function Calendars() {
   );
 }
 
-function text(v: string | { en?: string; ru?: string } | undefined, lang: 'en' | 'ru'): string {
-  if (!v) return '';
-  if (typeof v === 'string') return v;
-  return v[lang] ?? v.en ?? v.ru ?? '';
-}
-
 function describeValue(v: unknown): string {
   if (v === undefined || v === null) return '—';
   if (typeof v === 'string' || typeof v === 'number') return String(v);
@@ -412,7 +406,7 @@ function DefinitionList({ res }: { res: Resource<DefinitionVersion[]> }) {
               return (
                 <details key={`${d.key}@${d.version}`} className="card">
                   <summary>
-                    <strong>{text(d.title ?? d.definition?.title, lang) || tx('kind', d.key)}</strong>{' '}
+                    <strong>{inLanguage(d.title ?? d.definition?.title, lang) || tx('kind', d.key)}</strong>{' '}
                     <span className="code">{d.key}</span> · {t('admin.version', { version: d.version })}
                     {d.source && <span className="muted small"> · {d.source}</span>}
                   </summary>
@@ -455,7 +449,7 @@ function DefinitionSteps({ d }: { d: DefinitionVersion }) {
         <tr key={s.key}>
           <td className="num">{i + 1}</td>
           <td className="code">{s.key}</td>
-          <td>{text(s.title, lang)}</td>
+          <td>{inLanguage(s.title, lang)}</td>
           <td>{tx('stepKind', s.kind)}</td>
           <td>{describeWho(s.assignees ?? s.assignee ?? s.approvers, tx)}</td>
           <td>{describeDue(s.duration ?? s.dueInBusinessDays ?? s.due, t)}</td>

@@ -8,7 +8,7 @@ import { endpoints } from '../api/endpoints';
 import type { CaseCreated, DefinitionStep, NewCase } from '../api/types';
 import { CodeOptions, Field, FormStatus, useFormState, values } from '../components/forms';
 import { StartWarningText } from '../components/start-warning';
-import { useI18n } from '../i18n/i18n';
+import { inLanguage, useI18n } from '../i18n/i18n';
 import { useReference } from '../lib/reference';
 import { Link } from '../lib/router';
 import { useApi } from '../lib/use-api';
@@ -38,18 +38,9 @@ export function agencyCodes(text: string | undefined): string[] {
     .filter(Boolean);
 }
 
-function titleIn(v: unknown, lang: 'en' | 'ru'): string {
-  if (typeof v === 'string') return v;
-  if (v && typeof v === 'object') {
-    const t = v as { en?: string; ru?: string };
-    return t[lang] ?? t.en ?? t.ru ?? '';
-  }
-  return '';
-}
-
 export function NewCaseForm({ planCode, onStarted }: { planCode: string; onStarted: () => void }) {
   const { t, tx, lang } = useI18n();
-  const { agencies, plans } = useReference();
+  const { agencies, plans, agencyName } = useReference();
   const form = useFormState();
   // one key per body: the same request sent again (its answer lost) starts the case once; a corrected one is new
   const attempt = useRef<{ key: string; body: string } | undefined>(undefined);
@@ -61,7 +52,7 @@ export function NewCaseForm({ planCode, onStarted }: { planCode: string; onStart
     for (const d of definitions.data ?? []) {
       const seen = byKey.get(d.key);
       if (!seen || d.version > seen.version)
-        byKey.set(d.key, { key: d.key, version: d.version, title: titleIn(d.title, lang) });
+        byKey.set(d.key, { key: d.key, version: d.version, title: inLanguage(d.title, lang) });
     }
     return [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
   }, [definitions.data, lang]);
@@ -79,7 +70,7 @@ export function NewCaseForm({ planCode, onStarted }: { planCode: string; onStart
       (a, b) =>
         Number(a.stateCode !== stateCode) - Number(b.stateCode !== stateCode) || a.code.localeCompare(b.code),
     )
-    .map((a) => ({ code: a.code, name: (lang === 'ru' && a.nameRu) || a.name }));
+    .map((a) => ({ code: a.code, name: agencyName(a.code) }));
   const fields = [
     'kind',
     'code',
