@@ -1,5 +1,5 @@
 import type { NotificationFacts } from '@app/mail';
-import { digestIn, replyCodeOf } from './notify.activities';
+import { digestIn, newStepsIn, replyCodeOf } from './notify.activities';
 
 type Digest = NonNullable<NotificationFacts['digest']>;
 
@@ -9,6 +9,50 @@ const digest = (items: Digest['overdue']): Digest => ({
   overdue: items,
   dueThisWeek: [],
   awaitingDecision: items,
+});
+
+describe('newStepsIn', () => {
+  const handedOver = {
+    items: [
+      {
+        caseCode: 'M-1',
+        caseTitle: 'Export controls',
+        stepKey: 'execute',
+        stepTitle: { en: 'Implementation by the lead agency', ru: 'Исполнение меры ведущим ведомством' },
+        dueOn: '2030-01-03',
+      },
+      {
+        caseCode: 'M-2',
+        caseTitle: 'Border portals',
+        stepKey: 'contribute',
+        stepTitle: 'Contribution',
+        dueOn: null,
+      },
+    ],
+    total: 7,
+  };
+
+  it("names each step in the reader's language, a plain title as it is", () => {
+    expect(newStepsIn(handedOver, 'ru')).toEqual({
+      items: [
+        {
+          caseCode: 'M-1',
+          caseTitle: 'Export controls',
+          stepTitle: 'Исполнение меры ведущим ведомством',
+          dueOn: '2030-01-03',
+        },
+        { caseCode: 'M-2', caseTitle: 'Border portals', stepTitle: 'Contribution', dueOn: null },
+      ],
+      total: 7,
+    });
+    expect(newStepsIn(handedOver, 'en')?.items[0].stepTitle).toBe('Implementation by the lead agency');
+  });
+
+  it('never counts fewer steps than it lists, and takes anything else as absent', () => {
+    expect(newStepsIn({ items: handedOver.items }, 'en')?.total).toBe(2);
+    expect(newStepsIn(undefined, 'en')).toBeUndefined();
+    expect(newStepsIn({ items: 'M-1' }, 'en')).toBeUndefined();
+  });
 });
 
 describe('digestIn', () => {

@@ -95,6 +95,23 @@ export function digestIn(
   };
 }
 
+/** An import's new steps (workflows/import-notices.workflow.ts) as `language` reads them; anything else as absent. */
+export function newStepsIn(value: unknown, language: Recipient['language']): NotificationFacts['newSteps'] {
+  if (value === null || typeof value !== 'object') return undefined;
+  const v = value as { items?: unknown; total?: unknown };
+  if (!Array.isArray(v.items)) return undefined;
+  const items = v.items.map((raw): DigestItem => {
+    const i = (raw ?? {}) as Record<string, unknown>;
+    return {
+      caseCode: s(i.caseCode) ?? '',
+      caseTitle: s(i.caseTitle) ?? '',
+      stepTitle: titleIn(i.stepTitle, language) ?? s(i.stepKey) ?? '',
+      dueOn: s(i.dueOn) ?? null,
+    };
+  });
+  return { items, total: Math.max(n(v.total) ?? 0, items.length) };
+}
+
 export function createNotifyActivities(
   deps: NotifyActivityDeps,
 ): Pick<CaseActivities, 'notify' | 'notifyAll'> {
@@ -104,6 +121,7 @@ export function createNotifyActivities(
     const d = req.data ?? {};
     const actor = (d.actor ?? {}) as { name?: unknown; agency?: unknown };
     const digest = digestIn(d.digest as NotificationFacts['digest'] | undefined, r.language);
+    const newSteps = newStepsIn(d.newSteps, r.language);
     return {
       kind: req.kind,
       language: r.language,
@@ -132,6 +150,7 @@ export function createNotifyActivities(
       onBehalfOfName: r.onBehalfOf?.name,
       caseUrl: ctx.caseId ? `${deps.publicUrl}/app/cases/${ctx.caseId}` : undefined,
       digest,
+      ...(newSteps ? { newSteps, inboxUrl: `${deps.publicUrl}/app/inbox` } : {}),
     };
   }
 

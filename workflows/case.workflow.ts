@@ -8,6 +8,7 @@ import {
   condition,
   continueAsNew,
   currentUpdateInfo,
+  getExternalWorkflowHandle,
   log,
   patched,
   proxyActivities,
@@ -50,6 +51,7 @@ import {
   recordMilestoneUpdate,
   withdrawCaseUpdate,
 } from './definitions';
+import { newStepsSignal } from './import-notices.definitions';
 
 const MAX_REMEMBERED_UPDATE_IDS = 500;
 /** patched() ids of changes to running cases; deprecatePatch() them once no older history is open. */
@@ -139,6 +141,13 @@ function toEngineCalendar(calendar: CalendarData): EngineCalendar {
     nonWorkingDates: calendar.nonWorkingDates,
     weekendDays: calendar.weekendDays,
   };
+}
+
+/** A notice that a step is an agency's to act on (an import's notices workflow lists these per agency). */
+function isAgencyAssignment(n: NotificationRequest): boolean {
+  return (
+    n.kind === 'step_assigned' && !n.toCoordinators && n.toAgencies.length > 0 && n.stepKey !== undefined
+  );
 }
 
 function refusal(error: CommandRefused): ApplicationFailure {
@@ -365,6 +374,29 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   }
   void sendNotifications();
 
+  /** To the import's notices workflow; if it cannot take them (it has finished), they go out from here. */
+  async function handOver(importNotices: string, notices: NotificationRequest[]): Promise<void> {
+    try {
+      await getExternalWorkflowHandle(importNotices).signal(newStepsSignal, {
+        workflowId: workflowInfo().workflowId,
+        steps: notices.map((n) => ({
+          caseCode: String(n.data.caseCode),
+          caseTitle: String(n.data.caseTitle),
+          stepKey: n.stepKey as string,
+          stepTitle: n.data.stepTitle,
+          dueOn: typeof n.data.dueOn === 'string' ? n.data.dueOn : null,
+          agencies: n.toAgencies,
+        })),
+      });
+    } catch (error) {
+      log.warn("the import's notices workflow did not take the case's new steps: they are sent one by one", {
+        importNotices,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      outbox.push(...notices);
+    }
+  }
+
   const idle = () => allHandlersFinished() && outbox.length === 0 && !sending;
   const continueAsNewDue = () => {
     const info = workflowInfo();
@@ -396,7 +428,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       }
       throw error;
     }
-    await commit(started);
+    // an imported case hands its start's notices to agencies over to the import's notices workflow
+    const announceTo = start.announceNewStepsTo;
+    const handedOver = announceTo ? started.notifications.filter(isAgencyAssignment) : [];
+    if (handedOver.length === 0) {
+      await commit(started);
+      return;
+    }
+    await commit({ ...started, notifications: started.notifications.filter((n) => !handedOver.includes(n)) });
+    await handOver(announceTo as string, handedOver);
   });
 
   let lastWake = Number.NEGATIVE_INFINITY;

@@ -3,8 +3,11 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { DateTime } from 'luxon';
+import { DataSource } from 'typeorm';
 import { CaseWorkflowClient } from '@app/temporal';
-import { auth, buildWorld, type Harness, startHarness, type World } from './api-harness';
+import { IMPORT_NOTICES_FROM_CASES } from '../../apps/api/src/plans/plan-import.service';
+import { readMail, receivedMails, waitForMail } from '../support/services';
+import { auth, buildWorld, eventually, type Harness, startHarness, type World } from './api-harness';
 
 jest.setTimeout(180_000);
 
@@ -116,6 +119,82 @@ describe('API import', () => {
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ created: 0, existing: 2, errors: 0 });
     expect(await count()).toBe(2);
+  });
+
+  it(`emails each agency once about an import of ${IMPORT_NOTICES_FROM_CASES} or more measures, and once per step below that`, async () => {
+    const notification = (m: { headers: Record<string, string> }) =>
+      m.headers['x-napflow-notification'] ?? '';
+    // two measures: each step's own email, with its "Mark as done" link
+    const small = Buffer.from(
+      [
+        'code,title,leadAgency,dueOn',
+        `S-01,Licensing rules for dual-use goods,${w.agencies.lead},2031-05-29`,
+      ].join('\n'),
+    );
+    expect((await upload(small, 'small.csv', false)).body).toMatchObject({ created: 1 });
+    const own = await waitForMail(
+      (m) => notification(m).startsWith(`case:${w.plan}:S-01:execute:step_assigned:`),
+      30_000,
+    );
+    expect(own.to).toEqual([w.people.lead.email]);
+    expect(own.text).toMatch(/\/email-links\/[A-Za-z0-9_-]{20,}\?choice=complete/);
+
+    // six measures: the lead agency leads four (one with the Border Service supporting), the Border Service two
+    const rows = [
+      `N-01,Control list update,${w.agencies.lead},2031-09-30,`,
+      `N-02,Customs risk profiles,${w.agencies.lead},2031-03-31,`,
+      `N-03,Licensing officers trained,${w.agencies.lead},2031-06-30,`,
+      `N-04,Radiation portal monitors handed over,${w.agencies.lead},2031-12-31,${w.agencies.support}`,
+      `N-05,Border posts equipped,${w.agencies.support},2031-04-30,`,
+      `N-06,Border guards trained,${w.agencies.support},2031-07-31,`,
+    ];
+    const big = Buffer.from(['code,title,leadAgency,dueOn,supportingAgencies', ...rows].join('\n'));
+    const imported = await upload(big, 'many.csv', false);
+    expect(imported.body).toMatchObject({ ok: true, created: 6 });
+    const fromImport = (m: { headers: Record<string, string> }) =>
+      notification(m).startsWith(`import-notices:${w.plan}:`);
+    const toLead = await waitForMail((m) => fromImport(m) && m.to.includes(w.people.lead.email), 60_000);
+    const toSupport = await waitForMail(
+      (m) => fromImport(m) && m.to.includes(w.people.support.email),
+      60_000,
+    );
+    expect(toLead.subject).toBe(`4 new steps for your agency in ${w.plan}`);
+    expect(toSupport.subject).toBe(`3 new steps for your agency in ${w.plan}`);
+    // the HTML part's list items (the text part wraps long lines)
+    const listed = (html: string | false | undefined) =>
+      [...(html || '').matchAll(/<li>([^<]*)<\/li>/g)].map((m) =>
+        /\((N-\d\d)\): ([^,]+)/.exec(m[1])?.slice(1, 3).join(' '),
+      );
+    // by due date
+    expect(listed(toLead.html)).toEqual([
+      'N-02 Implementation by the lead agency',
+      'N-03 Implementation by the lead agency',
+      'N-01 Implementation by the lead agency',
+      'N-04 Implementation by the lead agency',
+    ]);
+    expect(listed(toSupport.html)).toEqual([
+      'N-05 Implementation by the lead agency',
+      'N-06 Implementation by the lead agency',
+      'N-04 Contributions of the supporting agencies',
+    ]);
+    expect(toLead.text).toContain(`${h.config.http.publicUrl}/app/inbox`);
+
+    // no email per step for these cases, and each list was received once (by Message-ID)
+    const workflowIds = rows.map((r) => `case:${w.plan}:${r.split(',')[0]}`);
+    const perStep = await h.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM email_outbox WHERE workflow_id = ANY($1)`, [workflowIds]);
+    expect(perStep).toEqual([{ n: 0 }]);
+    const lists = [];
+    for (const entry of receivedMails()) if (fromImport(await readMail(entry))) lists.push(entry.messageId);
+    expect(lists).toHaveLength(2);
+    expect(new Set(lists).size).toBe(2);
+    // the steps are in each agency's inbox as usual
+    await eventually(async () => {
+      const inbox = await h.http().get('/inbox').set(auth(w.tokens.support));
+      const codes = ((inbox.body as { items?: { caseCode: string }[] }).items ?? []).map((i) => i.caseCode);
+      return ['N-04', 'N-05', 'N-06'].every((c) => codes.includes(c)) ? true : undefined;
+    }, "the Border Service's new steps in its inbox");
   });
 
   it('imports a CSV as Excel saves it in Russian: Windows-1251, ";", Russian headers, DD.MM.YYYY dates', async () => {

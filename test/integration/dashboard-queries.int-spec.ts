@@ -220,7 +220,7 @@ describe('dashboard queries', () => {
       try {
         await runMigrations(scratch.url);
         // back to before DashboardIndexes (and the migrations after it)
-        await revertMigrations(scratch.url, 5);
+        await revertMigrations(scratch.url, 6);
         await seedReference(check);
         await check.query(`
           INSERT INTO cases (id, plan_code, state_code, kind, code, workflow_id, title, lead_agency, definition_key)
@@ -235,6 +235,7 @@ describe('dashboard queries', () => {
           'InboxCounts1764633600000',
           'CaseOverdueAt1764720000000',
           'RecordCaseTransition1764806400000',
+          'StepsAssignedNotice1764892800000',
         ]);
         expect(await check.query(`SELECT plan_code, state_code FROM case_steps`)).toEqual([
           { plan_code: 'TJ-PLAN', state_code: 'TJ' },

@@ -301,7 +301,8 @@ describe('plan counters', () => {
       const check = await connectDataSource(scratch.url, { poolSize: 1 });
       try {
         await runMigrations(scratch.url);
-        expect(await revertMigrations(scratch.url, 4)).toBe(4);
+        // and StepsAssignedNotice, the one migration after them
+        expect(await revertMigrations(scratch.url, 5)).toBe(5);
         const leftovers = async () => ({
           tables: await check.query(`SELECT tablename FROM pg_tables WHERE tablename LIKE 'plan\\_%\\_c%'`),
           functions: await check.query(
@@ -336,6 +337,7 @@ describe('plan counters', () => {
           'InboxCounts1764633600000',
           'CaseOverdueAt1764720000000',
           'RecordCaseTransition1764806400000',
+          'StepsAssignedNotice1764892800000',
         ]);
         expect((await check.query<{ n: number }[]>(repeated))[0].n).toBe(0);
         const [{ n }] = await check.query<{ n: number }[]>(
@@ -344,7 +346,7 @@ describe('plan counters', () => {
         expect(n).toBe(300);
         await expectExact(check);
         await expectOverviewAsBefore(check, PLANS);
-        expect(await revertMigrations(scratch.url, 4)).toBe(4);
+        expect(await revertMigrations(scratch.url, 5)).toBe(5);
         expect(await leftovers()).toEqual(none);
       } finally {
         await check.destroy();

@@ -15,6 +15,8 @@ import {
   getStateQuery,
   recordMilestoneUpdate,
 } from '@app/workflows/definitions';
+import { importFinishedSignal, importNoticesWorkflowId } from '@app/workflows/import-notices.definitions';
+import { importNoticesWorkflow } from '@app/workflows/import-notices.workflow';
 import {
   advanceTo,
   FakeCaseActivities,
@@ -127,6 +129,17 @@ export async function recordScenarioHistories(
         continueAsNewAfterEvents: 40,
       }),
     );
+    // 4. an imported measure: its start's notices handed to the import's notices workflow, which emails its agencies
+    const notices = await env.client.workflow.start(importNoticesWorkflow, {
+      taskQueue,
+      workflowId: importNoticesWorkflowId('KG-NAP-2013', 'replay'),
+      args: [{ planCode: 'KG-NAP-2013', stateCode: 'KG' }],
+    });
+    const imported = await start(
+      input('measure', 'R-IMPORTED', { dueOn: '2040-06-29', announceNewStepsTo: notices.workflowId }),
+    );
+    await notices.signal(importFinishedSignal, { started: 1 });
+    await waitFor(async () => ((await notices.describe()).status.name === 'COMPLETED' ? true : undefined));
     await waitFor(() => law.query(getStateQuery));
     await waitFor(() => measure.query(getStateQuery));
 
@@ -206,6 +219,19 @@ export async function recordScenarioHistories(
         description: 'measure continuing as new every ~40 events, open in head approval',
         workflowId: long.workflowId,
         firstRunId: long.firstExecutionRunId,
+      },
+      {
+        name: 'measure-imported',
+        description:
+          "imported measure whose start's notices went to the import's notices workflow, left open",
+        workflowId: imported.workflowId,
+        firstRunId: imported.firstExecutionRunId,
+      },
+      {
+        name: 'import-notices',
+        description: "an import's notices workflow: one imported case heard from, its agencies emailed",
+        workflowId: notices.workflowId,
+        firstRunId: notices.firstExecutionRunId,
       },
     );
     const all: { name: string; saved: SavedHistory }[] = [];

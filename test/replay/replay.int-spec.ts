@@ -91,11 +91,15 @@ describe('saved workflow histories', () => {
     );
   }, 120_000);
 
-  it('fail when a change to the workflow is not guarded by patched()', async () => {
+  // the change below is to the case workflow: the histories of cases (an import's notices workflow runs other code)
+  const cases = histories.filter((h) => h.workflowId.startsWith('case:'));
+
+  it('fail when a change to the case workflow is not guarded by patched()', async () => {
+    expect(cases.length).toBeLessThan(histories.length);
     const bundle = await bundleAltered(NEW_NOTICE, []);
-    const results = await replay(bundle, histories);
+    const results = await replay(bundle, cases);
     expect(results.map((r) => [r.workflowId, r.error?.name])).toEqual(
-      histories.map((h) => [h.workflowId, 'DeterminismViolationError']),
+      cases.map((h) => [h.workflowId, 'DeterminismViolationError']),
     );
   }, 120_000);
 
@@ -104,6 +108,7 @@ describe('saved workflow histories', () => {
       'patched',
     ]);
     const results = await replay(bundle, histories);
+    expect(results).toHaveLength(histories.length);
     expect(results.filter((r) => r.error)).toEqual([]);
   }, 120_000);
 });

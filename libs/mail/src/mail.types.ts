@@ -61,6 +61,10 @@ export interface NotificationFacts {
   caseUrl?: string;
   /** approve-by-email: the page behind the link, and what it offers */
   action?: { url: string; choices: LinkChoice[]; expiresAt: string };
+  /** steps_assigned: an import's new steps for the recipient's agency, the first by due date, and how many */
+  newSteps?: { items: DigestItem[]; total: number };
+  /** link to the recipient's inbox in the dashboard */
+  inboxUrl?: string;
   digest?: {
     agencyName: string;
     /** local date of the Monday the digest is for */

@@ -18,6 +18,11 @@ import {
   recordMilestoneUpdate,
   withdrawCaseUpdate,
 } from '@app/workflows/definitions';
+import {
+  importFinishedSignal,
+  importNoticesWorkflowId,
+  type ImportNoticesInput,
+} from '@app/workflows/import-notices.definitions';
 
 function isStarting(err: unknown): boolean {
   return err instanceof Error && err.message.includes('the case is starting');
@@ -85,6 +90,27 @@ export class CaseWorkflowClient {
         return { workflowId, runId: undefined, alreadyStarted: true };
       throw err;
     }
+  }
+
+  /**
+   * Starts the notices workflow of one import (before its cases: they hand their new steps to it). Returns its id,
+   * for StartCaseInput.announceNewStepsTo.
+   */
+  async startImportNotices(input: ImportNoticesInput, importId: string): Promise<string> {
+    const workflowId = importNoticesWorkflowId(input.planCode, importId);
+    await this.client.workflow.start('importNoticesWorkflow', {
+      taskQueue: this.taskQueue,
+      workflowId,
+      args: [input],
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    return workflowId;
+  }
+
+  /** Tells an import's notices workflow how many cases the import started: it sends once it has heard from all. */
+  async importFinished(workflowId: string, started: number): Promise<void> {
+    await this.client.workflow.getHandle(workflowId).signal(importFinishedSignal, { started });
   }
 
   /**

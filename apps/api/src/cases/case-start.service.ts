@@ -268,9 +268,11 @@ export class CaseStartService {
     return { ...(await this.startChecked(checked.input, actor)), warnings: checked.warnings };
   }
 
+  /** `announceNewStepsTo`: an import's notices workflow (see PlanImportService), which emails the new steps. */
   async startChecked(
     input: NonNullable<CaseCheck['input']>,
     actor: Actor,
+    announceNewStepsTo?: string,
   ): Promise<Omit<StartedCaseView, 'warnings'>> {
     const { area, ...start } = input;
     const workflowId = CaseWorkflowClient.workflowId(start.planCode, start.caseCode);
@@ -294,7 +296,15 @@ export class CaseStartService {
     if (!reserved.created) throw duplicate(reserved.case);
     let started;
     try {
-      started = await this.calls.run(() => this.workflows.start({ ...start, startedBy: actor }), 30_000);
+      started = await this.calls.run(
+        () =>
+          this.workflows.start({
+            ...start,
+            startedBy: actor,
+            ...(announceNewStepsTo ? { announceNewStepsTo } : {}),
+          }),
+        30_000,
+      );
     } catch (err) {
       // nothing half-written: the reservation goes when the workflow could not start
       await this.cases.releaseReservation(reserved.case.id).catch(() => undefined);

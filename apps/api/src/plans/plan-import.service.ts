@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
 import { CasesRepository } from '@app/persistence';
+import { CaseWorkflowClient } from '@app/temporal';
 import { WEAPON_TYPES } from '../cases/dto/create-case.dto';
 import { CaseStartService, type CaseCheck, type CaseStartRequest } from '../cases/case-start.service';
+import { TemporalCalls } from '../common/temporal-calls.service';
 import { DomainErrorCode, DomainException, invalid } from '../common/domain.exception';
 import { actorOf, type Principal } from '../common/principal';
 import { AGENCY_CODE_PATTERN, CODE_PATTERN, isLocalDate, LOCAL_DATE_RULE } from '../common/validation';
@@ -20,16 +23,26 @@ export interface UploadedFileLike {
 const IMPORT_START_CONCURRENCY = 16;
 
 /**
+ * From this many cases, an import tells each agency about its new steps in one email (the import's notices
+ * workflow) instead of one email per step; below it each step's own email goes out, with its "Mark as done" link.
+ */
+export const IMPORT_NOTICES_FROM_CASES = 5;
+
+/**
  * Import of measures from CSV/XLSX. A dry run reports row by row what would be created and what is wrong; a real
  * import checks everything first and creates nothing unless every row is valid. Rows whose code already exists in
  * the plan are reported as "exists" and left alone, so importing the same file again creates nothing new.
  */
 @Injectable()
 export class PlanImportService {
+  private readonly log = new Logger(PlanImportService.name);
+
   constructor(
     private readonly plans: PlansService,
     private readonly cases: CasesRepository,
     private readonly starter: CaseStartService,
+    private readonly workflows: CaseWorkflowClient,
+    private readonly calls: TemporalCalls,
   ) {}
 
   async import(
@@ -122,6 +135,19 @@ export class PlanImportService {
     const queue = rows.filter((row) => inputs.has(row));
     let next = 0;
     let failure: unknown;
+    // one email per agency listing its new steps, from a workflow started before the cases (nothing is started if
+    // it cannot be): the cases hand their new steps to it
+    const notices =
+      queue.length >= IMPORT_NOTICES_FROM_CASES
+        ? await this.calls.run(
+            () =>
+              this.workflows.startImportNotices(
+                { planCode: plan.code, stateCode: plan.stateCode },
+                randomUUID(),
+              ),
+            30_000,
+          )
+        : undefined;
     // A few starts in flight at once: each is a round trip to PostgreSQL and Temporal, and one at a time leaves
     // both idle. The first failure stops new starts; those in flight finish.
     const runner = async (): Promise<void> => {
@@ -131,6 +157,7 @@ export class PlanImportService {
           const started = await this.starter.startChecked(
             inputs.get(row) as NonNullable<CaseCheck['input']>,
             actor,
+            notices,
           );
           row.caseId = started.id;
           created++;
@@ -143,8 +170,23 @@ export class PlanImportService {
       }
     };
     await Promise.all(Array.from({ length: Math.min(IMPORT_START_CONCURRENCY, queue.length) }, runner));
+    if (notices) await this.finished(notices, created);
     if (failure !== undefined) throw failure;
     return report(created);
+  }
+
+  /**
+   * Tells the import's notices workflow how many cases it should hear from. If Temporal does not answer, the
+   * workflow sends what it has five minutes after the last case was heard from: the import still succeeded.
+   */
+  private async finished(notices: string, started: number): Promise<void> {
+    try {
+      await this.calls.run(() => this.workflows.importFinished(notices, started), 10_000);
+    } catch (err) {
+      this.log.warn(
+        `import notices ${notices}: not told that ${started} case(s) started (${err instanceof Error ? err.message : String(err)}); it sends after five quiet minutes`,
+      );
+    }
   }
 }
 

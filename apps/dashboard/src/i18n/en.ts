@@ -379,6 +379,7 @@ export const en = {
   'emailKind.returned_for_rework': 'Returned for rework',
   'emailKind.case_closed': 'Case closed',
   'emailKind.weekly_digest': 'Weekly digest',
+  'emailKind.steps_assigned': 'New steps of an import',
   // calendar feeds (everyone signed in)
   'feeds.title': 'Calendar feeds',
   'feeds.intro':

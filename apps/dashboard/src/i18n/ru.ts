@@ -382,6 +382,7 @@ export const ru: Record<MessageKey, string> = {
   'emailKind.returned_for_rework': 'Возвращено на доработку',
   'emailKind.case_closed': 'Дело закрыто',
   'emailKind.weekly_digest': 'Еженедельная сводка',
+  'emailKind.steps_assigned': 'Новые этапы из импорта',
   // календари (все, кто вошёл)
   'feeds.title': 'Календари',
   'feeds.intro':

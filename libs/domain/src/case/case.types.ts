@@ -67,6 +67,8 @@ export const NOTIFICATION_KINDS = [
   'returned_for_rework',
   'case_closed',
   'weekly_digest',
+  /** an import's new steps for one agency, in one email instead of one step_assigned each */
+  'steps_assigned',
 ] as const;
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -194,4 +196,10 @@ export interface StartCaseInput {
   startedBy: Actor;
   /** for tests: continue as new after this many history events instead of when the server suggests it */
   continueAsNewAfterEvents?: number;
+  /**
+   * Set by an import: the workflow id of the import's notices (workflows/import-notices.workflow.ts). The start's
+   * step_assigned notices to agencies are handed to it, to go out as one email per agency; if it cannot take them
+   * (it has finished), the case sends them itself.
+   */
+  announceNewStepsTo?: string;
 }

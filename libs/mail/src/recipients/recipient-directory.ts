@@ -83,9 +83,9 @@ export class RecipientDirectory {
     let caseTitle = str(data.caseTitle) ?? str(data.title);
     let step: NotificationContext['step'] = null;
 
-    // the case, its step and its state's time zone in one statement
+    // the case, its step and its state's time zone in one statement (a digest and an import's list name no case)
     const c =
-      req.kind === 'weekly_digest'
+      req.kind === 'weekly_digest' || req.kind === 'steps_assigned'
         ? null
         : await this.repos.cases.notificationSubject(req.workflowId, req.stepKey ?? null);
     let stateTimeZone: string | null = null;

@@ -47,6 +47,27 @@ function facts(
           },
         }
       : {}),
+    ...(kind === 'steps_assigned'
+      ? {
+          caseCode: undefined,
+          caseTitle: undefined,
+          stepKey: undefined,
+          stepTitle: undefined,
+          inboxUrl: 'https://napflow.example/app/inbox',
+          newSteps: {
+            items: [
+              {
+                caseCode: 'M-2',
+                caseTitle: 'Customs training',
+                stepTitle: 'Legal review',
+                dueOn: '2026-12-02',
+              },
+              { caseCode: 'M-7', caseTitle: 'Border portals', stepTitle: 'Contribution', dueOn: null },
+            ],
+            total: 3,
+          },
+        }
+      : {}),
     ...extra,
   };
 }
@@ -67,6 +88,22 @@ describe('renderNotification', () => {
           expect(mail.text).toContain('Legal review');
           expect(mail.text).toContain(language === 'ru' ? 'Просрочено (0)' : 'Overdue (0)');
           expect(mail.subject).toContain(language === 'ru' ? '30 ноября 2026' : '30 November 2026');
+        } else if (kind === 'steps_assigned') {
+          expect(mail.subject).toBe(
+            language === 'ru'
+              ? '3 новых этапа для вашего ведомства в плане KG-NAP-2013'
+              : '3 new steps for your agency in KG-NAP-2013',
+          );
+          // the section counts every step, lists the first ones and says how many more there are
+          expect(mail.text).toContain(language === 'ru' ? 'Новые этапы (3)' : 'New steps (3)');
+          expect(mail.text).toContain(
+            language === 'ru'
+              ? '- Customs training (M-2): Legal review, срок среда, 2 декабря 2026 г.'
+              : '- Customs training (M-2): Legal review, due Wednesday, 2 December 2026',
+          );
+          expect(mail.text).toContain('- Border portals (M-7): Contribution\n');
+          expect(flat(mail.text)).toContain(language === 'ru' ? '… и ещё 1:' : '… and 1 more:');
+          expect(mail.html).toContain('<a href="https://napflow.example/app/inbox"');
         } else {
           expect(mail.subject).toContain('RPM-HANDOVER');
           expect(flat(mail.text)).toContain(
@@ -77,6 +114,36 @@ describe('renderNotification', () => {
         }
       }
     });
+  });
+
+  it("counts an import's new steps in Russian with the right plural, and lists them all when they fit", () => {
+    const subject = (total: number) =>
+      renderNotification(
+        facts('steps_assigned', 'ru', {
+          newSteps: {
+            items: Array.from({ length: total }, () => ({
+              caseCode: 'M',
+              caseTitle: 'T',
+              stepTitle: 'S',
+              dueOn: null,
+            })),
+            total,
+          },
+        }),
+      ).subject;
+    expect([1, 2, 5, 21].map(subject)).toEqual([
+      '1 новый этап для вашего ведомства в плане KG-NAP-2013',
+      '2 новых этапа для вашего ведомства в плане KG-NAP-2013',
+      '5 новых этапов для вашего ведомства в плане KG-NAP-2013',
+      '21 новый этап для вашего ведомства в плане KG-NAP-2013',
+    ]);
+    const one = renderNotification(
+      facts('steps_assigned', 'en', {
+        newSteps: { items: [{ caseCode: 'M-1', caseTitle: 'T', stepTitle: 'S', dueOn: null }], total: 1 },
+      }),
+    );
+    expect(one.subject).toBe('1 new step for your agency in KG-NAP-2013');
+    expect(one.text).not.toContain('more:');
   });
 
   it('escapes HTML in user text but keeps it readable in the text part', () => {

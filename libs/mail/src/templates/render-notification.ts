@@ -10,7 +10,8 @@ interface Block {
   facts: Array<[string, string]>;
   quote?: [string, string];
   action?: { intro: string; links: Array<{ label: string; url: string }>; notes: string[] };
-  sections?: Array<{ title: string; items: string[]; empty: string }>;
+  /** `count`: how many the section is about, when it lists fewer (the last item then says how many more) */
+  sections?: Array<{ title: string; items: string[]; empty: string; count?: number }>;
   caseLink?: { label: string; url: string };
 }
 
@@ -26,6 +27,8 @@ export function renderNotification(f: NotificationFacts): RenderedEmail {
     decision,
     agencyName: f.digest?.agencyName ?? '',
     weekOf: f.digest ? (date(f.digest.weekOf) ?? f.digest.weekOf) : '',
+    planCode: f.planCode ?? '',
+    count: f.newSteps?.total ?? 0,
   };
   const intro: IntroFacts = {
     ...base,
@@ -41,7 +44,8 @@ export function renderNotification(f: NotificationFacts): RenderedEmail {
   if (f.onBehalfOfName) block.paragraphs.push(s.deputy(f.onBehalfOfName));
   block.paragraphs.push(...s.intro[f.kind](intro));
 
-  if (f.kind !== 'weekly_digest') {
+  const listsSteps = f.kind === 'weekly_digest' || f.kind === 'steps_assigned';
+  if (!listsSteps) {
     if (f.caseTitle)
       block.facts.push([s.labels.case, f.caseCode ? `${f.caseTitle} (${f.caseCode})` : f.caseTitle]);
     if (f.planCode) block.facts.push([s.labels.plan, f.planCode]);
@@ -66,9 +70,20 @@ export function renderNotification(f: NotificationFacts): RenderedEmail {
     };
   }
 
+  const item = (i: { caseCode: string; caseTitle: string; stepTitle: string; dueOn: string | null }) =>
+    `${i.caseTitle} (${i.caseCode}): ${i.stepTitle}${i.dueOn ? `, ${s.digest.due(date(i.dueOn) as string)}` : ''}`;
+  if (f.newSteps) {
+    const more = f.newSteps.total - f.newSteps.items.length;
+    block.sections = [
+      {
+        title: s.newSteps.title,
+        items: [...f.newSteps.items.map(item), ...(more > 0 ? [s.newSteps.more(more)] : [])],
+        empty: s.digest.none,
+        count: f.newSteps.total,
+      },
+    ];
+  }
   if (f.digest) {
-    const item = (i: { caseCode: string; caseTitle: string; stepTitle: string; dueOn: string | null }) =>
-      `${i.caseTitle} (${i.caseCode}): ${i.stepTitle}${i.dueOn ? `, ${s.digest.due(date(i.dueOn) as string)}` : ''}`;
     block.sections = [
       { title: s.digest.overdue, items: f.digest.overdue.map(item), empty: s.digest.none },
       { title: s.digest.dueThisWeek, items: f.digest.dueThisWeek.map(item), empty: s.digest.none },
@@ -76,6 +91,7 @@ export function renderNotification(f: NotificationFacts): RenderedEmail {
     ];
   }
   if (f.caseUrl) block.caseLink = { label: s.labels.openCase, url: f.caseUrl };
+  else if (f.inboxUrl) block.caseLink = { label: s.newSteps.openInbox, url: f.inboxUrl };
 
   const subject = oneLine(s.subject[f.kind](base));
   const heading = s.heading[f.kind];
@@ -99,7 +115,10 @@ function toText(heading: string, greeting: string, b: Block, footer: string): st
   }
   if (b.quote) lines.push(`${b.quote[0]}:`, ...b.quote[1].split('\n').map((l) => `> ${l}`), '');
   for (const sec of b.sections ?? []) {
-    lines.push(`${sec.title} (${sec.items.length})`, '-'.repeat(Math.min(sec.title.length + 4, 76)));
+    lines.push(
+      `${sec.title} (${sec.count ?? sec.items.length})`,
+      '-'.repeat(Math.min(sec.title.length + 4, 76)),
+    );
     if (sec.items.length) for (const i of sec.items) lines.push(`- ${i}`);
     else lines.push(sec.empty);
     lines.push('');
@@ -141,7 +160,7 @@ function toHtml(
   }
   for (const sec of b.sections ?? []) {
     parts.push(
-      `<h2 style="font-size:1.15em;margin:1.25em 0 .5em">${e(sec.title)} (${sec.items.length})</h2>`,
+      `<h2 style="font-size:1.15em;margin:1.25em 0 .5em">${e(sec.title)} (${sec.count ?? sec.items.length})</h2>`,
     );
     if (sec.items.length) parts.push(`<ul>${sec.items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>`);
     else parts.push(`<p>${e(sec.empty)}</p>`);

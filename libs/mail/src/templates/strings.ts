@@ -34,6 +34,12 @@ export interface Strings {
     none: string;
     due: (date: string) => string;
   };
+  /** an import's new steps for one agency (steps_assigned) */
+  newSteps: {
+    title: string;
+    more: (n: number) => string;
+    openInbox: string;
+  };
   footer: string;
   subject: Record<NotificationKind, (f: SubjectFacts) => string>;
   heading: Record<NotificationKind, string>;
@@ -48,6 +54,9 @@ export interface SubjectFacts {
   decision: string;
   agencyName: string;
   weekOf: string;
+  planCode: string;
+  /** steps_assigned: how many new steps */
+  count: number;
 }
 
 export interface IntroFacts extends SubjectFacts {
@@ -102,6 +111,11 @@ const en: Strings = {
     none: 'Nothing.',
     due: (date) => `due ${date}`,
   },
+  newSteps: {
+    title: 'New steps',
+    more: (n) => `… and ${n} more: your inbox in napflow lists them all.`,
+    openInbox: 'Open your inbox in napflow',
+  },
   footer:
     'This message was sent by napflow, the tracking system of your national action plan. Replies to it are not read; contact your national coordinator with questions.',
   subject: {
@@ -115,6 +129,8 @@ const en: Strings = {
     returned_for_rework: (f) => `Returned for rework: ${f.stepTitle} (${f.caseCode})`,
     case_closed: (f) => `Case closed: ${f.caseTitle} (${f.caseCode})`,
     weekly_digest: (f) => `Weekly summary for ${f.agencyName}, week of ${f.weekOf}`,
+    steps_assigned: (f) =>
+      `${f.count} new ${f.count === 1 ? 'step' : 'steps'} for your agency in ${f.planCode}`,
   },
   heading: {
     step_assigned: 'A step is assigned to your agency',
@@ -127,6 +143,7 @@ const en: Strings = {
     returned_for_rework: 'A step was returned for rework',
     case_closed: 'A case was closed',
     weekly_digest: 'Weekly summary',
+    steps_assigned: 'New steps for your agency',
   },
   intro: {
     step_assigned: (f) => [
@@ -157,6 +174,10 @@ const en: Strings = {
     ],
     case_closed: (f) => [`The case "${f.caseTitle}" is closed${f.outcome ? `: ${f.outcome}` : ''}.`],
     weekly_digest: (f) => [`This is what waits on ${f.agencyName} in the week of ${f.weekOf}.`],
+    steps_assigned: (f) => [
+      `Measures were imported into the action plan ${f.planCode}. Your agency is responsible for ${f.count} new ${f.count === 1 ? 'step' : 'steps'} in them, listed below by due date.`,
+      'Reminders will come as each due date approaches.',
+    ],
   },
   daysLeft: (n) => `${n} working ${n === 1 ? 'day' : 'days'}`,
 };
@@ -204,6 +225,11 @@ const ru: Strings = {
     none: 'Нет.',
     due: (date) => `срок ${date}`,
   },
+  newSteps: {
+    title: 'Новые этапы',
+    more: (n) => `… и ещё ${n}: все они есть во входящих в napflow.`,
+    openInbox: 'Открыть входящие в napflow',
+  },
   footer:
     'Это письмо отправлено системой napflow, которая отслеживает выполнение вашего национального плана действий. Ответы на него не читаются; с вопросами обращайтесь к национальному координатору.',
   subject: {
@@ -217,6 +243,7 @@ const ru: Strings = {
     returned_for_rework: (f) => `Возвращено на доработку: ${f.stepTitle} (${f.caseCode})`,
     case_closed: (f) => `Дело закрыто: ${f.caseTitle} (${f.caseCode})`,
     weekly_digest: (f) => `Еженедельная сводка для ведомства «${f.agencyName}», неделя с ${f.weekOf}`,
+    steps_assigned: (f) => `${f.count} ${ruNewSteps(f.count)} для вашего ведомства в плане ${f.planCode}`,
   },
   heading: {
     step_assigned: 'Вашему ведомству поручен этап',
@@ -229,6 +256,7 @@ const ru: Strings = {
     returned_for_rework: 'Этап возвращён на доработку',
     case_closed: 'Дело закрыто',
     weekly_digest: 'Еженедельная сводка',
+    steps_assigned: 'Новые этапы для вашего ведомства',
   },
   intro: {
     step_assigned: (f) => [
@@ -261,6 +289,10 @@ const ru: Strings = {
     ],
     case_closed: (f) => [`Дело «${f.caseTitle}» закрыто${f.outcome ? `: ${f.outcome}` : ''}.`],
     weekly_digest: (f) => [`Что ожидает ведомство «${f.agencyName}» на неделе с ${f.weekOf}.`],
+    steps_assigned: (f) => [
+      `В план действий ${f.planCode} импортированы мероприятия. Ваше ведомство отвечает в них за ${f.count} ${ruNewSteps(f.count)}; они перечислены ниже по срокам.`,
+      'Напоминания придут по мере приближения сроков.',
+    ],
   },
   daysLeft: (n) => `${n} ${ruDays(n)}`,
 };
@@ -268,6 +300,12 @@ const ru: Strings = {
 function ruDays(n: number): string {
   const cat = new Intl.PluralRules('ru').select(n);
   return cat === 'one' ? 'рабочий день' : cat === 'few' ? 'рабочих дня' : 'рабочих дней';
+}
+
+/** "1 новый этап", "2 новых этапа", "5 новых этапов" (the same after "за": этап is inanimate) */
+function ruNewSteps(n: number): string {
+  const cat = new Intl.PluralRules('ru').select(n);
+  return cat === 'one' ? 'новый этап' : cat === 'few' ? 'новых этапа' : 'новых этапов';
 }
 
 export const STRINGS: Record<Language, Strings> = { en, ru };

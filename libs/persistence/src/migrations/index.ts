@@ -5,6 +5,7 @@ import { PlanCounters1764547200000 } from './1764547200000-PlanCounters';
 import { InboxCounts1764633600000 } from './1764633600000-InboxCounts';
 import { CaseOverdueAt1764720000000 } from './1764720000000-CaseOverdueAt';
 import { RecordCaseTransition1764806400000 } from './1764806400000-RecordCaseTransition';
+import { StepsAssignedNotice1764892800000 } from './1764892800000-StepsAssignedNotice';
 
 // Every migration, oldest first. Append new ones at the end (no globs: the bundled build and jest both load this).
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   InboxCounts1764633600000,
   CaseOverdueAt1764720000000,
   RecordCaseTransition1764806400000,
+  StepsAssignedNotice1764892800000,
 ];

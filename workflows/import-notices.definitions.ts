@@ -1,0 +1,66 @@
+// The messages of an import's notices workflow (import-notices.workflow.ts), shared by the case workflow that sends
+// them, the workflow that takes them and the API's Temporal client. Pure, no I/O.
+import { defineSignal } from '@temporalio/workflow';
+
+/** One import of measures: its notices workflow's id. `importId` is new for every import request. */
+export function importNoticesWorkflowId(planCode: string, importId: string): string {
+  return `import-notices:${planCode}:${importId}`;
+}
+
+/** A new step of an imported case, as the agency's email lists it. */
+export interface NewStepItem {
+  caseCode: string;
+  caseTitle: string;
+  stepKey: string;
+  /** the definition's title: a plain string, or one per language ({ en, ru }) */
+  stepTitle: unknown;
+  /** local date YYYY-MM-DD */
+  dueOn: string | null;
+}
+
+/** What one case started by the import hands over: its start's new steps, each with the agencies it waits on. */
+export interface NewStepsOfCase {
+  /** the case workflow's id */
+  workflowId: string;
+  steps: Array<NewStepItem & { agencies: string[] }>;
+}
+
+/** Sent by each case the import started, once its start is recorded. */
+export const newStepsSignal = defineSignal<[NewStepsOfCase]>('newSteps');
+
+/** Sent by the API when the import has stopped starting cases: how many it started with this workflow's id. */
+export const importFinishedSignal = defineSignal<[{ started: number }]>('importFinished');
+
+export interface ImportNoticesInput {
+  planCode: string;
+  stateCode: string;
+  /** carried into a continued run */
+  continued?: ImportNoticesState;
+}
+
+/** An agency's steps not emailed yet: the first by due date (at most the email's length), and how many there are. */
+export interface AgencyNewSteps {
+  items: NewStepItem[];
+  total: number;
+}
+
+export interface ImportNoticesState {
+  byAgency: Record<string, AgencyNewSteps>;
+  /** cases heard from */
+  received: number;
+  /** set by importFinished */
+  started?: number;
+  /** workflow time (ms) of the last case heard from, or of the workflow's start */
+  lastHeardAt: number;
+  /** sending rounds so far (one, unless cases were heard from while it sent) */
+  round: number;
+  emails: number;
+}
+
+export interface ImportNoticesResult {
+  /** cases heard from */
+  cases: number;
+  /** notices sent: one per agency and round */
+  emails: number;
+  rounds: number;
+}

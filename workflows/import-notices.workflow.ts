@@ -1,0 +1,117 @@
+// An import's notices: each case the import starts hands over its first steps (newStepsSignal) instead of emailing
+// each agency once per measure; when every case has (importFinishedSignal says how many there are), or when none has
+// for five minutes, each agency gets one email listing its new steps. A case that finds this workflow finished
+// sends its own notices, so no step goes unannounced. Deterministic: workflow time only.
+import {
+  ActivityFailure,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { NotificationRequest } from '@app/domain/case/case.types';
+import type { CaseActivities } from '@app/activities/contracts';
+import { NON_RETRYABLE_ACTIVITY_ERRORS } from './definitions';
+import {
+  importFinishedSignal,
+  newStepsSignal,
+  type ImportNoticesInput,
+  type ImportNoticesResult,
+  type ImportNoticesState,
+  type NewStepItem,
+} from './import-notices.definitions';
+
+/** Without word from the API, the list goes out this long after the last case was heard from. */
+export const IMPORT_QUIET_MS = 5 * 60_000;
+/** An email lists at most this many steps and says how many there are (as the weekly digest does). */
+export const MAX_LISTED_STEPS = 50;
+
+const { notifyAll } = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  // a mail relay can be down for hours: keep trying, at most every 10 minutes (as the case's own notices)
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ACTIVITY_ERRORS],
+  },
+});
+
+function byDueDate(a: NewStepItem, b: NewStepItem): number {
+  return (
+    (a.dueOn ?? '9999-12-31').localeCompare(b.dueOn ?? '9999-12-31') ||
+    a.caseCode.localeCompare(b.caseCode) ||
+    a.stepKey.localeCompare(b.stepKey)
+  );
+}
+
+export async function importNoticesWorkflow(input: ImportNoticesInput): Promise<ImportNoticesResult> {
+  const s: ImportNoticesState = input.continued ?? {
+    byAgency: {},
+    received: 0,
+    lastHeardAt: Date.now(),
+    round: 0,
+    emails: 0,
+  };
+
+  setHandler(newStepsSignal, (announced) => {
+    s.received += 1;
+    s.lastHeardAt = Date.now();
+    for (const { agencies, ...item } of announced.steps) {
+      for (const agency of new Set(agencies)) {
+        const list = (s.byAgency[agency] ??= { items: [], total: 0 });
+        list.total += 1;
+        list.items.push(item);
+        list.items.sort(byDueDate);
+        if (list.items.length > MAX_LISTED_STEPS) list.items.length = MAX_LISTED_STEPS;
+      }
+    }
+  });
+  setHandler(importFinishedSignal, ({ started }) => {
+    s.started = started;
+  });
+
+  const everyCaseHeard = () => s.started !== undefined && s.received >= s.started;
+  const continueAsNewSuggested = () => workflowInfo().continueAsNewSuggested;
+
+  for (;;) {
+    // until every case has handed its steps over, or none has for a while
+    for (;;) {
+      if (everyCaseHeard()) break;
+      const quietLeft = s.lastHeardAt + IMPORT_QUIET_MS - Date.now();
+      if (quietLeft <= 0) break;
+      if (continueAsNewSuggested()) {
+        // signals are handled before this runs: the state carries every case heard so far
+        await continueAsNew<typeof importNoticesWorkflow>({ ...input, continued: s });
+      }
+      await condition(() => everyCaseHeard() || continueAsNewSuggested(), quietLeft);
+    }
+    const agencies = Object.keys(s.byAgency).sort();
+    if (agencies.length === 0) break;
+    s.round += 1;
+    const batch: NotificationRequest[] = agencies.map((agency) => ({
+      key: `${workflowInfo().workflowId}:-:steps_assigned:${s.round}:${agency}`,
+      kind: 'steps_assigned',
+      workflowId: workflowInfo().workflowId,
+      toAgencies: [agency],
+      toCoordinators: false,
+      data: { planCode: input.planCode, stateCode: input.stateCode, newSteps: s.byAgency[agency] },
+    }));
+    // what is heard from while this round is sent goes out in the next one
+    s.byAgency = {};
+    try {
+      for (const outcome of await notifyAll(batch)) {
+        if (outcome.status === 'refused')
+          log.error('notification dropped', { key: outcome.key, error: outcome.reason });
+      }
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.error('notifications dropped', { keys: batch.map((r) => r.key), error: error.cause?.message });
+    }
+    s.emails += batch.length;
+  }
+  return { cases: s.received, emails: s.emails, rounds: s.round };
+}
