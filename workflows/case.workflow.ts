@@ -15,7 +15,6 @@ import {
   proxyLocalActivities,
   setHandler,
   workflowInfo,
-  type ActivityOptions,
   type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { CaseActivities, CalendarData } from '@app/activities/contracts';
@@ -52,6 +51,7 @@ import {
   withdrawCaseUpdate,
 } from './definitions';
 import { newStepsSignal } from './import-notices.definitions';
+import { NOTIFY_ALL_OPTIONS, NOTIFY_OPTIONS, sendTogether } from './send-notices';
 
 const MAX_REMEMBERED_UPDATE_IDS = 500;
 /** patched() ids of changes to running cases; deprecatePatch() them once no older history is open. */
@@ -97,31 +97,8 @@ const { resolveCalendar, recordTransition } = proxyActivities<CaseActivities>(UN
 const { recordTransition: recordTransitionLocally, resolveCalendar: resolveCalendarLocally } =
   proxyLocalActivities<CaseActivities>(UNTIL_THE_DATABASE_IS_BACK);
 
-const NOTIFY_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '2 minutes',
-  // the activity heartbeats while it sends: an attempt on a killed worker is retried after 30 s, not 2 min
-  // (scheduling options are not part of replay's determinism check: histories saved without it still replay)
-  heartbeatTimeout: '30 seconds',
-  // A mail relay can be down for hours: keep trying, at most every 10 minutes. Permanent refusals come back
-  // as a result (failed_permanently), not as an error.
-  retry: {
-    initialInterval: '5 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '10 minutes',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ACTIVITY_ERRORS],
-  },
-};
-
 const { notify } = proxyActivities<CaseActivities>(NOTIFY_OPTIONS);
-
-/**
- * A transition's notices in one attempt, their copies sharing the SMTP pool: more time than one notice had (an
- * attempt that times out keeps running beside its retry); the heartbeat still finds a killed worker in 30 s.
- */
-const { notifyAll } = proxyActivities<CaseActivities>({
-  ...NOTIFY_OPTIONS,
-  startToCloseTimeout: '10 minutes',
-});
+const { notifyAll } = proxyActivities<CaseActivities>(NOTIFY_ALL_OPTIONS);
 
 function isContinued(input: CaseWorkflowInput): input is { continued: ContinuedCaseState } {
   return 'continued' in input;
@@ -339,23 +316,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       sending = true;
       const batch = outbox.slice();
       // Runs that began sending one activity per notice keep doing so where their history did; then one per batch.
-      if (startedUnderLatestCode || patched(NOTIFY_IN_ONE_ACTIVITY)) await sendTogether(batch);
+      if (startedUnderLatestCode || patched(NOTIFY_IN_ONE_ACTIVITY)) await sendTogether(notifyAll, batch);
       else await Promise.all(batch.map(sendOne));
       outbox.splice(0, batch.length);
       sending = false;
-    }
-  }
-
-  async function sendTogether(batch: NotificationRequest[]): Promise<void> {
-    try {
-      for (const outcome of await notifyAll(batch)) {
-        // only a request that is itself wrong is refused: resending cannot help
-        if (outcome.status === 'refused')
-          log.error('notification dropped', { key: outcome.key, error: outcome.reason });
-      }
-    } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      log.error('notifications dropped', { keys: batch.map((r) => r.key), error: error.cause?.message });
     }
   }
 

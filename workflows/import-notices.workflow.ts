@@ -2,18 +2,9 @@
 // each agency once per measure; when every case has (importFinishedSignal says how many there are), or when none has
 // for five minutes, each agency gets one email listing its new steps. A case that finds this workflow finished
 // sends its own notices, so no step goes unannounced. Deterministic: workflow time only.
-import {
-  ActivityFailure,
-  condition,
-  continueAsNew,
-  log,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { NotificationRequest } from '@app/domain/case/case.types';
 import type { CaseActivities } from '@app/activities/contracts';
-import { NON_RETRYABLE_ACTIVITY_ERRORS } from './definitions';
 import {
   importFinishedSignal,
   newStepsSignal,
@@ -22,23 +13,14 @@ import {
   type ImportNoticesState,
   type NewStepItem,
 } from './import-notices.definitions';
+import { NOTIFY_ALL_OPTIONS, sendTogether } from './send-notices';
 
 /** Without word from the API, the list goes out this long after the last case was heard from. */
 export const IMPORT_QUIET_MS = 5 * 60_000;
 /** An email lists at most this many steps and says how many there are (as the weekly digest does). */
 export const MAX_LISTED_STEPS = 50;
 
-const { notifyAll } = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
-  // a mail relay can be down for hours: keep trying, at most every 10 minutes (as the case's own notices)
-  retry: {
-    initialInterval: '5 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '10 minutes',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ACTIVITY_ERRORS],
-  },
-});
+const { notifyAll } = proxyActivities<CaseActivities>(NOTIFY_ALL_OPTIONS);
 
 function byDueDate(a: NewStepItem, b: NewStepItem): number {
   return (
@@ -102,15 +84,7 @@ export async function importNoticesWorkflow(input: ImportNoticesInput): Promise<
     }));
     // what is heard from while this round is sent goes out in the next one
     s.byAgency = {};
-    try {
-      for (const outcome of await notifyAll(batch)) {
-        if (outcome.status === 'refused')
-          log.error('notification dropped', { key: outcome.key, error: outcome.reason });
-      }
-    } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      log.error('notifications dropped', { keys: batch.map((r) => r.key), error: error.cause?.message });
-    }
+    await sendTogether(notifyAll, batch);
     s.emails += batch.length;
   }
   return { cases: s.received, emails: s.emails, rounds: s.round };

@@ -87,7 +87,8 @@ export async function bulkStart(stack: BenchStack, seeded: Seeded, n: number): P
   const napflowMs = Date.now() - n0;
   const cpuN1 = stack.cpu();
   endProgress();
-  // the assignment notices go on after the last case is projected: outside this window
+  // each file's cases hand their assignment notices to the import's notices workflow (one email per agency, sent once
+  // every case has been heard from): what goes out after the last case is projected is outside this window
   const cpu = { napflow: cpuPerOperation(cpuB1, cpuN1, n), baseline: cpuPerOperation(cpuB0, cpuB1, n) };
 
   const napflowRate = round(n / (napflowMs / 1000), 1);
@@ -107,7 +108,7 @@ export async function bulkStart(stack: BenchStack, seeded: Seeded, n: number): P
     figures: { importRequestsMs: importMs, workerRssMbAfter: stack.worker.rssMb(), cpuMsPerCase: cpu },
     notes: [
       'The import endpoint validates the whole file first (all or nothing), then starts its workflows 16 at a time; the baseline starts 32 at a time. importRequestsMs is the HTTP import alone; the rest is the worker running each case to its first projected state.',
-      `CPU ms per case, summed over every process of the stack (figures.cpuMsPerCase by part; napflow's assignment notices that go out after the last case is projected are outside its window): ${JSON.stringify(cpu)}`,
+      `CPU ms per case, summed over every process of the stack (figures.cpuMsPerCase by part; napflow's assignment notices, one email per agency and file since the import's notices workflow, go out after the last case of a file is heard from; what goes out after the last case is projected is outside the window): ${JSON.stringify(cpu)}`,
     ],
     durationMs: Date.now() - t0,
   };

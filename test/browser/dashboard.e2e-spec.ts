@@ -214,7 +214,9 @@ describe('dashboard (browser)', () => {
     await warning.getByText('1 row(s) with warnings', { exact: false }).waitFor();
     await importForm.getByLabel('Check only (dry run)').uncheck();
     await importForm.getByRole('button', { name: 'Import' }).click();
-    await coordinator.getByText('Import finished: 3 created.').waitFor();
+    await coordinator
+      .getByText('Import finished: 3 created. The focal points of each agency get one email per new step.')
+      .waitFor();
     expect(await warning.locator('p').textContent()).toBe('1 case(s) started with warnings:');
     expect(await warning.locator('li').count()).toBe(1);
 

@@ -131,7 +131,7 @@ describe('API import', () => {
         `S-01,Licensing rules for dual-use goods,${w.agencies.lead},2031-05-29`,
       ].join('\n'),
     );
-    expect((await upload(small, 'small.csv', false)).body).toMatchObject({ created: 1 });
+    expect((await upload(small, 'small.csv', false)).body).toMatchObject({ created: 1, notices: 'per_step' });
     const own = await waitForMail(
       (m) => notification(m).startsWith(`case:${w.plan}:S-01:execute:step_assigned:`),
       30_000,
@@ -149,8 +149,11 @@ describe('API import', () => {
       `N-06,Border guards trained,${w.agencies.support},2031-07-31,`,
     ];
     const big = Buffer.from(['code,title,leadAgency,dueOn,supportingAgencies', ...rows].join('\n'));
+    expect((await upload(big, 'many.csv', true)).body).toMatchObject({ ok: true, notices: 'per_agency' });
     const imported = await upload(big, 'many.csv', false);
-    expect(imported.body).toMatchObject({ ok: true, created: 6 });
+    expect(imported.body).toMatchObject({ ok: true, created: 6, notices: 'per_agency' });
+    // again: nothing to create, nobody to tell
+    expect((await upload(big, 'many.csv', false)).body).toMatchObject({ created: 0, notices: 'none' });
     const fromImport = (m: { headers: Record<string, string> }) =>
       notification(m).startsWith(`import-notices:${w.plan}:`);
     const toLead = await waitForMail((m) => fromImport(m) && m.to.includes(w.people.lead.email), 60_000);

@@ -122,8 +122,8 @@ describe('a case begun under the code before notifyAll, taken over by the curren
         'const startedUnderLatestCode = false;',
       ],
       [
-        'if (startedUnderLatestCode || patched(NOTIFY_IN_ONE_ACTIVITY)) await sendTogether(batch);',
-        'if (startedUnderLatestCode) await sendTogether(batch);',
+        'if (startedUnderLatestCode || patched(NOTIFY_IN_ONE_ACTIVITY)) await sendTogether(notifyAll, batch);',
+        'if (startedUnderLatestCode) await sendTogether(notifyAll, batch);',
       ],
     ]);
     const current = await bundleNapflowWorkflows();

@@ -109,13 +109,18 @@ export class PlanImportService {
       rows.length = 0;
     }
     const errorCount = rows.filter((r) => r.outcome === 'error').length + (parsed.rows.length === 0 ? 1 : 0);
-    const report = (created: number): ImportReportDto => ({
+    // how the new steps are announced: what a real import of these rows does (a dry run), or did
+    const report = (
+      created: number,
+      notices: ImportReportDto['notices'] = dryRun ? noticesFor(inputs.size) : 'none',
+    ): ImportReportDto => ({
       dryRun,
       ok: errorCount === 0,
       created,
       existing: rows.filter((r) => r.outcome === 'exists').length,
       errors: errorCount,
       warned: rows.filter((r) => r.outcome === 'create' && r.warnings?.length).length,
+      notices,
       rows: rows.map(({ request: _r, ...row }) => row),
       ...(parsed.rows.length === 0 ? { fileErrors: ['the file has no measures'] } : {}),
       ...(parsed.unknownColumns.length ? { ignoredColumns: parsed.unknownColumns } : {}),
@@ -138,7 +143,7 @@ export class PlanImportService {
     // one email per agency listing its new steps, from a workflow started before the cases (nothing is started if
     // it cannot be): the cases hand their new steps to it
     const notices =
-      queue.length >= IMPORT_NOTICES_FROM_CASES
+      noticesFor(queue.length) === 'per_agency'
         ? await this.calls.run(
             () =>
               this.workflows.startImportNotices(
@@ -172,7 +177,7 @@ export class PlanImportService {
     await Promise.all(Array.from({ length: Math.min(IMPORT_START_CONCURRENCY, queue.length) }, runner));
     if (notices) await this.finished(notices, created);
     if (failure !== undefined) throw failure;
-    return report(created);
+    return report(created, notices ? 'per_agency' : created > 0 ? 'per_step' : 'none');
   }
 
   /**
@@ -188,6 +193,11 @@ export class PlanImportService {
       );
     }
   }
+}
+
+function noticesFor(cases: number): ImportReportDto['notices'] {
+  if (cases === 0) return 'none';
+  return cases >= IMPORT_NOTICES_FROM_CASES ? 'per_agency' : 'per_step';
 }
 
 const WEAPONS = new Set<string>(WEAPON_TYPES);

@@ -115,6 +115,8 @@ export const en = {
   'import.submit': 'Import',
   'import.result': 'Import finished: {created} created.',
   'import.dryResult': 'Dry run: {ok} rows valid, {bad} with errors.',
+  'import.notices.per_agency': 'The focal points of each agency get one email listing its new steps.',
+  'import.notices.per_step': 'The focal points of each agency get one email per new step.',
   'import.warned': '{n} row(s) with warnings; check them before importing:',
   'import.startedLate': '{n} case(s) started with warnings:',
   'warning.deadlinePassed': 'the deadline {dueOn} has already passed',

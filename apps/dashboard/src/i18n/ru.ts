@@ -117,6 +117,9 @@ export const ru: Record<MessageKey, string> = {
   'import.submit': 'Импортировать',
   'import.result': 'Импорт завершён: создано {created}.',
   'import.dryResult': 'Проверка: строк без ошибок — {ok}, с ошибками — {bad}.',
+  'import.notices.per_agency':
+    'Контактные лица каждого ведомства получат одно письмо со списком его новых этапов.',
+  'import.notices.per_step': 'Контактные лица ведомств получат по письму на каждый новый этап.',
   'import.warned': 'Строки с предупреждениями ({n}); проверьте их перед импортом:',
   'import.startedLate': 'Дела, начатые с предупреждениями ({n}):',
   'warning.deadlinePassed': 'срок {dueOn} уже прошёл',

@@ -235,11 +235,15 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
       setImportWarnings({ dryRun, rows: warnedRows(rows) });
       const created =
         typeof res?.created === 'number' ? res.created : rows.filter((r) => r.outcome === 'create').length;
-      setMessage(
-        dryRun
-          ? t('import.dryResult', { ok: rows.length - bad.length, bad: bad.length })
-          : t('import.result', { created: Number.isFinite(created) ? created : 0 }),
-      );
+      const result = dryRun
+        ? t('import.dryResult', { ok: rows.length - bad.length, bad: bad.length })
+        : t('import.result', { created: Number.isFinite(created) ? created : 0 });
+      // who is emailed about the new steps, and how
+      const notices =
+        res?.notices === 'per_agency' || res?.notices === 'per_step'
+          ? t(`import.notices.${res.notices}`)
+          : '';
+      setMessage(notices ? `${result} ${notices}` : result);
       if (!dryRun) onChanged();
     } catch (err) {
       // 422: nothing was imported; the report names each bad row

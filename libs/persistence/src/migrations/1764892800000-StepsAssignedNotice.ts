@@ -2,6 +2,7 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 // A new kind of email: an import's new steps for one agency in one message (steps_assigned), instead of one
 // step_assigned per measure. Reviewed SQL; never edit after it lands, add a new migration.
+// The kinds as migration Mail allowed them, written out: a migration never follows later changes of NOTIFICATION_KINDS.
 const KINDS_BEFORE = [
   'step_assigned',
   'reminder',

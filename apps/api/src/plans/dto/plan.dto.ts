@@ -142,6 +142,13 @@ export class ImportReportDto {
   @ApiProperty() existing!: number;
   @ApiProperty() errors!: number;
   @ApiProperty({ description: 'rows with warnings (see rows[].warnings)' }) warned!: number;
+  @ApiProperty({
+    enum: ['per_agency', 'per_step', 'none'],
+    description:
+      'how the new steps are (or, in a dry run, would be) announced: one email per agency listing its new steps ' +
+      '(an import of 5 cases or more), one email per step, or none (nothing to create)',
+  })
+  notices!: 'per_agency' | 'per_step' | 'none';
   @ApiProperty({ type: [ImportRowDto] }) rows!: ImportRowDto[];
   @ApiPropertyOptional({ type: [String], description: 'problems of the file as a whole' })
   fileErrors?: string[];
