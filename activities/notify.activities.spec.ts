@@ -48,6 +48,21 @@ describe('newStepsIn', () => {
     expect(newStepsIn(handedOver, 'en')?.items[0].stepTitle).toBe('Implementation by the lead agency');
   });
 
+  it("links each step to its case, given the case's workflow id", () => {
+    const withIds = {
+      ...handedOver,
+      items: handedOver.items.map((i) => ({ ...i, workflowId: `case:KG-NAP:${i.caseCode}` })),
+    };
+    const linked = newStepsIn(withIds, 'en', (wf) => `https://napflow.example/app/cases/${wf}`);
+    expect(linked?.items.map((i) => i.caseUrl)).toEqual([
+      'https://napflow.example/app/cases/case:KG-NAP:M-1',
+      'https://napflow.example/app/cases/case:KG-NAP:M-2',
+    ]);
+    // no workflow id (or no way to link): no link
+    expect(newStepsIn(handedOver, 'en', (wf) => wf)?.items[0]).not.toHaveProperty('caseUrl');
+    expect(newStepsIn(withIds, 'en')?.items[0]).not.toHaveProperty('caseUrl');
+  });
+
   it('never counts fewer steps than it lists, and takes anything else as absent', () => {
     expect(newStepsIn({ items: handedOver.items }, 'en')?.total).toBe(2);
     expect(newStepsIn(undefined, 'en')).toBeUndefined();

@@ -26,6 +26,7 @@ import {
   type RecipientDirectory,
   type SentJournal,
 } from '@app/mail';
+import { caseIdForWorkflow } from '@app/persistence';
 import type { CaseActivities, NotifyOutcome, NotifyResult } from './contracts';
 
 export interface NotifyActivityDeps {
@@ -95,8 +96,15 @@ export function digestIn(
   };
 }
 
-/** An import's new steps (workflows/import-notices.workflow.ts) as `language` reads them; anything else as absent. */
-export function newStepsIn(value: unknown, language: Recipient['language']): NotificationFacts['newSteps'] {
+/**
+ * An import's new steps (workflows/import-notices.workflow.ts) as `language` reads them, each linked to its case by
+ * `caseUrl` (given the case's workflow id); anything else as absent.
+ */
+export function newStepsIn(
+  value: unknown,
+  language: Recipient['language'],
+  caseUrl?: (workflowId: string) => string,
+): NotificationFacts['newSteps'] {
   if (value === null || typeof value !== 'object') return undefined;
   const v = value as { items?: unknown; total?: unknown };
   if (!Array.isArray(v.items)) return undefined;
@@ -107,6 +115,7 @@ export function newStepsIn(value: unknown, language: Recipient['language']): Not
       caseTitle: s(i.caseTitle) ?? '',
       stepTitle: titleIn(i.stepTitle, language) ?? s(i.stepKey) ?? '',
       dueOn: s(i.dueOn) ?? null,
+      ...(caseUrl && s(i.workflowId) ? { caseUrl: caseUrl(s(i.workflowId) as string) } : {}),
     };
   });
   return { items, total: Math.max(n(v.total) ?? 0, items.length) };
@@ -121,7 +130,11 @@ export function createNotifyActivities(
     const d = req.data ?? {};
     const actor = (d.actor ?? {}) as { name?: unknown; agency?: unknown };
     const digest = digestIn(d.digest as NotificationFacts['digest'] | undefined, r.language);
-    const newSteps = newStepsIn(d.newSteps, r.language);
+    const newSteps = newStepsIn(
+      d.newSteps,
+      r.language,
+      (workflowId) => `${deps.publicUrl}/app/cases/${caseIdForWorkflow(workflowId)}`,
+    );
     return {
       kind: req.kind,
       language: r.language,

@@ -16,6 +16,8 @@ export interface NewStepItem {
   stepTitle: unknown;
   /** local date YYYY-MM-DD */
   dueOn: string | null;
+  /** the case's workflow id (its email links to the case): set by the notices workflow from the signal */
+  workflowId?: string;
 }
 
 /** What one case started by the import hands over: its start's new steps, each with the agencies it waits on. */

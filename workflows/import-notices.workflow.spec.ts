@@ -207,6 +207,7 @@ describe(importNoticesWorkflow.name, () => {
         stepKey: 'execute',
         stepTitle: { en: 'Implementation', ru: 'Выполнение' },
         dueOn: '2040-04-01',
+        workflowId: 'case:KG-NAP-2040:C-1',
       });
     });
   });

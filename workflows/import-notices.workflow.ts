@@ -46,7 +46,7 @@ export async function importNoticesWorkflow(input: ImportNoticesInput): Promise<
       for (const agency of new Set(agencies)) {
         const list = (s.byAgency[agency] ??= { items: [], total: 0 });
         list.total += 1;
-        list.items.push(item);
+        list.items.push({ ...item, workflowId: announced.workflowId });
         list.items.sort(byDueDate);
         if (list.items.length > MAX_LISTED_STEPS) list.items.length = MAX_LISTED_STEPS;
       }

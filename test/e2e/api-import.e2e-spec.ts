@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
+import { caseIdForWorkflow } from '@app/persistence';
 import { CaseWorkflowClient } from '@app/temporal';
 import { IMPORT_NOTICES_FROM_CASES } from '../../apps/api/src/plans/plan-import.service';
 import { readMail, receivedMails, waitForMail } from '../support/services';
@@ -165,8 +166,11 @@ describe('API import', () => {
     expect(toSupport.subject).toBe(`3 new steps for your agency in ${w.plan}`);
     // the HTML part's list items (the text part wraps long lines)
     const listed = (html: string | false | undefined) =>
-      [...(html || '').matchAll(/<li>([^<]*)<\/li>/g)].map((m) =>
-        /\((N-\d\d)\): ([^,]+)/.exec(m[1])?.slice(1, 3).join(' '),
+      [...(html || '').matchAll(/<li>(.*?)<\/li>/g)].map((m) =>
+        /\((N-\d\d)\): ([^,]+)/
+          .exec(m[1].replace(/<[^>]+>/g, ''))
+          ?.slice(1, 3)
+          .join(' '),
       );
     // by due date
     expect(listed(toLead.html)).toEqual([
@@ -181,6 +185,10 @@ describe('API import', () => {
       'N-04 Contributions of the supporting agencies',
     ]);
     expect(toLead.text).toContain(`${h.config.http.publicUrl}/app/inbox`);
+    // each step links to its case
+    const n02 = `${h.config.http.publicUrl}/app/cases/${caseIdForWorkflow(`case:${w.plan}:N-02`)}`;
+    expect(toLead.html).toContain(`<li><a href="${n02}"`);
+    expect(toLead.text).toContain(`\n  ${n02}\n`);
 
     // no email per step for these cases, and each list was received once (by Message-ID)
     const workflowIds = rows.map((r) => `case:${w.plan}:${r.split(',')[0]}`);

@@ -28,6 +28,8 @@ export interface DigestItem {
   stepTitles?: StepTitles;
   /** local date YYYY-MM-DD */
   dueOn: string | null;
+  /** link to the case in the dashboard (an import's list of new steps) */
+  caseUrl?: string;
 }
 
 /** Everything a template may show. Absent facts are left out of the email, never printed as "undefined". */

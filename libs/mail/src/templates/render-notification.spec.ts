@@ -61,6 +61,7 @@ function facts(
                 caseTitle: 'Customs training',
                 stepTitle: 'Legal review',
                 dueOn: '2026-12-02',
+                caseUrl: 'https://napflow.example/app/cases/c-2?x=1&y=2',
               },
               { caseCode: 'M-7', caseTitle: 'Border portals', stepTitle: 'Contribution', dueOn: null },
             ],
@@ -102,6 +103,10 @@ describe('renderNotification', () => {
               : '- Customs training (M-2): Legal review, due Wednesday, 2 December 2026',
           );
           expect(mail.text).toContain('- Border portals (M-7): Contribution\n');
+          // an item with its case's address: a link in the HTML, the address below it in the text
+          expect(mail.html).toContain('<li><a href="https://napflow.example/app/cases/c-2?x=1&amp;y=2"');
+          expect(mail.text).toContain('\n  https://napflow.example/app/cases/c-2?x=1&y=2\n');
+          expect(mail.html).toContain('<li>Border portals (M-7): Contribution</li>');
           expect(flat(mail.text)).toContain(language === 'ru' ? '… и ещё 1:' : '… and 1 more:');
           expect(mail.html).toContain('<a href="https://napflow.example/app/inbox"');
         } else {

@@ -5,13 +5,16 @@ import { OUTCOMES, STRINGS, type IntroFacts } from './strings';
 // One layout for every kind: a heading, a few sentences, the facts as a labelled list, the action (if any), a
 // footer. No images, no tables for layout, no colour-only meaning; the text part says exactly what the HTML says.
 
+/** A list item: text, or text with a link (the HTML links the text, the text part gives the address below it). */
+type Item = string | { text: string; url: string };
+
 interface Block {
   paragraphs: string[];
   facts: Array<[string, string]>;
   quote?: [string, string];
   action?: { intro: string; links: Array<{ label: string; url: string }>; notes: string[] };
   /** `count`: how many the section is about, when it lists fewer (the last item then says how many more) */
-  sections?: Array<{ title: string; items: string[]; empty: string; count?: number }>;
+  sections?: Array<{ title: string; items: Item[]; empty: string; count?: number }>;
   caseLink?: { label: string; url: string };
 }
 
@@ -77,7 +80,10 @@ export function renderNotification(f: NotificationFacts): RenderedEmail {
     block.sections = [
       {
         title: s.newSteps.title,
-        items: [...f.newSteps.items.map(item), ...(more > 0 ? [s.newSteps.more(more)] : [])],
+        items: [
+          ...f.newSteps.items.map((i): Item => (i.caseUrl ? { text: item(i), url: i.caseUrl } : item(i))),
+          ...(more > 0 ? [s.newSteps.more(more)] : []),
+        ],
         empty: s.digest.none,
         count: f.newSteps.total,
       },
@@ -119,7 +125,9 @@ function toText(heading: string, greeting: string, b: Block, footer: string): st
       `${sec.title} (${sec.count ?? sec.items.length})`,
       '-'.repeat(Math.min(sec.title.length + 4, 76)),
     );
-    if (sec.items.length) for (const i of sec.items) lines.push(`- ${i}`);
+    if (sec.items.length)
+      for (const i of sec.items)
+        lines.push(...(typeof i === 'string' ? [`- ${i}`] : [`- ${i.text}`, `  ${i.url}`]));
     else lines.push(sec.empty);
     lines.push('');
   }
@@ -162,7 +170,11 @@ function toHtml(
     parts.push(
       `<h2 style="font-size:1.15em;margin:1.25em 0 .5em">${e(sec.title)} (${sec.count ?? sec.items.length})</h2>`,
     );
-    if (sec.items.length) parts.push(`<ul>${sec.items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>`);
+    const li = (i: Item) =>
+      typeof i === 'string'
+        ? `<li>${e(i)}</li>`
+        : `<li><a href="${e(i.url)}" style="color:#0b4f8a">${e(i.text)}</a></li>`;
+    if (sec.items.length) parts.push(`<ul>${sec.items.map(li).join('')}</ul>`);
     else parts.push(`<p>${e(sec.empty)}</p>`);
   }
   if (b.action) {
