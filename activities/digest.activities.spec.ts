@@ -80,6 +80,8 @@ describe('createDigestActivities', () => {
             en: 'Approval by the head of the lead agency',
           },
           dueOn: '2030-01-20',
+          // the email links it to its case
+          caseId: 'id-M-3',
         },
       ]);
     });
@@ -93,9 +95,27 @@ describe('createDigestActivities', () => {
       const digest = await collect();
       expect(lookups).toEqual(['uploaded@1', 'measure@1']);
       expect(digest?.overdue).toEqual([
-        { caseCode: 'U-1', caseTitle: 'Export controls', stepTitle: 'Stored', dueOn: '2030-01-03' },
-        { caseCode: 'M-1', caseTitle: 'Export controls', stepTitle: 'Stored too', dueOn: '2030-01-03' },
-        { caseCode: 'O-1', caseTitle: 'Export controls', stepTitle: 'Old', dueOn: '2030-01-03' },
+        {
+          caseCode: 'U-1',
+          caseTitle: 'Export controls',
+          stepTitle: 'Stored',
+          dueOn: '2030-01-03',
+          caseId: 'id-U-1',
+        },
+        {
+          caseCode: 'M-1',
+          caseTitle: 'Export controls',
+          stepTitle: 'Stored too',
+          dueOn: '2030-01-03',
+          caseId: 'id-M-1',
+        },
+        {
+          caseCode: 'O-1',
+          caseTitle: 'Export controls',
+          stepTitle: 'Old',
+          dueOn: '2030-01-03',
+          caseId: 'id-O-1',
+        },
       ]);
     });
   });

@@ -78,6 +78,7 @@ export function createDigestActivities(deps: DigestActivityDeps): DigestActiviti
           stepTitle: s.stepTitle,
           ...(stepTitles ? { stepTitles } : {}),
           dueOn: s.dueOn,
+          caseId: s.caseId,
         };
       };
       return {

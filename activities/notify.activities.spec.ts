@@ -93,6 +93,14 @@ describe('digestIn', () => {
     );
   });
 
+  it('links each item with a case id to its case (digests collected before items carried one: no link)', () => {
+    const url = (id: string) => `https://napflow.example/app/cases/${id}`;
+    expect(digestIn(digest([{ ...titled, caseId: 'c-1' }]), 'en', url)?.overdue[0].caseUrl).toBe(
+      'https://napflow.example/app/cases/c-1',
+    );
+    expect(digestIn(digest([titled]), 'en', url)?.overdue[0]).not.toHaveProperty('caseUrl');
+  });
+
   it('falls back to English when the language is missing', () => {
     const englishOnly = { ...titled, stepTitles: { en: 'Implementation by the lead agency (v2)' } };
     expect(digestIn(digest([englishOnly]), 'ru')?.overdue[0].stepTitle).toBe(

@@ -84,10 +84,15 @@ const n = (v: unknown): number | undefined => (typeof v === 'number' && Number.i
 export function digestIn(
   digest: NotificationFacts['digest'] | undefined,
   language: Recipient['language'],
+  caseUrl?: (caseId: string) => string,
 ): NotificationFacts['digest'] | undefined {
   if (!digest) return undefined;
   const items = (list: DigestItem[]): DigestItem[] =>
-    list.map(({ stepTitles, ...i }) => ({ ...i, stepTitle: titleIn(stepTitles, language) ?? i.stepTitle }));
+    list.map(({ stepTitles, ...i }) => ({
+      ...i,
+      stepTitle: titleIn(stepTitles, language) ?? i.stepTitle,
+      ...(caseUrl && s(i.caseId) ? { caseUrl: caseUrl(i.caseId as string) } : {}),
+    }));
   return {
     ...digest,
     dueThisWeek: items(digest.dueThisWeek),
@@ -129,7 +134,11 @@ export function createNotifyActivities(
   function facts(req: NotificationRequest, ctx: NotificationContext, r: Recipient): NotificationFacts {
     const d = req.data ?? {};
     const actor = (d.actor ?? {}) as { name?: unknown; agency?: unknown };
-    const digest = digestIn(d.digest as NotificationFacts['digest'] | undefined, r.language);
+    const digest = digestIn(
+      d.digest as NotificationFacts['digest'] | undefined,
+      r.language,
+      (caseId) => `${deps.publicUrl}/app/cases/${caseId}`,
+    );
     const newSteps = newStepsIn(
       d.newSteps,
       r.language,

@@ -30,6 +30,7 @@ import {
 } from '@app/mail';
 import {
   AgenciesRepository,
+  caseIdForWorkflow,
   connectDataSource,
   DefinitionsRepository,
   PeopleRepository,
@@ -895,6 +896,8 @@ describe('through Temporal (retry policy, digest, schedules)', () => {
     const ru = texts['azamat@moi.kg.example.org'];
     expect(ru).toContain('Police training (MOI-1): Исполнение меры ведущим ведомством');
     expect(ru).toContain('Border checks (MOI-2): Решение министра');
+    // each item links to its case
+    expect(ru).toContain(`${PUBLIC_URL}/app/cases/${caseIdForWorkflow('case:KG-NAP-2013:MOI-1')}`);
     expect(ru).not.toMatch(/Implementation|Approval by the head/);
     const en = texts['elena@moi.kg.example.org'];
     expect(en).toContain('Police training (MOI-1): Implementation by the lead agency');

@@ -28,7 +28,9 @@ export interface DigestItem {
   stepTitles?: StepTitles;
   /** local date YYYY-MM-DD */
   dueOn: string | null;
-  /** link to the case in the dashboard (an import's list of new steps) */
+  /** the case's id (weekly digests collected since its email links to the case) */
+  caseId?: string;
+  /** link to the case in the dashboard, set when the email is written */
   caseUrl?: string;
 }
 

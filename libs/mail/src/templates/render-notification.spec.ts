@@ -38,6 +38,7 @@ function facts(
                 caseTitle: 'Draft law on identification',
                 stepTitle: 'Legal review',
                 dueOn: '2026-12-02',
+                caseUrl: 'https://napflow.example/app/cases/dl-export',
               },
             ],
             overdue: [],
@@ -87,6 +88,7 @@ describe('renderNotification', () => {
         expect(mail.text).toContain(language === 'ru' ? 'Айгуль Осмонова' : 'Dear Айгуль Осмонова');
         if (kind === 'weekly_digest') {
           expect(mail.text).toContain('Legal review');
+          expect(mail.html).toContain('<li><a href="https://napflow.example/app/cases/dl-export"');
           expect(mail.text).toContain(language === 'ru' ? 'Просрочено (0)' : 'Overdue (0)');
           expect(mail.subject).toContain(language === 'ru' ? '30 ноября 2026' : '30 November 2026');
         } else if (kind === 'steps_assigned') {

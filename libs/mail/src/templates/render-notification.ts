@@ -1,4 +1,4 @@
-import type { NotificationFacts, RenderedEmail } from '../mail.types';
+import type { DigestItem, NotificationFacts, RenderedEmail } from '../mail.types';
 import { escapeHtml, formatInstant, formatLocalDate, wrapText } from './format';
 import { OUTCOMES, STRINGS, type IntroFacts } from './strings';
 
@@ -73,17 +73,17 @@ export function renderNotification(f: NotificationFacts): RenderedEmail {
     };
   }
 
-  const item = (i: { caseCode: string; caseTitle: string; stepTitle: string; dueOn: string | null }) =>
-    `${i.caseTitle} (${i.caseCode}): ${i.stepTitle}${i.dueOn ? `, ${s.digest.due(date(i.dueOn) as string)}` : ''}`;
+  // a listed step: its text, linked to its case when the item knows where that is
+  const item = (i: DigestItem): Item => {
+    const text = `${i.caseTitle} (${i.caseCode}): ${i.stepTitle}${i.dueOn ? `, ${s.digest.due(date(i.dueOn) as string)}` : ''}`;
+    return i.caseUrl ? { text, url: i.caseUrl } : text;
+  };
   if (f.newSteps) {
     const more = f.newSteps.total - f.newSteps.items.length;
     block.sections = [
       {
         title: s.newSteps.title,
-        items: [
-          ...f.newSteps.items.map((i): Item => (i.caseUrl ? { text: item(i), url: i.caseUrl } : item(i))),
-          ...(more > 0 ? [s.newSteps.more(more)] : []),
-        ],
+        items: [...f.newSteps.items.map(item), ...(more > 0 ? [s.newSteps.more(more)] : [])],
         empty: s.digest.none,
         count: f.newSteps.total,
       },
