@@ -22,11 +22,16 @@ export const MAX_LISTED_STEPS = 50;
 
 const { notifyAll } = proxyActivities<CaseActivities>(NOTIFY_ALL_OPTIONS);
 
+/** By code point, not by locale: the order does not depend on the ICU data of the Node that runs it. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function byDueDate(a: NewStepItem, b: NewStepItem): number {
   return (
-    (a.dueOn ?? '9999-12-31').localeCompare(b.dueOn ?? '9999-12-31') ||
-    a.caseCode.localeCompare(b.caseCode) ||
-    a.stepKey.localeCompare(b.stepKey)
+    compare(a.dueOn ?? '9999-12-31', b.dueOn ?? '9999-12-31') ||
+    compare(a.caseCode, b.caseCode) ||
+    compare(a.stepKey, b.stepKey)
   );
 }
 
