@@ -4,6 +4,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { CaseActivities, NotifyResult } from '@app/activities/contracts';
 import type { DigestActivities } from '@app/activities/digest.activities';
+import { NOTIFY_OPTIONS } from './send-notices';
 
 export interface DigestWorkflowInput {
   agencyCode: string;
@@ -19,17 +20,8 @@ const { collectAgencyDigest } = proxyActivities<DigestActivities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
-const { notify } = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '30 seconds',
-  // SMTP outages are retried here, with backoff, until the day is over (the schedule's run timeout)
-  retry: {
-    initialInterval: '5 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '10 minutes',
-    nonRetryableErrorTypes: ['NapflowInvalidInput'],
-  },
-});
+// SMTP outages are retried as for a case's notices, until the day is over (the schedule's run timeout)
+const { notify } = proxyActivities<CaseActivities>(NOTIFY_OPTIONS);
 
 const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
