@@ -180,6 +180,38 @@ describe('dashboard (browser)', () => {
     ]);
     await coordinator.locator('.lang button[lang="en"]').click();
 
+    // rows with errors are named in the reader's language, from the API's codes and facts
+    await importForm.getByLabel('CSV or XLSX file of measures').setInputFiles({
+      name: 'bad.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        [
+          'kind,code,title,leadAgency,supportingAgencies,dueOn',
+          `measure,M-07,Export licensing manual,${lead},,2015-02-30`,
+          `measure,M-07,Export licensing manual again,${lead},,${isoDay(30)}`,
+        ].join('\n'),
+      ),
+    });
+    await importForm.getByRole('button', { name: 'Import' }).click();
+    await coordinator.getByText('Dry run: 0 rows valid, 2 with errors.').waitFor();
+    const rowErrors = coordinator.locator('ul.error li');
+    expect(await rowErrors.allTextContents()).toEqual([
+      expect.stringMatching(
+        /^Row 2: dueOn "2015-02-30" must be a real date as YYYY-MM-DD \(or DD\.MM\.YYYY\) in \d{4}-\d{4}$/,
+      ),
+      'Row 3: code M-07 repeats line 2',
+    ]);
+    await coordinator.locator('.lang button[lang="ru"]').click();
+    await rowErrors.getByText('Строка 2', { exact: false }).waitFor();
+    expect(await rowErrors.allTextContents()).toEqual([
+      expect.stringMatching(
+        /^Строка 2: срок «2015-02-30» должен быть существующей датой вида ГГГГ-ММ-ДД \(или ДД\.ММ\.ГГГГ\) в \d{4}-\d{4} гг\.$/,
+      ),
+      'Строка 3: код M-07 повторяет строку 2',
+    ]);
+    await coordinator.locator('.lang button[lang="en"]').click();
+    await rowErrors.getByText('Row 2', { exact: false }).waitFor();
+
     await importForm
       .getByLabel('CSV or XLSX file of measures')
       .setInputFiles({ name: 'measures.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });

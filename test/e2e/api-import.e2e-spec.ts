@@ -24,6 +24,7 @@ interface Report {
     code: string | null;
     outcome: string;
     errors: string[];
+    problems: { code: string; params: Record<string, string | number>; message: string }[];
     warnings?: { code: string; message: string; dueOn: string; step?: string }[];
     caseId?: string;
   }[];
@@ -85,6 +86,17 @@ describe('API import', () => {
     expect(report.rows[2].errors.join()).toMatch(/2015-02-30/);
     expect(report.rows[3].errors.join()).toMatch(/code is empty/);
     expect(report.rows[4].errors.join()).toMatch(/repeats line 2/);
+    // the same problems as codes and facts, for a client to word in its reader's language
+    expect(report.rows.map((r) => r.problems.map((p) => [p.code, p.params]))).toEqual([
+      [],
+      [['reference', { field: 'leadAgency' }]],
+      [['date_invalid', { value: '2015-02-30', years: expect.stringMatching(/^\d{4}-\d{4}$/) }]],
+      [['empty', { column: 'code' }]],
+      [['code_repeats', { code: 'I-01', line: 2 }]],
+    ]);
+    expect(report.rows.map((r) => r.problems.map((p) => p.message))).toEqual(
+      report.rows.map((r) => r.errors),
+    );
     expect(await count()).toBe(0);
 
     const real = await upload(csv, 'measures.csv', false);
@@ -315,7 +327,7 @@ describe('API import', () => {
     expect(dry.status).toBe(200);
     const report = dry.body as Report;
     expect(report).toMatchObject({ dryRun: true, ok: true, created: 0, errors: 0, warned: 1 });
-    expect(report.rows[1]).toEqual({ line: 3, code: 'W-02', outcome: 'create', errors: [] });
+    expect(report.rows[1]).toEqual({ line: 3, code: 'W-02', outcome: 'create', errors: [], problems: [] });
     const warnings = (report.rows[0].warnings ?? []).map((x) => x.message);
     expect(report.rows[0].warnings?.map((x) => [x.code, x.step, x.dueOn])).toEqual([
       ['deadline_passed', undefined, '2015-01-01'],

@@ -47,7 +47,8 @@ const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 export const FIRST_YEAR = 1970;
 export const LAST_YEAR = 2079;
-const YEARS = `${FIRST_YEAR}-${LAST_YEAR}`;
+/** The years a date may fall in, as a refusal names them ("1990-2100"). */
+export const YEARS = `${FIRST_YEAR}-${LAST_YEAR}`;
 
 /** A real calendar date as YYYY-MM-DD in FIRST_YEAR..LAST_YEAR: "2015-02-30" is refused, as are times and other formats. */
 export function isLocalDate(value: unknown): value is string {

@@ -7,8 +7,8 @@ import { CaseStartService, type CaseCheck, type CaseStartRequest } from '../case
 import { TemporalCalls } from '../common/temporal-calls.service';
 import { DomainErrorCode, DomainException, invalid } from '../common/domain.exception';
 import { actorOf, type Principal } from '../common/principal';
-import { AGENCY_CODE_PATTERN, CODE_PATTERN, isLocalDate, LOCAL_DATE_RULE } from '../common/validation';
-import type { ImportReportDto, ImportRowDto } from './dto/plan.dto';
+import { AGENCY_CODE_PATTERN, CODE_PATTERN, isLocalDate, LOCAL_DATE_RULE, YEARS } from '../common/validation';
+import type { ImportProblemCode, ImportProblemDto, ImportReportDto, ImportRowDto } from './dto/plan.dto';
 import { parseMeasureFile, type RawRow, UnreadableFileError } from './measure-file.parser';
 import { PlansService } from './plans.service';
 
@@ -69,23 +69,27 @@ export class PlanImportService {
     );
     const seen = new Map<string, number>();
     const rows: (ImportRowDto & { request?: CaseStartRequest })[] = parsed.rows.map((raw) => {
-      const errors = parsed.missingColumns.map((c) => `missing column ${c}`);
-      const { request, problems } = toRequest(raw);
-      errors.push(...problems);
+      const problems = parsed.missingColumns.map((column) =>
+        problem('missing_column', { column }, `missing column ${column}`),
+      );
+      const { request, problems: format } = toRequest(raw);
+      problems.push(...format);
       const code = raw.values.code ?? null;
       if (code) {
         const first = seen.get(code);
-        if (first !== undefined) errors.push(`code ${code} repeats line ${first}`);
+        if (first !== undefined)
+          problems.push(problem('code_repeats', { code, line: first }, `code ${code} repeats line ${first}`));
         else seen.set(code, raw.line);
       }
-      if (errors.length === 0 && code && existing.has(code))
-        return { line: raw.line, code, outcome: 'exists', errors: [] };
+      if (problems.length === 0 && code && existing.has(code))
+        return { line: raw.line, code, outcome: 'exists', errors: [], problems: [] };
       return {
         line: raw.line,
         code,
-        outcome: errors.length ? 'error' : 'create',
-        errors,
-        request: errors.length ? undefined : request,
+        outcome: problems.length ? 'error' : 'create',
+        errors: problems.map((p) => p.message),
+        problems,
+        request: problems.length ? undefined : request,
       };
     });
     // references (agencies, definitions) for the rows that passed the format checks
@@ -102,7 +106,11 @@ export class PlanImportService {
         if (c.warnings.length) r.warnings = c.warnings;
       } else {
         r.outcome = 'error';
-        r.errors.push(...c.errors.map((e) => `${e.field}: ${e.message}`));
+        for (const e of c.errors) {
+          const p = problem('reference', { field: e.field }, `${e.field}: ${e.message}`);
+          r.errors.push(p.message);
+          r.problems.push(p);
+        }
       }
     });
     if (parsed.rows.length === 0) {
@@ -200,6 +208,14 @@ function noticesFor(cases: number): ImportReportDto['notices'] {
   return cases >= IMPORT_NOTICES_FROM_CASES ? 'per_agency' : 'per_step';
 }
 
+function problem(
+  code: ImportProblemCode,
+  params: ImportProblemDto['params'],
+  message: string,
+): ImportProblemDto {
+  return { code, params, message };
+}
+
 const WEAPONS = new Set<string>(WEAPON_TYPES);
 
 /**
@@ -211,39 +227,64 @@ export function isoFromDayMonthYear(value: string): string {
   return m ? `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}` : value;
 }
 
-function toRequest(raw: RawRow): { request: CaseStartRequest; problems: string[] } {
+function toRequest(raw: RawRow): { request: CaseStartRequest; problems: ImportProblemDto[] } {
   const v = raw.values;
-  const problems: string[] = [];
+  const problems: ImportProblemDto[] = [];
+  const no = (code: ImportProblemCode, params: ImportProblemDto['params'], message: string) =>
+    problems.push(problem(code, params, message));
   const kind = v.kind ?? 'measure';
-  if (!/^[a-z][a-z0-9_]{0,63}$/.test(kind)) problems.push(`kind "${kind}" is not a process definition key`);
+  if (!/^[a-z][a-z0-9_]{0,63}$/.test(kind))
+    no('kind_invalid', { value: kind }, `kind "${kind}" is not a process definition key`);
   if (v.code !== undefined && !CODE_PATTERN.test(v.code))
-    problems.push(`code "${v.code}" must be letters, digits, ".", "-" or "_"`);
-  if (v.code === undefined) problems.push('code is empty');
-  if (v.title === undefined) problems.push('title is empty');
-  else if (v.title.length > 500) problems.push('title is longer than 500 characters');
-  if (v.leadAgency === undefined) problems.push('leadAgency is empty');
+    no('code_invalid', { value: v.code }, `code "${v.code}" must be letters, digits, ".", "-" or "_"`);
+  if (v.code === undefined) no('empty', { column: 'code' }, 'code is empty');
+  if (v.title === undefined) no('empty', { column: 'title' }, 'title is empty');
+  else if (v.title.length > 500) no('title_too_long', { max: 500 }, 'title is longer than 500 characters');
+  if (v.leadAgency === undefined) no('empty', { column: 'leadAgency' }, 'leadAgency is empty');
   else if (!AGENCY_CODE_PATTERN.test(v.leadAgency))
-    problems.push(`leadAgency "${v.leadAgency}" is not an agency code`);
+    no(
+      'agency_invalid',
+      { column: 'leadAgency', value: v.leadAgency },
+      `leadAgency "${v.leadAgency}" is not an agency code`,
+    );
   const supporting = (v.supportingAgencies ?? '')
     .split(/[;,|\s]+/)
     .map((s) => s.trim())
     .filter(Boolean);
   for (const a of supporting)
-    if (!AGENCY_CODE_PATTERN.test(a)) problems.push(`supporting agency "${a}" is not an agency code`);
+    if (!AGENCY_CODE_PATTERN.test(a))
+      no(
+        'agency_invalid',
+        { column: 'supportingAgencies', value: a },
+        `supporting agency "${a}" is not an agency code`,
+      );
   const dueOn = v.dueOn === undefined ? undefined : isoFromDayMonthYear(v.dueOn);
-  if (dueOn === undefined) problems.push('dueOn is empty');
-  else if (!isLocalDate(dueOn)) problems.push(`dueOn "${v.dueOn}" ${LOCAL_DATE_RULE} (or DD.MM.YYYY)`);
+  if (dueOn === undefined) no('empty', { column: 'dueOn' }, 'dueOn is empty');
+  else if (!isLocalDate(dueOn))
+    no(
+      'date_invalid',
+      { value: v.dueOn ?? '', years: YEARS },
+      `dueOn "${v.dueOn}" ${LOCAL_DATE_RULE} (or DD.MM.YYYY)`,
+    );
   if (v.areaParagraph !== undefined && !/^(OP)?[1-9][0-9]?(\s?\(?[a-d]\)?)?$/i.test(v.areaParagraph)) {
-    problems.push(`areaParagraph "${v.areaParagraph}" is not an operative paragraph such as OP3(d)`);
+    no(
+      'paragraph_invalid',
+      { value: v.areaParagraph },
+      `areaParagraph "${v.areaParagraph}" is not an operative paragraph such as OP3(d)`,
+    );
   }
   if (v.areaWeaponType !== undefined && !WEAPONS.has(v.areaWeaponType.toLowerCase())) {
-    problems.push(`areaWeaponType "${v.areaWeaponType}" must be one of ${[...WEAPONS].join(', ')}`);
+    no(
+      'weapon_invalid',
+      { value: v.areaWeaponType, allowed: [...WEAPONS].join(', ') },
+      `areaWeaponType "${v.areaWeaponType}" must be one of ${[...WEAPONS].join(', ')}`,
+    );
   }
   let definitionVersion: number | undefined;
   if (v.definitionVersion !== undefined) {
     definitionVersion = Number(v.definitionVersion);
     if (!Number.isInteger(definitionVersion) || definitionVersion < 1)
-      problems.push('definitionVersion must be a positive integer');
+      no('version_invalid', { value: v.definitionVersion }, 'definitionVersion must be a positive integer');
   }
   const area =
     v.areaParagraph || v.areaWeaponType

@@ -126,6 +126,19 @@ export const en = {
   'warning.noFocalPoint':
     'step “{step}” waits on {agencies}, where no focal point is active: nobody there is emailed about it',
   'import.row': 'Row {row}',
+  // an import row's problems (the API's codes and facts)
+  'importProblem.missing_column': 'missing column {column}',
+  'importProblem.code_repeats': 'code {code} repeats line {line}',
+  'importProblem.empty': '{column} is empty',
+  'importProblem.kind_invalid': 'kind "{value}" is not a process definition key',
+  'importProblem.code_invalid': 'code "{value}" must be letters, digits, ".", "-" or "_"',
+  'importProblem.title_too_long': 'title is longer than {max} characters',
+  'importProblem.agency_invalid': '{column}: "{value}" is not an agency code',
+  'importProblem.date_invalid':
+    'dueOn "{value}" must be a real date as YYYY-MM-DD (or DD.MM.YYYY) in {years}',
+  'importProblem.paragraph_invalid': 'areaParagraph "{value}" is not an operative paragraph such as OP3(d)',
+  'importProblem.weapon_invalid': 'areaWeaponType "{value}" must be one of {allowed}',
+  'importProblem.version_invalid': 'definitionVersion must be a positive integer',
   'deadlines.title': 'Deadlines',
   'deadlines.timeline': 'Timeline of open cases',
   'deadlines.calendar': 'Calendar',

@@ -129,6 +129,20 @@ export const ru: Record<MessageKey, string> = {
   'warning.noFocalPoint':
     'этап «{step}» ждёт {agencies}: там нет действующего контактного лица, и письма о нём никто не получит',
   'import.row': 'Строка {row}',
+  // an import row's problems (the API's codes and facts)
+  'importProblem.missing_column': 'нет столбца {column}',
+  'importProblem.code_repeats': 'код {code} повторяет строку {line}',
+  'importProblem.empty': 'столбец {column} не заполнен',
+  'importProblem.kind_invalid': 'вид «{value}» не является ключом определения процесса',
+  'importProblem.code_invalid': 'код «{value}» может содержать только буквы, цифры, «.», «-» и «_»',
+  'importProblem.title_too_long': 'название длиннее {max} символов',
+  'importProblem.agency_invalid': '{column}: «{value}» не является кодом ведомства',
+  'importProblem.date_invalid':
+    'срок «{value}» должен быть существующей датой вида ГГГГ-ММ-ДД (или ДД.ММ.ГГГГ) в {years} гг.',
+  'importProblem.paragraph_invalid':
+    'areaParagraph «{value}» не является пунктом постановляющей части, например OP3(d)',
+  'importProblem.weapon_invalid': 'areaWeaponType «{value}» должен быть одним из: {allowed}',
+  'importProblem.version_invalid': 'definitionVersion должна быть целым положительным числом',
   'deadlines.title': 'Сроки',
   'deadlines.timeline': 'График открытых дел',
   'deadlines.calendar': 'Календарь',

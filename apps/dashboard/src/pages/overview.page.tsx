@@ -5,7 +5,8 @@ import type { Plan, PlanProgress, StartWarning } from '../api/types';
 import { HealthSummary, Legend, StackedBars } from '../components/charts';
 import { StartWarningText } from '../components/start-warning';
 import { ErrorBox, LiveStamp, Loading, Notice } from '../components/status';
-import { useI18n } from '../i18n/i18n';
+import { en, type MessageKey } from '../i18n/en';
+import { useI18n, type Translate } from '../i18n/i18n';
 import { canCoordinate, useAuth } from '../lib/auth';
 import { todayIso } from '../lib/dates';
 import { areaLabel, breakdownFromProgress, countsFromProgress, emptyCounts } from '../lib/health';
@@ -326,7 +327,8 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
         <ul className="error">
           {importReport.map((r) => (
             <li key={r.row}>
-              {t('import.row', { row: r.row })}: {r.messages.join('; ')}
+              {t('import.row', { row: r.row })}:{' '}
+              {(r.problems.length ? r.problems.map((p) => problemText(t, p)) : r.messages).join('; ')}
             </li>
           ))}
         </ul>
@@ -361,6 +363,31 @@ function PlanTools({ planCode, onChanged }: { planCode?: string; onChanged: () =
 interface ReportRow {
   row: number;
   messages: string[];
+  /** the same as codes and facts (reports since 2026-11-29), worded in the reader's language */
+  problems: ImportProblem[];
+}
+
+interface ImportProblem {
+  code: string;
+  params: Record<string, string | number>;
+  message: string;
+}
+
+/** A row's problem in the reader's language; the API's English text for a code the dashboard does not know. */
+function problemText(t: Translate, p: ImportProblem): string {
+  const key = `importProblem.${p.code}`;
+  return key in en ? t(key as MessageKey, p.params) : p.message;
+}
+
+function problemsOf(r: Record<string, unknown>): ImportProblem[] {
+  if (!Array.isArray(r.problems)) return [];
+  return (r.problems as Array<Record<string, unknown>>)
+    .filter((p) => typeof p?.code === 'string' && typeof p.message === 'string')
+    .map((p) => ({
+      code: p.code as string,
+      params: (p.params ?? {}) as Record<string, string | number>,
+      message: p.message as string,
+    }));
 }
 
 interface WarnedRow {
@@ -386,5 +413,6 @@ function badRows(rows: Array<Record<string, unknown>>): ReportRow[] {
       messages: ((r.errors as unknown[]) ?? []).map((x) =>
         typeof x === 'string' ? x : ((x as { message?: string }).message ?? JSON.stringify(x)),
       ),
+      problems: problemsOf(r),
     }));
 }

@@ -117,11 +117,44 @@ export class PlanWithProgressDto extends PlanDto {
   @ApiProperty({ type: PlanProgressDto }) progress!: PlanProgressDto;
 }
 
+export const IMPORT_PROBLEM_CODES = [
+  'missing_column',
+  'code_repeats',
+  'empty',
+  'kind_invalid',
+  'code_invalid',
+  'title_too_long',
+  'agency_invalid',
+  'date_invalid',
+  'paragraph_invalid',
+  'weapon_invalid',
+  'version_invalid',
+  'reference',
+] as const;
+export type ImportProblemCode = (typeof IMPORT_PROBLEM_CODES)[number];
+
+/** One problem of a row, as a code and its facts (a client words it in its reader's language) and in English. */
+export class ImportProblemDto {
+  @ApiProperty({ enum: IMPORT_PROBLEM_CODES }) code!: ImportProblemCode;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
+    description: 'the facts the problem names: column, value, line, code, field, max, allowed',
+  })
+  params!: Record<string, string | number>;
+  @ApiProperty({ description: 'the problem in English (the same text as in errors)' }) message!: string;
+}
+
 export class ImportRowDto {
   @ApiProperty({ description: '1-based line of the file (header is line 1)' }) line!: number;
   @ApiProperty({ nullable: true, type: String }) code!: string | null;
   @ApiProperty({ enum: ['create', 'exists', 'error'] }) outcome!: 'create' | 'exists' | 'error';
   @ApiProperty({ type: [String] }) errors!: string[];
+  @ApiProperty({
+    type: [ImportProblemDto],
+    description: 'the same problems as errors, one each, as codes and facts',
+  })
+  problems!: ImportProblemDto[];
   @ApiPropertyOptional({
     type: [StartWarningDto],
     description:
