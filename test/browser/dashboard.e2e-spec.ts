@@ -189,17 +189,19 @@ describe('dashboard (browser)', () => {
           'kind,code,title,leadAgency,supportingAgencies,dueOn',
           `measure,M-07,Export licensing manual,${lead},,2015-02-30`,
           `measure,M-07,Export licensing manual again,${lead},,${isoDay(30)}`,
+          `measure,M-08,Export licensing manual for customs,KG-NOBODY,,${isoDay(30)}`,
         ].join('\n'),
       ),
     });
     await importForm.getByRole('button', { name: 'Import' }).click();
-    await coordinator.getByText('Dry run: 0 rows valid, 2 with errors.').waitFor();
+    await coordinator.getByText('Dry run: 0 rows valid, 3 with errors.').waitFor();
     const rowErrors = coordinator.locator('ul.error li');
     expect(await rowErrors.allTextContents()).toEqual([
       expect.stringMatching(
         /^Row 2: dueOn "2015-02-30" must be a real date as YYYY-MM-DD \(or DD\.MM\.YYYY\) in \d{4}-\d{4}$/,
       ),
       'Row 3: code M-07 repeats line 2',
+      'Row 4: leadAgency: unknown agency KG-NOBODY',
     ]);
     await coordinator.locator('.lang button[lang="ru"]').click();
     await rowErrors.getByText('Строка 2', { exact: false }).waitFor();
@@ -208,6 +210,7 @@ describe('dashboard (browser)', () => {
         /^Строка 2: срок «2015-02-30» должен быть существующей датой вида ГГГГ-ММ-ДД \(или ДД\.ММ\.ГГГГ\) в \d{4}-\d{4} гг\.$/,
       ),
       'Строка 3: код M-07 повторяет строку 2',
+      'Строка 4: leadAgency: неизвестное ведомство KG-NOBODY',
     ]);
     await coordinator.locator('.lang button[lang="en"]').click();
     await rowErrors.getByText('Row 2', { exact: false }).waitFor();

@@ -89,7 +89,7 @@ describe('API import', () => {
     // the same problems as codes and facts, for a client to word in its reader's language
     expect(report.rows.map((r) => r.problems.map((p) => [p.code, p.params]))).toEqual([
       [],
-      [['reference', { field: 'leadAgency' }]],
+      [['agency_unknown', { field: 'leadAgency', value: 'KG-NOBODY' }]],
       [['date_invalid', { value: '2015-02-30', years: expect.stringMatching(/^\d{4}-\d{4}$/) }]],
       [['empty', { column: 'code' }]],
       [['code_repeats', { code: 'I-01', line: 2 }]],

@@ -63,8 +63,19 @@ export interface StartedCaseView {
 }
 
 /** What is wrong with a case before anything is written: each problem with its field (used by create and import). */
+/** Why an agency cannot take part in a case of a plan. */
+export interface Unreachable {
+  code: 'agency_unknown' | 'agency_not_shared';
+  message: string;
+}
+
+/** A field's problem, and (for the import report's problems) what it is as a code and facts. */
+export interface CheckError extends FieldError {
+  problem?: { code: string; params: Record<string, string | number> };
+}
+
 export interface CaseCheck {
-  errors: FieldError[];
+  errors: CheckError[];
   /** what the start would do that a coordinator should know first: a deadline already past, steps starting overdue */
   warnings: StartWarning[];
   input?: Omit<StartCaseInput, 'startedBy'> & { area: { paragraph: string | null; weapon: Weapon | null } };
@@ -92,25 +103,29 @@ export class CaseStartService {
    * state (or an international organisation) the plan is not shared with, which would see neither the case nor its
    * emails, so its steps would wait for ever. Codes absent from the map may take part.
    */
-  async unreachable(plan: Pick<Plan, 'code' | 'stateCode'>, codes: string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
+  async unreachable(
+    plan: Pick<Plan, 'code' | 'stateCode'>,
+    codes: string[],
+  ): Promise<Map<string, Unreachable>> {
+    const out = new Map<string, Unreachable>();
     const stateOf = await this.agencies.statesOf(codes);
     const outside = [...stateOf].filter(([, state]) => state !== plan.stateCode);
     const shares = outside.length > 0 ? await this.plans.shares(plan.code) : [];
     for (const code of new Set(codes)) {
       if (!stateOf.has(code)) {
-        out.set(code, `unknown agency ${code}`);
+        out.set(code, { code: 'agency_unknown', message: `unknown agency ${code}` });
         continue;
       }
       const state = stateOf.get(code) ?? null;
       if (state === plan.stateCode) continue;
       const shared = shares.some((s) => s.agencyCode === code || (state !== null && s.stateCode === state));
       if (!shared) {
-        out.set(
-          code,
-          `${code} (${state ?? 'an international organisation'}) cannot see plan ${plan.code}: share the plan ` +
+        out.set(code, {
+          code: 'agency_not_shared',
+          message:
+            `${code} (${state ?? 'an international organisation'}) cannot see plan ${plan.code}: share the plan ` +
             `with ${state === null ? 'the organisation' : 'the agency or its state'} first`,
-        );
+        });
       }
     }
     return out;
@@ -139,13 +154,30 @@ export class CaseStartService {
         definitions.set(k, await this.definitions.resolve(r.kind, r.definitionVersion));
     }
     const checks = requests.map((r): CaseCheck => {
-      const errors: FieldError[] = [];
+      const errors: CheckError[] = [];
+      const unreachableAs = (field: string, agency: string): void => {
+        const why = unreachable.get(agency);
+        if (why)
+          errors.push({
+            field,
+            message: why.message,
+            problem: { code: why.code, params: { value: agency } },
+          });
+      };
       const definition = definitions.get(`${r.kind}@${r.definitionVersion ?? ''}`);
       if (!definition) {
         errors.push(
           r.definitionVersion === undefined
-            ? { field: 'kind', message: `no process definition "${r.kind}"` }
-            : { field: 'definitionVersion', message: `no version ${r.definitionVersion} of "${r.kind}"` },
+            ? {
+                field: 'kind',
+                message: `no process definition "${r.kind}"`,
+                problem: { code: 'kind_unknown', params: { value: r.kind } },
+              }
+            : {
+                field: 'definitionVersion',
+                message: `no version ${r.definitionVersion} of "${r.kind}"`,
+                problem: { code: 'version_unknown', params: { value: r.definitionVersion, kind: r.kind } },
+              },
         );
       }
       const supporting = [...new Set(r.supportingAgencies ?? [])];
@@ -157,19 +189,16 @@ export class CaseStartService {
           errors.push({ field: `participants.${name}`, message: 'must be a list of agency codes' });
           continue;
         }
-        for (const a of list) {
-          const why = unreachable.get(a);
-          if (why) errors.push({ field: `participants.${name}`, message: why });
-        }
+        for (const a of list) unreachableAs(`participants.${name}`, a);
       }
-      const leadWhy = unreachable.get(r.leadAgency);
-      if (leadWhy) errors.push({ field: 'leadAgency', message: leadWhy });
-      supporting.forEach((a, i) => {
-        const why = unreachable.get(a);
-        if (why) errors.push({ field: `supportingAgencies.${i}`, message: why });
-      });
+      unreachableAs('leadAgency', r.leadAgency);
+      supporting.forEach((a, i) => unreachableAs(`supportingAgencies.${i}`, a));
       if (supporting.includes(r.leadAgency))
-        errors.push({ field: 'supportingAgencies', message: 'must not contain the lead agency' });
+        errors.push({
+          field: 'supportingAgencies',
+          message: 'must not contain the lead agency',
+          problem: { code: 'lead_supporting', params: { value: r.leadAgency } },
+        });
       if (!state)
         errors.push({ field: 'planCode', message: `the plan's state ${plan.stateCode} does not exist` });
       if (errors.length || !definition || !state) return { errors, warnings: [] };
@@ -264,7 +293,7 @@ export class CaseStartService {
   /** Checks, reserves and starts; throws 400 on bad input, 409 naming the existing case on a duplicate. */
   async start(plan: Plan, r: CaseStartRequest, actor: Actor): Promise<StartedCaseView> {
     const checked = await this.check(plan, r);
-    if (!checked.input) throw invalid(checked.errors);
+    if (!checked.input) throw invalid(checked.errors.map(({ field, message }) => ({ field, message })));
     return { ...(await this.startChecked(checked.input, actor)), warnings: checked.warnings };
   }
 

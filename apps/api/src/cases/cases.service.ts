@@ -210,7 +210,7 @@ export class CasesService {
       const why = (
         await this.starter.unreachable({ code: row.planCode, stateCode: row.stateCode }, [cmd.agency])
       ).get(cmd.agency);
-      if (why) throw invalid([{ field: 'agency', message: why }]);
+      if (why) throw invalid([{ field: 'agency', message: why.message }]);
     }
     // only evidence uploaded to this case may be cited (422 naming a foreign or unknown id)
     const checked: CaseCommandInput =

@@ -8,7 +8,13 @@ import { TemporalCalls } from '../common/temporal-calls.service';
 import { DomainErrorCode, DomainException, invalid } from '../common/domain.exception';
 import { actorOf, type Principal } from '../common/principal';
 import { AGENCY_CODE_PATTERN, CODE_PATTERN, isLocalDate, LOCAL_DATE_RULE, YEARS } from '../common/validation';
-import type { ImportProblemCode, ImportProblemDto, ImportReportDto, ImportRowDto } from './dto/plan.dto';
+import {
+  IMPORT_PROBLEM_CODES,
+  type ImportProblemCode,
+  type ImportProblemDto,
+  type ImportReportDto,
+  type ImportRowDto,
+} from './dto/plan.dto';
 import { parseMeasureFile, type RawRow, UnreadableFileError } from './measure-file.parser';
 import { PlansService } from './plans.service';
 
@@ -107,7 +113,12 @@ export class PlanImportService {
       } else {
         r.outcome = 'error';
         for (const e of c.errors) {
-          const p = problem('reference', { field: e.field }, `${e.field}: ${e.message}`);
+          const known = e.problem && (IMPORT_PROBLEM_CODES as readonly string[]).includes(e.problem.code);
+          const p = problem(
+            known ? (e.problem?.code as ImportProblemCode) : 'reference',
+            { ...(known ? e.problem?.params : {}), field: e.field },
+            `${e.field}: ${e.message}`,
+          );
           r.errors.push(p.message);
           r.problems.push(p);
         }

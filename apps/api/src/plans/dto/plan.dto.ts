@@ -129,6 +129,12 @@ export const IMPORT_PROBLEM_CODES = [
   'paragraph_invalid',
   'weapon_invalid',
   'version_invalid',
+  'agency_unknown',
+  'agency_not_shared',
+  'kind_unknown',
+  'version_unknown',
+  'lead_supporting',
+  /** any other problem with a field the file names: its English text only */
   'reference',
 ] as const;
 export type ImportProblemCode = (typeof IMPORT_PROBLEM_CODES)[number];
@@ -139,7 +145,7 @@ export class ImportProblemDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
-    description: 'the facts the problem names: column, value, line, code, field, max, allowed',
+    description: 'the facts the problem names: column, value, line, code, field, kind, max, allowed, years',
   })
   params!: Record<string, string | number>;
   @ApiProperty({ description: 'the problem in English (the same text as in errors)' }) message!: string;
