@@ -33,11 +33,16 @@ export const newStepsSignal = defineSignal<[NewStepsOfCase]>('newSteps');
 /** Sent by the API when the import has stopped starting cases: how many it started with this workflow's id. */
 export const importFinishedSignal = defineSignal<[{ started: number }]>('importFinished');
 
+/**
+ * No continue-as-new: an import starts at most MAX_IMPORT_ROWS (2,000) cases, so a run holds at most 2,000 signals
+ * and, at worst, a workflow task for each: about 8,000 events and a megabyte, well under the server's hard limits
+ * (51,200 events, 50 MB); the largest import's run held 2,038 events in its test. A continue-as-new is refused while
+ * signals keep coming in during its task (tried: in the test server the run never continued, and each refusal
+ * replays the run).
+ */
 export interface ImportNoticesInput {
   planCode: string;
   stateCode: string;
-  /** carried into a continued run */
-  continued?: ImportNoticesState;
 }
 
 /** An agency's steps not emailed yet: the first by due date (at most the email's length), and how many there are. */

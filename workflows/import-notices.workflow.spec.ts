@@ -22,6 +22,7 @@ import {
   newStepsSignal,
   type NewStepItem,
 } from './import-notices.definitions';
+import { MAX_IMPORT_ROWS } from '../apps/api/src/plans/measure-file.parser';
 import { importNoticesWorkflow, MAX_LISTED_STEPS } from './import-notices.workflow';
 
 const taskQueue = 'import-notices-spec';
@@ -211,4 +212,49 @@ describe(importNoticesWorkflow.name, () => {
       });
     });
   });
+
+  it(`hears from the largest import, ${MAX_IMPORT_ROWS} cases, in one run well under the history limits`, async () => {
+    const fake = new FakeCaseActivities();
+    await run(fake, async (env) => {
+      await advanceTo(env, local('2040-03-05 10:00'));
+      const notices = await startNotices(env, 'largest');
+      const agencies = ['KG-MOE', 'KG-CUSTOMS', 'KG-BORDER', 'KG-MOJ'];
+      // as cases started 16 at a time send them
+      for (let from = 1; from <= MAX_IMPORT_ROWS; from += 16) {
+        await Promise.all(
+          Array.from({ length: Math.min(16, MAX_IMPORT_ROWS - from + 1) }, (_, k) => {
+            const i = from + k;
+            return notices.signal(newStepsSignal, {
+              workflowId: `case:KG-NAP-2040:B-${i}`,
+              steps: [
+                {
+                  caseCode: `B-${String(i).padStart(4, '0')}`,
+                  caseTitle: `Measure ${i}`,
+                  stepKey: 'execute',
+                  stepTitle: {
+                    en: 'Implementation by the lead agency',
+                    ru: 'Исполнение меры ведущим ведомством',
+                  },
+                  dueOn: '2040-06-29',
+                  agencies: [agencies[i % 4]],
+                },
+              ],
+            });
+          }),
+        );
+      }
+      await notices.signal(importFinishedSignal, { started: MAX_IMPORT_ROWS });
+      await completed(notices);
+      const sent = lists(fake.notifications.map((n) => n.request));
+      expect(Object.keys(sent).sort()).toEqual([...agencies].sort());
+      for (const list of Object.values(sent)) expect(list).toMatchObject({ total: MAX_IMPORT_ROWS / 4 });
+      expect(sent['KG-MOE'].items.slice(0, 2)).toEqual([
+        'B-0004 execute 2040-06-29',
+        'B-0008 execute 2040-06-29',
+      ]);
+      const history = await notices.fetchHistory();
+      expect(history.events?.length).toBeLessThan(10_240);
+      expect(await notices.result()).toEqual({ cases: MAX_IMPORT_ROWS, emails: 4, rounds: 1 });
+    });
+  }, 120_000);
 });

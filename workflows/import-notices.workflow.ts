@@ -2,7 +2,7 @@
 // each agency once per measure; when every case has (importFinishedSignal says how many there are), or when none has
 // for five minutes, each agency gets one email listing its new steps. A case that finds this workflow finished
 // sends its own notices, so no step goes unannounced. Deterministic: workflow time only.
-import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { NotificationRequest } from '@app/domain/case/case.types';
 import type { CaseActivities } from '@app/activities/contracts';
 import {
@@ -36,7 +36,7 @@ function byDueDate(a: NewStepItem, b: NewStepItem): number {
 }
 
 export async function importNoticesWorkflow(input: ImportNoticesInput): Promise<ImportNoticesResult> {
-  const s: ImportNoticesState = input.continued ?? {
+  const s: ImportNoticesState = {
     byAgency: {},
     received: 0,
     lastHeardAt: Date.now(),
@@ -62,7 +62,6 @@ export async function importNoticesWorkflow(input: ImportNoticesInput): Promise<
   });
 
   const everyCaseHeard = () => s.started !== undefined && s.received >= s.started;
-  const continueAsNewSuggested = () => workflowInfo().continueAsNewSuggested;
 
   for (;;) {
     // until every case has handed its steps over, or none has for a while
@@ -70,11 +69,7 @@ export async function importNoticesWorkflow(input: ImportNoticesInput): Promise<
       if (everyCaseHeard()) break;
       const quietLeft = s.lastHeardAt + IMPORT_QUIET_MS - Date.now();
       if (quietLeft <= 0) break;
-      if (continueAsNewSuggested()) {
-        // signals are handled before this runs: the state carries every case heard so far
-        await continueAsNew<typeof importNoticesWorkflow>({ ...input, continued: s });
-      }
-      await condition(() => everyCaseHeard() || continueAsNewSuggested(), quietLeft);
+      await condition(everyCaseHeard, quietLeft);
     }
     const agencies = Object.keys(s.byAgency).sort();
     if (agencies.length === 0) break;

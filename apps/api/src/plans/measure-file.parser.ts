@@ -87,6 +87,7 @@ const ALIASES: Record<string, ImportColumn> = Object.fromEntries([
   ['версия', 'definitionVersion'],
 ]);
 
+/** Also what keeps an import's notices workflow in one run (workflows/import-notices.definitions.ts): raise with care. */
 export const MAX_IMPORT_ROWS = 2000;
 
 export async function parseMeasureFile(
