@@ -530,6 +530,12 @@ describe('dashboard (browser)', () => {
     const supporting = form.getByLabel('Supporting agencies');
     await form.getByText('unknown agency KG-NO-SUCH-AGENCY').waitFor();
     await expect(supporting.getAttribute('aria-invalid')).resolves.toBe('true');
+    // worded by the dashboard from the API's code and facts: in Russian too
+    await coordinator.locator('.lang button[lang="ru"]').click();
+    // (the form is named in Russian now)
+    await coordinator.getByText('неизвестное ведомство KG-NO-SUCH-AGENCY').waitFor();
+    await coordinator.locator('.lang button[lang="en"]').click();
+    await form.getByText('unknown agency KG-NO-SUCH-AGENCY').waitFor();
     expect(await cases()).toEqual([]);
 
     // corrected (codes typed in lower case are taken as codes): the coordinator's own ministry supports the measure;

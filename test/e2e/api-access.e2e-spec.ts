@@ -362,6 +362,11 @@ describe('API access control', () => {
       expect((elsewhere.body as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual([
         'leadAgency',
       ]);
+      // also as a code and facts, for the dashboard to word in its reader's language
+      expect((elsewhere.body as { errors: unknown[] }).errors[0]).toMatchObject({
+        code: 'agency_not_shared',
+        params: { value: unshared },
+      });
       const reassigned = await h
         .http()
         .post(`/cases/${id}/steps/execute/reassign`)

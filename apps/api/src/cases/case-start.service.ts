@@ -293,7 +293,14 @@ export class CaseStartService {
   /** Checks, reserves and starts; throws 400 on bad input, 409 naming the existing case on a duplicate. */
   async start(plan: Plan, r: CaseStartRequest, actor: Actor): Promise<StartedCaseView> {
     const checked = await this.check(plan, r);
-    if (!checked.input) throw invalid(checked.errors.map(({ field, message }) => ({ field, message })));
+    if (!checked.input)
+      throw invalid(
+        checked.errors.map(({ field, message, problem }) => ({
+          field,
+          message,
+          ...(problem ? { code: problem.code, params: problem.params } : {}),
+        })),
+      );
     return { ...(await this.startChecked(checked.input, actor)), warnings: checked.warnings };
   }
 

@@ -26,6 +26,9 @@ export interface FieldError {
   /** dotted path of the offending field, e.g. "dueOn" or "supportingAgencies.1" */
   field: string;
   message: string;
+  /** some problems also as a code and its facts, for a client to word in its reader's language */
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 export class DomainException extends Error {

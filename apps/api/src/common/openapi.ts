@@ -11,6 +11,18 @@ import {
 export class FieldErrorDto {
   @ApiProperty({ example: 'dueOn' }) field!: string;
   @ApiProperty({ example: 'dueOn must be a real date as YYYY-MM-DD' }) message!: string;
+  @ApiPropertyOptional({
+    example: 'agency_unknown',
+    description:
+      "some problems also as a code (agency_unknown, agency_not_shared, kind_unknown, version_unknown, lead_supporting) and its facts, for a client to word in its reader's language",
+  })
+  code?: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
+    example: { value: 'KG-NOBODY' },
+  })
+  params?: Record<string, string | number>;
 }
 
 /** RFC 9457 problem details, as every error is answered (content type application/problem+json). */

@@ -13,7 +13,7 @@ export interface ProblemDetails {
   detail: string;
   instance?: string;
   code: string;
-  errors?: { field: string; message: string }[];
+  errors?: { field: string; message: string; code?: string; params?: Record<string, string | number> }[];
   [extra: string]: unknown;
 }
 

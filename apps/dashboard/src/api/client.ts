@@ -7,7 +7,15 @@ export interface ProblemDetails {
   detail?: string;
   instance?: string;
   errors?:
-    Array<{ field?: string; path?: string; message?: string; detail?: string }> | Record<string, unknown>;
+    | Array<{
+        field?: string;
+        path?: string;
+        message?: string;
+        detail?: string;
+        code?: string;
+        params?: Record<string, string | number>;
+      }>
+    | Record<string, unknown>;
   [extra: string]: unknown;
 }
 

@@ -2,11 +2,20 @@
 // the fields they name, and announces success.
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { ApiError } from '../api/client';
-import { useI18n } from '../i18n/i18n';
+import { en, type MessageKey } from '../i18n/en';
+import { useI18n, type Translate } from '../i18n/i18n';
 import { ErrorBox, Notice, useProblemTitle } from './status';
 
+/** A field's problem: the API's English words, and for some a code and facts the dashboard words itself. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+  code?: string;
+  params?: Record<string, string | number>;
+}
+
 /** Field-level problems of an ApiError, keyed by the field (or path) they name. */
-export function problemsOf(error: unknown): Array<{ field: string; message: string }> {
+export function problemsOf(error: unknown): FieldProblem[] {
   if (!(error instanceof ApiError)) return [];
   const errors = error.problem.errors;
   if (!errors) return [];
@@ -14,6 +23,10 @@ export function problemsOf(error: unknown): Array<{ field: string; message: stri
     return errors.map((e) => ({
       field: String(e.field ?? e.path ?? ''),
       message: String(e.message ?? e.detail ?? ''),
+      ...(typeof e.code === 'string' ? { code: e.code } : {}),
+      ...(e.params && typeof e.params === 'object'
+        ? { params: e.params as Record<string, string | number> }
+        : {}),
     }));
   }
   return Object.entries(errors).map(([field, v]) => ({
@@ -32,7 +45,14 @@ export interface FormState {
   run: (fn: () => Promise<string>) => Promise<boolean>;
 }
 
+/** A field's problem in the reader's language when the dashboard knows its code, else the API's words. */
+export function fieldProblemText(t: Translate, p: FieldProblem): string {
+  const key = `fieldProblem.${p.code ?? ''}`;
+  return p.code && key in en ? t(key as MessageKey, p.params) : p.message;
+}
+
 export function useFormState(): FormState {
+  const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string>();
   const [error, setError] = useState<unknown>();
@@ -44,7 +64,7 @@ export function useFormState(): FormState {
     fieldError: (field) =>
       problems
         .filter((p) => p.field === field || p.field.startsWith(`${field}.`))
-        .map((p) => p.message)
+        .map((p) => fieldProblemText(t, p))
         .join('; ') || undefined,
     run: async (fn) => {
       setBusy(true);

@@ -145,6 +145,13 @@ export const en = {
   'importProblem.kind_unknown': 'kind: no process definition "{value}"',
   'importProblem.version_unknown': 'definitionVersion: no version {value} of "{kind}"',
   'importProblem.lead_supporting': 'supportingAgencies: must not contain the lead agency {value}',
+  // a form field's problem (the API's codes and facts), shown beside the field
+  'fieldProblem.agency_unknown': 'unknown agency {value}',
+  'fieldProblem.agency_not_shared':
+    '{value} cannot see this plan; share the plan with it (or its state) first',
+  'fieldProblem.kind_unknown': 'no process definition "{value}"',
+  'fieldProblem.version_unknown': 'no version {value} of "{kind}"',
+  'fieldProblem.lead_supporting': 'must not contain the lead agency {value}',
   'deadlines.title': 'Deadlines',
   'deadlines.timeline': 'Timeline of open cases',
   'deadlines.calendar': 'Calendar',

@@ -149,6 +149,13 @@ export const ru: Record<MessageKey, string> = {
   'importProblem.kind_unknown': 'kind: нет определения процесса «{value}»',
   'importProblem.version_unknown': 'definitionVersion: нет версии {value} определения «{kind}»',
   'importProblem.lead_supporting': 'supportingAgencies: не должны включать ведущее ведомство {value}',
+  // a form field's problem (the API's codes and facts), shown beside the field
+  'fieldProblem.agency_unknown': 'неизвестное ведомство {value}',
+  'fieldProblem.agency_not_shared':
+    '{value} не видит этот план; сначала откройте план этому ведомству (или его государству)',
+  'fieldProblem.kind_unknown': 'нет определения процесса «{value}»',
+  'fieldProblem.version_unknown': 'нет версии {value} определения «{kind}»',
+  'fieldProblem.lead_supporting': 'не должны включать ведущее ведомство {value}',
   'deadlines.title': 'Сроки',
   'deadlines.timeline': 'График открытых дел',
   'deadlines.calendar': 'Календарь',
