@@ -45,10 +45,19 @@ export interface FormState {
   run: (fn: () => Promise<string>) => Promise<boolean>;
 }
 
+/** A problem in the reader's language, if the dashboard words its code (`<kind>.<code>`); else undefined. */
+export function problemWords(
+  t: Translate,
+  kind: 'fieldProblem' | 'importProblem',
+  p: { code?: string; params?: Record<string, string | number> },
+): string | undefined {
+  const key = `${kind}.${p.code ?? ''}`;
+  return p.code && key in en ? t(key as MessageKey, p.params) : undefined;
+}
+
 /** A field's problem in the reader's language when the dashboard knows its code, else the API's words. */
 export function fieldProblemText(t: Translate, p: FieldProblem): string {
-  const key = `fieldProblem.${p.code ?? ''}`;
-  return p.code && key in en ? t(key as MessageKey, p.params) : p.message;
+  return problemWords(t, 'fieldProblem', p) ?? p.message;
 }
 
 export function useFormState(): FormState {

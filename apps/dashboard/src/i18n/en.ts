@@ -139,12 +139,6 @@ export const en = {
   'importProblem.paragraph_invalid': 'areaParagraph "{value}" is not an operative paragraph such as OP3(d)',
   'importProblem.weapon_invalid': 'areaWeaponType "{value}" must be one of {allowed}',
   'importProblem.version_invalid': 'definitionVersion must be a positive integer',
-  'importProblem.agency_unknown': '{field}: unknown agency {value}',
-  'importProblem.agency_not_shared':
-    '{field}: {value} cannot see this plan; share the plan with it (or its state) first',
-  'importProblem.kind_unknown': 'kind: no process definition "{value}"',
-  'importProblem.version_unknown': 'definitionVersion: no version {value} of "{kind}"',
-  'importProblem.lead_supporting': 'supportingAgencies: must not contain the lead agency {value}',
   // a form field's problem (the API's codes and facts), shown beside the field
   'fieldProblem.agency_unknown': 'unknown agency {value}',
   'fieldProblem.agency_not_shared':

@@ -143,12 +143,6 @@ export const ru: Record<MessageKey, string> = {
     'areaParagraph «{value}» не является пунктом постановляющей части, например OP3(d)',
   'importProblem.weapon_invalid': 'areaWeaponType «{value}» должен быть одним из: {allowed}',
   'importProblem.version_invalid': 'definitionVersion должна быть целым положительным числом',
-  'importProblem.agency_unknown': '{field}: неизвестное ведомство {value}',
-  'importProblem.agency_not_shared':
-    '{field}: {value} не видит этот план; сначала откройте план этому ведомству (или его государству)',
-  'importProblem.kind_unknown': 'kind: нет определения процесса «{value}»',
-  'importProblem.version_unknown': 'definitionVersion: нет версии {value} определения «{kind}»',
-  'importProblem.lead_supporting': 'supportingAgencies: не должны включать ведущее ведомство {value}',
   // a form field's problem (the API's codes and facts), shown beside the field
   'fieldProblem.agency_unknown': 'неизвестное ведомство {value}',
   'fieldProblem.agency_not_shared':

@@ -3,9 +3,9 @@ import { ApiError } from '../api/client';
 import { endpoints } from '../api/endpoints';
 import type { Plan, PlanProgress, StartWarning } from '../api/types';
 import { HealthSummary, Legend, StackedBars } from '../components/charts';
+import { problemWords } from '../components/forms';
 import { StartWarningText } from '../components/start-warning';
 import { ErrorBox, LiveStamp, Loading, Notice } from '../components/status';
-import { en, type MessageKey } from '../i18n/en';
 import { useI18n, type Translate } from '../i18n/i18n';
 import { canCoordinate, useAuth } from '../lib/auth';
 import { todayIso } from '../lib/dates';
@@ -373,10 +373,15 @@ interface ImportProblem {
   message: string;
 }
 
-/** A row's problem in the reader's language; the API's English text for a code the dashboard does not know. */
+/**
+ * A row's problem in the reader's language: an import's own, or a field's (unknown agency...) after the field it
+ * names; the API's English text for a code the dashboard does not know.
+ */
 function problemText(t: Translate, p: ImportProblem): string {
-  const key = `importProblem.${p.code}`;
-  return key in en ? t(key as MessageKey, p.params) : p.message;
+  const own = problemWords(t, 'importProblem', p);
+  if (own !== undefined) return own;
+  const asField = problemWords(t, 'fieldProblem', p);
+  return asField !== undefined ? `${p.params.field}: ${asField}` : p.message;
 }
 
 function problemsOf(r: Record<string, unknown>): ImportProblem[] {
