@@ -433,6 +433,32 @@ export async function writtenRows(
 }
 
 /**
+ * Waits until a case's workflow is idle (no activity pending, no workflow task pending) and every copy it stored is
+ * sent. Its notices go out in batches, one after another: "every stored copy sent" alone can hold between two
+ * batches, before the next one is even stored (the next may wait on a dead worker's sticky queue for 10 s).
+ */
+export async function waitForCaseIdle(
+  stack: FaultStack,
+  client: Client,
+  workflowId: string,
+  timeoutMs = 120_000,
+): Promise<void> {
+  await eventually(
+    `case ${workflowId} to be idle with every notification sent`,
+    async () => {
+      const d = await client.workflow.getHandle(workflowId).describe();
+      if ((d.raw.pendingActivities ?? []).length || d.raw.pendingWorkflowTask) return false;
+      const rows = await stack.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM email_outbox WHERE workflow_id = $1 AND status <> 'sent'`,
+        [workflowId],
+      );
+      return rows[0].n === 0;
+    },
+    timeoutMs,
+  );
+}
+
+/**
  * The mail invariant: once the outbox has settled (nothing pending or sending), every sent copy is in the sink
  * exactly once by Message-ID, and the sink holds no napflow message that the outbox does not know.
  */
@@ -461,9 +487,23 @@ export async function expectMailExactlyOnce(
   const missing = [...sent].filter((id) => !counts.has(id));
   const unknown = [...counts.keys()].filter((id) => !rows.some((r) => r.message_id === id));
   if (duplicates.length || missing.length || unknown.length) {
+    // what was doubled, by whom and when: the outbox row and every copy's arrival
+    const doubled = duplicates.slice(0, 3).map(([id]) => id);
+    const detail = doubled.length
+      ? await stack.query(
+          `SELECT message_id, kind, workflow_id, recipient_email, status, attempts, smtp_response, last_error, created_at, sent_at, updated_at
+             FROM email_outbox WHERE message_id = ANY($1)`,
+          [doubled],
+        )
+      : [];
+    const arrivals = stack.sink
+      .messages()
+      .filter((m) => m.messageId && doubled.includes(m.messageId))
+      .map((m) => [m.messageId, m.receivedAt]);
     throw new Error(
       `mail invariant broken: ${duplicates.length} duplicated Message-IDs ${JSON.stringify(duplicates.slice(0, 3))}, ` +
-        `${missing.length} sent but not received, ${unknown.length} received but unknown to the outbox`,
+        `${missing.length} sent but not received, ${unknown.length} received but unknown to the outbox; ` +
+        `doubled rows ${JSON.stringify(detail)}, arrivals ${JSON.stringify(arrivals)}`,
     );
   }
   return { sent: sent.size, failed: rows.filter((r) => r.status === 'failed').length };
