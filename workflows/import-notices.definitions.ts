@@ -43,6 +43,12 @@ export const importFinishedSignal = defineSignal<[{ started: number }]>('importF
 export interface ImportNoticesInput {
   planCode: string;
   stateCode: string;
+  /**
+   * How long after the last case was heard from the lists go out without word from the API (ms). The API leaves it
+   * out: IMPORT_QUIET_MS (5 min). A fault drill shortens it to see this timer fire across a Temporal restart.
+   * Histories started without it behave as before, so no patch guards it.
+   */
+  quietMs?: number;
 }
 
 /** An agency's steps not emailed yet: the first by due date (at most the email's length), and how many there are. */

@@ -60,11 +60,11 @@ function run<T>(fake: FakeCaseActivities, fn: (env: TestWorkflowEnvironment) => 
   return withTimeSkippingWorker({ bundle, activities: fake.activities, taskQueue }, fn);
 }
 
-async function startNotices(env: TestWorkflowEnvironment, importId: string) {
+async function startNotices(env: TestWorkflowEnvironment, importId: string, quietMs?: number) {
   return env.client.workflow.start(importNoticesWorkflow, {
     taskQueue,
     workflowId: importNoticesWorkflowId('KG-NAP-2040', importId),
-    args: [{ planCode: 'KG-NAP-2040', stateCode: 'KG' }],
+    args: [{ planCode: 'KG-NAP-2040', stateCode: 'KG', ...(quietMs === undefined ? {} : { quietMs }) }],
   });
 }
 
@@ -149,6 +149,27 @@ describe(importNoticesWorkflow.name, () => {
       expect(lists(fake.notifications.map((n) => n.request))).toEqual({
         'KG-MOE': { items: ['M-1 execute 2040-06-29'], total: 1 },
       });
+    });
+  });
+
+  it('waits the quiet period its input names instead of five minutes, counted from the last case heard from', async () => {
+    const fake = new FakeCaseActivities();
+    await run(fake, async (env) => {
+      await advanceTo(env, local('2040-03-05 10:00'));
+      const notices = await startNotices(env, 'short', 20_000);
+      const announceNewStepsTo = notices.workflowId;
+      await advanceTo(env, Date.parse(local('2040-03-05 10:00')) + 5_000);
+      await startCase(env, { ...measure('M-1', 'KG-MOE', [], '2040-06-29'), announceNewStepsTo });
+      const heardAt = Date.parse(local('2040-03-05 10:00')) + 5_000;
+      await advanceTo(env, heardAt + 19_000);
+      expect(fake.notifications).toEqual([]);
+      await advanceTo(env, heardAt + 20_000);
+      await completed(notices);
+      // to the second: the simulated clock runs on in real time while the server is not skipping
+      expect(
+        fake.notifications.map((n) => [n.request.kind, Math.floor((Date.parse(n.at) - heardAt) / 1000)]),
+      ).toEqual([['steps_assigned', 20]]);
+      expect(await notices.result()).toEqual({ cases: 1, emails: 1, rounds: 1 });
     });
   });
 

@@ -1,6 +1,6 @@
 // An import's notices: each case the import starts hands over its first steps (newStepsSignal) instead of emailing
 // each agency once per measure; when every case has (importFinishedSignal says how many there are), or when none has
-// for five minutes, each agency gets one email listing its new steps. A case that finds this workflow finished
+// for five minutes (the input's quietMs), each agency gets one email listing its new steps. A case that finds this workflow finished
 // sends its own notices, so no step goes unannounced. Deterministic: workflow time only.
 import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { NotificationRequest } from '@app/domain/case/case.types';
@@ -62,12 +62,16 @@ export async function importNoticesWorkflow(input: ImportNoticesInput): Promise<
   });
 
   const everyCaseHeard = () => s.started !== undefined && s.received >= s.started;
+  const quietMs =
+    typeof input.quietMs === 'number' && Number.isFinite(input.quietMs) && input.quietMs > 0
+      ? input.quietMs
+      : IMPORT_QUIET_MS;
 
   for (;;) {
     // until every case has handed its steps over, or none has for a while
     for (;;) {
       if (everyCaseHeard()) break;
-      const quietLeft = s.lastHeardAt + IMPORT_QUIET_MS - Date.now();
+      const quietLeft = s.lastHeardAt + quietMs - Date.now();
       if (quietLeft <= 0) break;
       await condition(everyCaseHeard, quietLeft);
     }

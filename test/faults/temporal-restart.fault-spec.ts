@@ -33,12 +33,17 @@
 // while writing it (the second restart took 1.1-1.4 s; pending attempts 3 and 4), every retry timer fired after the
 // restart — those due while the server was down 0.1-1.5 s after it answered again, the others 0.1-2.5 s after they
 // were due — and each email was received exactly once; this part takes ~40 s.
+// Third part — a workflow's own timer fires after the restart: an import's notices workflow whose API never said how
+// many cases it started sends the lists once no case has been heard from for its quiet period (a workflow timer, 5
+// min in production, QUIET_MS here through the workflow's input). The drill starts it, hands it one case's new step
+// (as the case would), stops the server before the timer is due and starts it again after: the timer armed before
+// the stop is the one that fires, after the restart; one list, to the lead agency, sent once.
 // Not covered: a case workflow's own timers (reminders, due, overdue) firing across the restart — they fall on
 // whole local hours (09:00 NOTICE_HOUR, 18:00 END_OF_BUSINESS_HOUR), which across today's IANA offsets (whole hours,
 // :30, +x:45) come only at UTC minutes :00, :15 and :30, so even with the state's time zone picked at test time the
 // nearest one is up to ~30 min away (and must fall on a business day there); they are only shown to survive (the
-// cases stay queryable, active). The activity retry timers are timer tasks in the server's timer queue, as a
-// workflow's own timers are.
+// cases stay queryable, active). The activity retry timers and the import's quiet timer are timer tasks in the
+// server's timer queue, as a case workflow's own timers are.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,6 +64,8 @@ import {
   StatesRepository,
 } from '@app/persistence';
 import { CaseWorkflowClient } from '@app/temporal';
+import { importNoticesWorkflowId, newStepsSignal } from '../../workflows/import-notices.definitions';
+import { importNoticesWorkflow } from '../../workflows/import-notices.workflow';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/start-worker';
 import { SMTP_TEMPORARY_FAILURE } from '../../activities/notify.activities';
 import {
@@ -84,6 +91,11 @@ const RETRY_CASES = 6;
 const RETRY_MARGIN_MS = 4_000;
 /** The latest pending retry is due at least this long after the earliest: longer than a restart usually takes. */
 const RETRY_SPREAD_MS = 10_000;
+/**
+ * The import notices workflow's quiet period in the third part: its timer comes due while the server is down (SIGTERM
+ * ends it in ~1.2 s), so the lists can only go out once it is back.
+ */
+const QUIET_MS = 8_000;
 /** temporal.api.enums.v1.PendingActivityState: waiting for its next attempt (or its first dispatch). */
 const PENDING_ACTIVITY_STATE_SCHEDULED = 1;
 const run = randomUUID().slice(0, 8).toUpperCase();
@@ -631,5 +643,112 @@ describe('Temporal dev server restarted on its data file', () => {
           `${span(lateness.afterRestart)} ms after max(timer due, server answering) (the others)`,
       );
     }, 420_000);
+
+    it("fires an import's quiet timer, due while the server was down, after the restart: each list goes out once", async () => {
+      // An import whose API never said how many cases it started (importFinished lost): the notices workflow sends
+      // the lists once no case has been heard from for its quiet period, a workflow timer. The drill plays the API
+      // (starts the notices workflow, shortened quiet period) and the case (hands over the case's new step).
+      stack.sink.clearFaults();
+      const caseCode = 'QUIET-1';
+      await createMeasure(s, caseCode, LEADS[0], stack);
+      const caseWf = `case:${s.plan}:${caseCode}`;
+      const [row] = await stack.query<{ title: string; due_on: string }>(
+        `SELECT title, to_char(due_on, 'YYYY-MM-DD') AS due_on FROM cases WHERE workflow_id = $1`,
+        [caseWf],
+      );
+      const execute = getShippedDefinition('measure')?.steps.find((st) => st.key === 'execute');
+      const noticesWf = importNoticesWorkflowId(s.plan, randomUUID());
+      const notices = await client.workflow.start(importNoticesWorkflow, {
+        taskQueue: stack.config.temporal.taskQueue,
+        workflowId: noticesWf,
+        args: [{ planCode: s.plan, stateCode: 'KG', quietMs: QUIET_MS }],
+      });
+      await notices.signal(newStepsSignal, {
+        workflowId: caseWf,
+        steps: [
+          {
+            caseCode,
+            caseTitle: row.title,
+            stepKey: 'execute',
+            stepTitle: execute?.title,
+            dueOn: row.due_on,
+            agencies: [LEADS[0]],
+          },
+        ],
+      });
+      // the step handed over and taken (no workflow task pending), and the quiet timer pending: armed when the
+      // workflow started (a signal does not re-arm it: when it fires, the rest of the period is waited for)
+      let timer: { startedAt: number; dueAt: number; eventId: string } | undefined;
+      await eventually(
+        'the handed-over step to be taken, the quiet timer pending',
+        async () => {
+          const d = await notices.describe();
+          if (d.raw.pendingWorkflowTask) return false;
+          const { events } = await notices.fetchHistory();
+          const all = events ?? [];
+          if (!all.some((e) => e.workflowExecutionSignaledEventAttributes)) return false;
+          const fired = new Set(all.map((e) => String(e.timerFiredEventAttributes?.startedEventId ?? '')));
+          const pending = all.filter((e) => e.timerStartedEventAttributes && !fired.has(String(e.eventId)));
+          if (pending.length !== 1) return false;
+          const startedAt = tsMs(pending[0].eventTime);
+          const fireIn = tsMs(pending[0].timerStartedEventAttributes?.startToFireTimeout);
+          timer = { startedAt, dueAt: startedAt + fireIn, eventId: String(pending[0].eventId) };
+          return true;
+        },
+        30_000,
+        100,
+      );
+      if (!timer) throw new Error('no quiet timer');
+      expect(timer.dueAt - timer.startedAt).toBeLessThanOrEqual(QUIET_MS);
+      expect(timer.dueAt - timer.startedAt).toBeGreaterThan(QUIET_MS - 2_000);
+
+      // down before the timer is due, started again once it has come due
+      const down = Date.now();
+      await temporal.stop();
+      const stopMs = Date.now() - down;
+      expect(down + stopMs).toBeLessThan(timer.dueAt); // the server had ended before the timer was due
+      await new Promise((r) => setTimeout(r, Math.max(0, (timer?.dueAt ?? 0) + 1_000 - Date.now())));
+      const restarting = Date.now();
+      const restartMs = await temporal.start();
+
+      await eventually(
+        'the notices workflow to complete',
+        async () => (await notices.describe()).status.name === 'COMPLETED',
+        120_000,
+        250,
+      );
+      expect(await notices.result()).toEqual({ cases: 1, emails: 1, rounds: 1 });
+      // the timer armed before the stop fired first, after the restart (then, maybe, the rest of the quiet period
+      // counted from the handed-over step, a few ms)
+      const { events } = await notices.fetchHistory();
+      const fired = (events ?? []).filter((e) => e.timerFiredEventAttributes);
+      expect(String(fired[0]?.timerFiredEventAttributes?.startedEventId)).toBe(timer.eventId);
+      const firedAt = tsMs(fired[0].eventTime);
+      for (const f of fired) expect(tsMs(f.eventTime)).toBeGreaterThanOrEqual(restarting);
+      // one list, to the lead agency's focal point, naming the case; sent once, not before the server was started again
+      const lists = await stack.query<{
+        recipient_email: string;
+        status: string;
+        message_id: string;
+        text_body: string;
+      }>(`SELECT recipient_email, status, message_id, text_body FROM email_outbox WHERE workflow_id = $1`, [
+        noticesWf,
+      ]);
+      expect(lists.map((l) => [l.recipient_email, l.status])).toEqual([
+        [`fp-${LEADS[0].toLowerCase()}@drill.napflow.example.org`, 'sent'],
+      ]);
+      expect(lists[0].text_body).toContain(`(${caseCode})`);
+      const copies = stack.sink.messages().filter((m) => m.messageId === lists[0].message_id);
+      expect(copies).toHaveLength(1);
+      const receivedAt = Date.parse(copies[0].receivedAt);
+      expect(receivedAt).toBeGreaterThanOrEqual(restarting);
+      await expectMailExactlyOnce(stack);
+
+      console.warn(
+        `[temporal-restart] quiet timer: the server stopped ${timer.dueAt - down} ms before the timer was due ` +
+          `(SIGTERM took ${stopMs} ms) and started again ${restarting - timer.dueAt} ms after (ready in ${restartMs} ms); ` +
+          `the timer fired ${firedAt - restarting} ms and the list was received ${receivedAt - restarting} ms after the restart began`,
+      );
+    }, 240_000);
   });
 });
