@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import ExcelJS from 'exceljs';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Route } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import {
   ADMIN_PASSWORD,
@@ -556,5 +556,58 @@ describe('dashboard (browser)', () => {
     await coordinator
       .getByRole('heading', { name: /Outreach to industry on export control of dual-use goods/ })
       .waitFor();
+  });
+
+  it("words a refusal in the reader's language: a step completed elsewhere while the page showed it open", async () => {
+    const focal = await newPage();
+    await signIn(focal, world.people.lead.email, PASSWORD);
+    await go(focal, '/inbox', '#inbox-title');
+    await focal.locator('.lang button[lang="ru"]').click();
+    const item = inboxItem(focal, 'M-10', 'execute');
+    await item.waitFor({ timeout: LIVE_TIMEOUT });
+    // the page goes on showing the step open: its refreshes are held until the end
+    const held: Route[] = [];
+    const inboxRefresh = (url: URL) => url.pathname === '/inbox';
+    await focal.route(inboxRefresh, (route) => void held.push(route));
+    try {
+      // meanwhile the step is completed elsewhere (the same focal point, through the API)
+      const list = await fetch(`${base}/cases?plan=${planCode}&text=M-10`, {
+        headers: { Authorization: `Bearer ${world.tokens.coordinator}` },
+      });
+      const m10 = ((await list.json()) as { items: Array<{ id: string; code: string }> }).items.find(
+        (c) => c.code === 'M-10',
+      )!;
+      const elsewhere = await fetch(`${base}/cases/${m10.id}/steps/execute/complete`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${world.tokens.lead}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ note: 'completed from another window' }),
+      });
+      expect(elsewhere.status).toBe(200);
+
+      await item.getByRole('button', { name: 'Отметить выполненным' }).click();
+      const alert = item.locator('.error[role="alert"]');
+      await alert.waitFor();
+      expect(await alert.locator('strong').textContent()).toBe('Шаг не открыт');
+      expect(await alert.locator('> p').textContent()).toBe(
+        'Этот шаг сейчас не открыт: возможно, по нему уже приняли решение. Обновите страницу, чтобы увидеть, где ' +
+          'находится дело.',
+      );
+      // the server's words, which name the step, folded under the reader's
+      const folded = alert.locator('details');
+      expect(await folded.locator('summary').textContent()).toBe(
+        'Как это сформулировал сервер (по-английски)',
+      );
+      expect(await folded.locator('p[lang="en"]').textContent()).toMatch(/^step "execute" is/);
+      await checkPage(focal, '21-refusal-ru');
+
+      // in English, the server's words as they are
+      await focal.locator('.lang button[lang="en"]').click();
+      expect(await alert.locator('strong').textContent()).toBe('The step is not open');
+      expect(await alert.locator('details').count()).toBe(0);
+      expect(await alert.locator('p').textContent()).toMatch(/^step "execute" is/);
+    } finally {
+      await focal.unroute(inboxRefresh);
+      for (const route of held) await route.continue().catch(() => undefined);
+    }
   });
 });

@@ -28,7 +28,8 @@ export function refusalToException(code: string, message: string): DomainExcepti
   }
 }
 
-const CODES: readonly RefusalCode[] = [
+/** Every refusal code the workflow gives (the dashboard words each: i18n `refusal.<code>`). */
+export const REFUSAL_CODES: readonly RefusalCode[] = [
   'wrong_agency',
   'step_not_active',
   'already_decided',
@@ -41,5 +42,5 @@ const CODES: readonly RefusalCode[] = [
 ];
 
 function isRefusalCode(code: string): code is RefusalCode {
-  return (CODES as readonly string[]).includes(code);
+  return (REFUSAL_CODES as readonly string[]).includes(code);
 }

@@ -6,6 +6,8 @@ export interface ProblemDetails {
   status?: number;
   detail?: string;
   instance?: string;
+  /** a workflow's refusal: why the process said no (wrong_agency, step_not_active, …) */
+  reason?: string;
   errors?:
     | Array<{
         field?: string;

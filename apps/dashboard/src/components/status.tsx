@@ -29,19 +29,38 @@ export function useProblemTitle(): (problem: ProblemDetails | undefined) => stri
   };
 }
 
-/** A problem-details error as the person should read it: title, detail, each bad field. */
+/**
+ * A problem-details error as the person should read it: title, detail, each bad field. A workflow's refusal names its
+ * reason by a code: a reader of another language than the API's English gets it in their words, and the API's
+ * detail (which names the step and the agency) folded under them.
+ */
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const { t } = useI18n();
+  const { t, lang, lookup } = useI18n();
   const problemTitle = useProblemTitle();
   if (!error) return null;
   const e = error instanceof ApiError ? error : null;
   const title = e ? problemTitle(e.problem) : t('common.error');
   const detail = e?.problem.detail ?? (error instanceof Error ? error.message : undefined);
+  const reason = e?.problem.reason;
+  const worded =
+    typeof reason === 'string' && (lang !== 'en' || !detail) ? lookup(`refusal.${reason}`) : undefined;
   const fields = e?.fieldMessages ?? [];
   return (
     <div className="error" role="alert">
       <strong>{title}</strong>
-      {detail && detail !== title && <p>{detail}</p>}
+      {worded ? (
+        <>
+          <p>{worded}</p>
+          {detail && (
+            <details className="small">
+              <summary>{t('common.serverDetail')}</summary>
+              <p lang="en">{detail}</p>
+            </details>
+          )}
+        </>
+      ) : (
+        detail && detail !== title && <p>{detail}</p>
+      )}
       {fields.length > 0 && (
         <ul>
           {fields.map((f) => (

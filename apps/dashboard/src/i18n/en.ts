@@ -319,6 +319,19 @@ export const en = {
   'problem.database_unavailable': 'The database is unavailable',
   'problem.temporal_unavailable': 'The workflow engine is unavailable',
   'problem.internal': 'Internal error',
+  // a workflow's refusal (problem `reason`), for readers of another language than the API's English detail
+  'refusal.wrong_agency':
+    'This step is assigned to another agency: only its focal points or their deputies can act on it.',
+  'refusal.step_not_active':
+    'This step is not open: someone may have acted on it meanwhile. Reload the page to see where the case stands.',
+  'refusal.already_decided': 'Your agency has already acted on this step.',
+  'refusal.out_of_turn': 'This step is decided in order, and it is not your agency’s turn yet.',
+  'refusal.date_in_past': 'The new due date is in the past.',
+  'refusal.not_allowed_for_role': 'Your role does not allow this action.',
+  'refusal.case_closed': 'The case is closed: nothing in it can change any more.',
+  'refusal.unknown_step': 'This case has no such step.',
+  'refusal.invalid': 'The process refused the request as it was sent.',
+  'common.serverDetail': 'As the server words it (in English)',
   'notfound.title': 'Page not found',
   'notfound.back': 'Go to the overview',
   forbidden: 'You may not see this page.',
