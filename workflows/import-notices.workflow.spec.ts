@@ -131,47 +131,38 @@ describe(importNoticesWorkflow.name, () => {
     });
   });
 
-  it('without word from the import, sends five minutes after the last case was heard from', async () => {
-    const fake = new FakeCaseActivities();
-    await run(fake, async (env) => {
-      await advanceTo(env, local('2040-03-05 10:00'));
-      const notices = await startNotices(env, 'quiet');
-      const announceNewStepsTo = notices.workflowId;
-      await advanceTo(env, local('2040-03-05 10:02'));
-      await startCase(env, { ...measure('M-1', 'KG-MOE', [], '2040-06-29'), announceNewStepsTo });
-      await advanceTo(env, Date.parse(local('2040-03-05 10:07')) - 1_000);
-      expect(fake.notifications).toEqual([]);
-      await advanceTo(env, local('2040-03-05 10:07'));
-      await completed(notices);
-      expect(fake.notifications.map((n) => `${n.request.kind} ${localMinute(n.at)}`)).toEqual([
-        'steps_assigned 2040-03-05 Mon 10:07',
-      ]);
-      expect(lists(fake.notifications.map((n) => n.request))).toEqual({
-        'KG-MOE': { items: ['M-1 execute 2040-06-29'], total: 1 },
+  it.each([
+    // the API leaves the period out: five minutes, counted from the case heard from two minutes after the start
+    { quietMs: undefined, heardAfterMs: 120_000, waitMs: 300_000 },
+    // the period the input names (a drill's), counted from the case heard from five seconds after the start
+    { quietMs: 20_000, heardAfterMs: 5_000, waitMs: 20_000 },
+  ])(
+    'without word from the import, sends its quiet period (input $quietMs, else five minutes) after the last case was heard from',
+    async ({ quietMs, heardAfterMs, waitMs }) => {
+      const fake = new FakeCaseActivities();
+      await run(fake, async (env) => {
+        const startedAt = Date.parse(local('2040-03-05 10:00'));
+        await advanceTo(env, startedAt);
+        const notices = await startNotices(env, `quiet-${waitMs}`, quietMs);
+        const announceNewStepsTo = notices.workflowId;
+        const heardAt = startedAt + heardAfterMs;
+        await advanceTo(env, heardAt);
+        await startCase(env, { ...measure('M-1', 'KG-MOE', [], '2040-06-29'), announceNewStepsTo });
+        await advanceTo(env, heardAt + waitMs - 1_000);
+        expect(fake.notifications).toEqual([]);
+        await advanceTo(env, heardAt + waitMs);
+        await completed(notices);
+        // to the second: the simulated clock runs on in real time while the server is not skipping
+        expect(
+          fake.notifications.map((n) => [n.request.kind, Math.floor((Date.parse(n.at) - heardAt) / 1000)]),
+        ).toEqual([['steps_assigned', waitMs / 1000]]);
+        expect(lists(fake.notifications.map((n) => n.request))).toEqual({
+          'KG-MOE': { items: ['M-1 execute 2040-06-29'], total: 1 },
+        });
+        expect(await notices.result()).toEqual({ cases: 1, emails: 1, rounds: 1 });
       });
-    });
-  });
-
-  it('waits the quiet period its input names instead of five minutes, counted from the last case heard from', async () => {
-    const fake = new FakeCaseActivities();
-    await run(fake, async (env) => {
-      await advanceTo(env, local('2040-03-05 10:00'));
-      const notices = await startNotices(env, 'short', 20_000);
-      const announceNewStepsTo = notices.workflowId;
-      await advanceTo(env, Date.parse(local('2040-03-05 10:00')) + 5_000);
-      await startCase(env, { ...measure('M-1', 'KG-MOE', [], '2040-06-29'), announceNewStepsTo });
-      const heardAt = Date.parse(local('2040-03-05 10:00')) + 5_000;
-      await advanceTo(env, heardAt + 19_000);
-      expect(fake.notifications).toEqual([]);
-      await advanceTo(env, heardAt + 20_000);
-      await completed(notices);
-      // to the second: the simulated clock runs on in real time while the server is not skipping
-      expect(
-        fake.notifications.map((n) => [n.request.kind, Math.floor((Date.parse(n.at) - heardAt) / 1000)]),
-      ).toEqual([['steps_assigned', 20]]);
-      expect(await notices.result()).toEqual({ cases: 1, emails: 1, rounds: 1 });
-    });
-  });
+    },
+  );
 
   it('a case whose import notices workflow has finished sends its own step_assigned notices', async () => {
     const fake = new FakeCaseActivities();

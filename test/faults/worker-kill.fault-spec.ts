@@ -40,6 +40,7 @@ describe('worker killed (SIGKILL)', () => {
       );
       return rows[0].n > 0;
     });
+
     await drill.worker?.kill('SIGKILL');
     await stack.sink.comeBack();
     await drill.startWorker();
