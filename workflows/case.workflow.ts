@@ -15,7 +15,6 @@ import {
   proxyLocalActivities,
   setHandler,
   workflowInfo,
-  type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { CaseActivities, CalendarData } from '@app/activities/contracts';
 import { calendarYearsNeeded } from '@app/domain/calendar/calendar-span';
@@ -45,12 +44,12 @@ import {
   decideUpdate,
   extendDueDateUpdate,
   getStateQuery,
-  NON_RETRYABLE_ACTIVITY_ERRORS,
   reassignStepUpdate,
   recordMilestoneUpdate,
+  UNTIL_THE_DATABASE_IS_BACK,
   withdrawCaseUpdate,
 } from './definitions';
-import { newStepsSignal } from './import-notices.definitions';
+import { newStepsSignal, type NewStepsOfCase } from './import-notices.definitions';
 import { NOTIFY_ALL_OPTIONS, NOTIFY_OPTIONS, sendTogether } from './send-notices';
 
 const MAX_REMEMBERED_UPDATE_IDS = 500;
@@ -70,22 +69,17 @@ const NOTIFY_IN_ONE_ACTIVITY = 'napflow-notify-in-one-activity';
  * instead of two), and so guards what came with it: the notices of a transition sent by one notifyAll activity.
  */
 const ALL_PATCHES_OF_2026_11_28 = 'napflow-patches-2026-11-28';
+/**
+ * Stands for every patch above in runs that began after it, and guards what came with it: an imported case records
+ * its first steps for the import's notices workflow with its start's record (one statement) instead of signalling
+ * that workflow, and signals only when the workflow's handover is not open.
+ */
+const ALL_PATCHES_OF_2026_11_29 = 'napflow-patches-2026-11-29';
 /** Continue as new at this many events even if the server never suggests it (the server suggests at ~4K). */
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 4_000;
 /** Every transition records the whole case: keep a run's history well under the server's 50 MB limit. */
 const CONTINUE_AS_NEW_AFTER_BYTES = 8 * 1024 * 1024;
 const HOUR_MS = 3_600_000;
-
-/** The case cannot move without its calendar and its record: retry until the database is back. */
-const UNTIL_THE_DATABASE_IS_BACK: LocalActivityOptions = {
-  startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ACTIVITY_ERRORS],
-  },
-};
 
 const { resolveCalendar, recordTransition } = proxyActivities<CaseActivities>(UNTIL_THE_DATABASE_IS_BACK);
 
@@ -168,7 +162,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   // of them (each patched() call also upserts a search attribute: one instead of four per case start, five per continued run); runs that
   // began earlier ask each patch in the order they always did, so their histories replay unchanged (and a run that
   // began before notifyAll asks for it when it next sends).
-  const startedUnderLatestCode = patched(ALL_PATCHES_OF_2026_11_28);
+  const handOverByRecord = patched(ALL_PATCHES_OF_2026_11_29);
+  const startedUnderLatestCode = handOverByRecord || patched(ALL_PATCHES_OF_2026_11_28);
   const startedUnderCurrentCode = startedUnderLatestCode || patched(ALL_PATCHES_OF_2026_11);
   // Runs that began before the rule keep sending every missed notice.
   const coalesceMissedNotices = startedUnderCurrentCode || patched(COALESCE_MISSED_NOTICES);
@@ -203,19 +198,29 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
    * fails for good (a non-retryable activity failure), the state stays as it was: nothing happened that the read
    * model and the audit trail do not show. The failure then fails the update (or, from a timer, the workflow).
    */
-  async function commit(result: EngineResult): Promise<void> {
+  async function commit(
+    result: EngineResult,
+    handover?: { importWorkflowId: string; steps: NewStepsOfCase['steps'] },
+  ): Promise<boolean> {
     const before = state;
     state = result.state;
     dirty = true;
-    if (result.events.length > 0 || result.notifications.length > 0) {
+    let handedOver = false;
+    if (result.events.length > 0 || result.notifications.length > 0 || handover) {
       try {
-        await record({ snapshot: toSnapshot(result.state), events: result.events });
+        const recorded = await record({
+          snapshot: toSnapshot(result.state),
+          events: result.events,
+          ...(handover ? { handover } : {}),
+        });
+        handedOver = recorded?.handedOver === true;
       } catch (error) {
         state = before;
         throw error;
       }
     }
     outbox.push(...result.notifications);
+    return handedOver;
   }
 
   function alreadyProcessed(): boolean {
@@ -338,19 +343,24 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   }
   void sendNotifications();
 
+  /** The start's notices to agencies as the import's notices workflow lists them. */
+  function newSteps(notices: NotificationRequest[]): NewStepsOfCase['steps'] {
+    return notices.map((n) => ({
+      caseCode: String(n.data.caseCode),
+      caseTitle: String(n.data.caseTitle),
+      stepKey: n.stepKey as string,
+      stepTitle: n.data.stepTitle,
+      dueOn: typeof n.data.dueOn === 'string' ? n.data.dueOn : null,
+      agencies: n.toAgencies,
+    }));
+  }
+
   /** To the import's notices workflow; if it cannot take them (it has finished), they go out from here. */
   async function handOver(importNotices: string, notices: NotificationRequest[]): Promise<void> {
     try {
       await getExternalWorkflowHandle(importNotices).signal(newStepsSignal, {
         workflowId: workflowInfo().workflowId,
-        steps: notices.map((n) => ({
-          caseCode: String(n.data.caseCode),
-          caseTitle: String(n.data.caseTitle),
-          stepKey: n.stepKey as string,
-          stepTitle: n.data.stepTitle,
-          dueOn: typeof n.data.dueOn === 'string' ? n.data.dueOn : null,
-          agencies: n.toAgencies,
-        })),
+        steps: newSteps(notices),
       });
     } catch (error) {
       log.warn("the import's notices workflow did not take the case's new steps: they are sent one by one", {
@@ -399,8 +409,16 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       await commit(started);
       return;
     }
-    await commit({ ...started, notifications: started.notifications.filter((n) => !handedOver.includes(n)) });
-    await handOver(announceTo as string, handedOver);
+    const rest = { ...started, notifications: started.notifications.filter((n) => !handedOver.includes(n)) };
+    if (!handOverByRecord) {
+      await commit(rest);
+      await handOver(announceTo as string, handedOver);
+      return;
+    }
+    // recorded with the start when the import's handover is open; a signal only when it is not (not yet, or closed)
+    const steps = newSteps(handedOver);
+    if (!(await commit(rest, { importWorkflowId: announceTo as string, steps })))
+      await handOver(announceTo as string, handedOver);
   });
 
   let lastWake = Number.NEGATIVE_INFINITY;

@@ -1,6 +1,6 @@
 // The case workflow's messages: updates (people acting, validated), the comment signal and the state query,
 // with their argument types. Shared by the workflow and the API's Temporal client; pure, no I/O.
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate, type LocalActivityOptions } from '@temporalio/workflow';
 import type { CalendarData } from '@app/activities/contracts';
 import type { CaseSnapshot, NotificationRequest, StartCaseInput } from '@app/domain/case/case.types';
 import type { CaseCommand, CaseState } from '@app/domain/engine/engine.types';
@@ -56,3 +56,14 @@ export const NON_RETRYABLE_ACTIVITY_ERRORS = [
   'UnknownState',
   'InvalidCalendar',
 ] as const;
+
+/** Nothing moves without the database (a case's calendar and record, an import's handover): retry until it is back. */
+export const UNTIL_THE_DATABASE_IS_BACK: LocalActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ACTIVITY_ERRORS],
+  },
+};

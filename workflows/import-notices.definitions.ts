@@ -1,5 +1,5 @@
 // The messages of an import's notices workflow (import-notices.workflow.ts), shared by the case workflow that sends
-// them, the workflow that takes them and the API's Temporal client. Pure, no I/O.
+// them, the workflow that takes them, the API's Temporal client and the handover activity (its lists). Pure, no I/O.
 import { defineSignal } from '@temporalio/workflow';
 
 /** One import of measures: its notices workflow's id. `importId` is new for every import request. */
@@ -25,6 +25,57 @@ export interface NewStepsOfCase {
   /** the case workflow's id */
   workflowId: string;
   steps: Array<NewStepItem & { agencies: string[] }>;
+}
+
+/** An email lists at most this many steps and says how many there are (as the weekly digest does). */
+export const MAX_LISTED_STEPS = 50;
+
+/** By code point, not by locale: the order does not depend on the ICU data of the Node that runs it. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function byDueDate(a: NewStepItem, b: NewStepItem): number {
+  return (
+    compare(a.dueOn ?? '9999-12-31', b.dueOn ?? '9999-12-31') ||
+    compare(a.caseCode, b.caseCode) ||
+    compare(a.stepKey, b.stepKey)
+  );
+}
+
+/**
+ * Adds one case's new steps to the agencies' lists (each agency once per step, the first MAX_LISTED_STEPS by due
+ * date kept, all counted). Used by the notices workflow for a signalled case and by its handover activity for the
+ * cases recorded in the database, so both lists come out the same.
+ */
+export function addToLists(lists: Record<string, AgencyNewSteps>, handed: NewStepsOfCase): void {
+  for (const { agencies, ...item } of handed.steps) {
+    for (const agency of new Set(agencies)) {
+      const list = (lists[agency] ??= { items: [], total: 0 });
+      list.total += 1;
+      list.items.push({ ...item, workflowId: handed.workflowId });
+      list.items.sort(byDueDate);
+      if (list.items.length > MAX_LISTED_STEPS) list.items.length = MAX_LISTED_STEPS;
+    }
+  }
+}
+
+/** Merges lists built apart (the cases recorded in the database into the signalled ones). */
+export function mergeLists(into: Record<string, AgencyNewSteps>, from: Record<string, AgencyNewSteps>): void {
+  for (const [agency, more] of Object.entries(from)) {
+    const list = (into[agency] ??= { items: [], total: 0 });
+    list.total += more.total;
+    list.items.push(...more.items);
+    list.items.sort(byDueDate);
+    if (list.items.length > MAX_LISTED_STEPS) list.items.length = MAX_LISTED_STEPS;
+  }
+}
+
+/** What the cases recorded in an import's handover add up to when it closes (closeImportHandover). */
+export interface ClosedHandover {
+  /** cases recorded */
+  cases: number;
+  byAgency: Record<string, AgencyNewSteps>;
 }
 
 /** Sent by each case the import started, once its start is recorded. */
@@ -59,7 +110,7 @@ export interface AgencyNewSteps {
 
 export interface ImportNoticesState {
   byAgency: Record<string, AgencyNewSteps>;
-  /** cases heard from */
+  /** cases heard from by signal (those recorded in the handover are counted apart) */
   received: number;
   /** set by importFinished */
   started?: number;
@@ -71,7 +122,7 @@ export interface ImportNoticesState {
 }
 
 export interface ImportNoticesResult {
-  /** cases heard from */
+  /** cases heard from: signalled or recorded in the handover */
   cases: number;
   /** notices sent: one per agency and round */
   emails: number;

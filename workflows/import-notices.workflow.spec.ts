@@ -1,6 +1,7 @@
 // An import's notices in the time-skipping test server: the cases an import starts hand their first steps to the
 // import's notices workflow, which emails each agency once; fake activities record what was sent and when.
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Actor, NotificationRequest, StartCaseInput } from '@app/domain/case/case.types';
@@ -78,6 +79,14 @@ async function startCase(env: TestWorkflowEnvironment, input: StartCaseInput) {
   return handle;
 }
 
+/** The event types of a workflow's history (its latest run). */
+const { EventType } = temporal.api.enums.v1;
+
+async function eventTypes(env: TestWorkflowEnvironment, workflowId: string): Promise<string[]> {
+  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).map((e) => String(EventType[e.eventType ?? 0]));
+}
+
 async function completed(handle: WorkflowHandle): Promise<void> {
   await waitFor(async () => ((await handle.describe()).status.name === 'COMPLETED' ? true : undefined));
 }
@@ -128,6 +137,82 @@ describe(importNoticesWorkflow.name, () => {
         ]),
       );
       expect(await notices.result()).toEqual({ cases: 3, emails: 2, rounds: 1 });
+      // each case recorded its steps with its start, none signalled: the handover opened first, closed once
+      expect([...(fake.handovers.get(notices.workflowId)?.cases.keys() ?? [])].sort()).toEqual([
+        'case:KG-NAP-2040:M-1',
+        'case:KG-NAP-2040:M-2',
+        'case:KG-NAP-2040:M-3',
+      ]);
+      const calls = fake.handoverCalls.map((c) => c.call);
+      expect(calls[0]).toBe('open');
+      expect(calls.filter((c) => c === 'close')).toEqual(['close']);
+      expect(calls.at(-1)).toBe('close');
+      const caseEvents = await eventTypes(env, 'case:KG-NAP-2040:M-1');
+      expect(caseEvents).not.toContain('EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED');
+      // the one signal it took is the API's importFinished
+      const signalled = (await eventTypes(env, notices.workflowId)).filter(
+        (t) => t === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED',
+      );
+      expect(signalled).toHaveLength(1);
+    });
+  });
+
+  it('lists the steps of cases that signalled (begun under earlier code, or before the handover opened) with those recorded', async () => {
+    const fake = new FakeCaseActivities();
+    await run(fake, async (env) => {
+      await advanceTo(env, local('2040-03-05 10:00'));
+      const notices = await startNotices(env, 'mixed');
+      const announceNewStepsTo = notices.workflowId;
+      await notices.signal(newStepsSignal, {
+        workflowId: 'case:KG-NAP-2040:S-1',
+        steps: [
+          {
+            caseCode: 'S-1',
+            caseTitle: 'Signalled 1',
+            stepKey: 'execute',
+            stepTitle: 'Implementation',
+            dueOn: '2040-05-01',
+            agencies: ['KG-MOE'],
+          },
+        ],
+      });
+      await startCase(env, { ...measure('M-1', 'KG-MOE', ['KG-CUSTOMS'], '2040-06-29'), announceNewStepsTo });
+      await startCase(env, { ...measure('M-2', 'KG-MOE', [], '2040-04-30'), announceNewStepsTo });
+      await notices.signal(importFinishedSignal, { started: 3 });
+      await completed(notices);
+      expect(lists(fake.notifications.map((n) => n.request))).toEqual({
+        'KG-CUSTOMS': { items: ['M-1 contribute 2040-06-15'], total: 1 },
+        'KG-MOE': {
+          items: ['M-2 execute 2040-04-30', 'S-1 execute 2040-05-01', 'M-1 execute 2040-06-29'],
+          total: 3,
+        },
+      });
+      expect(await notices.result()).toEqual({ cases: 3, emails: 2, rounds: 1 });
+    });
+  });
+
+  it('a case that finds the handover closed signals instead, and its steps are listed all the same', async () => {
+    const fake = new FakeCaseActivities();
+    await run(fake, async (env) => {
+      await advanceTo(env, local('2040-03-05 10:00'));
+      const notices = await startNotices(env, 'late');
+      // the handover is closed (as after a first round) while the workflow still waits for a case: it signals
+      await waitFor(() => (fake.handovers.has(notices.workflowId) ? true : undefined));
+      (fake.handovers.get(notices.workflowId) as { closed: boolean }).closed = true;
+      await startCase(env, {
+        ...measure('M-7', 'KG-MOE', [], '2040-06-29'),
+        announceNewStepsTo: notices.workflowId,
+      });
+      await notices.signal(importFinishedSignal, { started: 1 });
+      await completed(notices);
+      expect(fake.handovers.get(notices.workflowId)?.cases.size).toBe(0);
+      expect(await eventTypes(env, 'case:KG-NAP-2040:M-7')).toContain(
+        'EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED',
+      );
+      expect(lists(fake.notifications.map((n) => n.request))).toEqual({
+        'KG-MOE': { items: ['M-7 execute 2040-06-29'], total: 1 },
+      });
+      expect(await notices.result()).toEqual({ cases: 1, emails: 1, rounds: 1 });
     });
   });
 

@@ -35,6 +35,10 @@ const fakeActivities: CaseActivities = {
   recordTransition: async () => undefined,
   notify: async (r) => ({ key: r.key, status: 'sent', recipients: 1 }),
   notifyAll: async (rs) => rs.map((r) => ({ key: r.key, status: 'sent', recipients: 1 })),
+  // no import here: the case is started by itself
+  openImportHandover: async () => undefined,
+  countImportHandover: async () => ({ cases: 0, lastRecordedAt: null }),
+  closeImportHandover: async () => ({ cases: 0, byAgency: {} }),
 };
 
 interface Chain {

@@ -164,7 +164,7 @@ describe('API idempotency', () => {
     expect(JSON.stringify(stored)).not.toContain(token);
   });
 
-  it('forgets Idempotency-Keys after a day and long-expired sessions after a week', async () => {
+  it("forgets Idempotency-Keys after a day, long-expired sessions and imports' closed handovers after a week", async () => {
     const ds = h.app.get(DataSource);
     const send = (key: string, code: string) =>
       h
@@ -195,19 +195,42 @@ describe('API idempotency', () => {
     await ds.query(`UPDATE access_tokens SET expires_at = now() - interval '6 days' WHERE token_hash = $1`, [
       latest[1].token_hash,
     ]);
+    // imports' handovers: one closed 8 days ago (deleted with its steps), one 6 days ago and one open (kept)
+    const handover = (n: number) => `import-notices:KG-NAP-2013:housekeeping-${h.tag}-${n}`;
+    await ds.query(
+      `INSERT INTO import_handovers (import_workflow_id, closed_at)
+       VALUES ($1, now() - interval '8 days'), ($2, now() - interval '6 days'), ($3, NULL)`,
+      [handover(1), handover(2), handover(3)],
+    );
+    await ds.query(
+      `INSERT INTO import_handover_steps (import_workflow_id, case_workflow_id, steps) VALUES ($1, 'case:X:1', '[]')`,
+      [handover(1)],
+    );
     const old = async () =>
       (
-        await ds.query<{ keys: number; tokens: number }[]>(
+        await ds.query<{ keys: number; tokens: number; handovers: number }[]>(
           `SELECT (SELECT count(*)::int FROM idempotency_keys WHERE created_at < now() - interval '24 hours') AS keys,
-                  (SELECT count(*)::int FROM access_tokens WHERE expires_at < now() - interval '7 days') AS tokens`,
+                  (SELECT count(*)::int FROM access_tokens WHERE expires_at < now() - interval '7 days') AS tokens,
+                  (SELECT count(*)::int FROM import_handovers WHERE closed_at < now() - interval '7 days') AS handovers`,
         )
       )[0];
     const due = await old();
     expect(due.keys).toBeGreaterThanOrEqual(1);
     expect(due.tokens).toBeGreaterThanOrEqual(1);
+    expect(due.handovers).toBeGreaterThanOrEqual(1);
     const done = await h.app.get(HousekeepingService).runOnce();
-    expect(done).toEqual({ idempotencyKeys: due.keys, tokens: due.tokens });
-    expect(await old()).toEqual({ keys: 0, tokens: 0 });
+    expect(done).toEqual({ idempotencyKeys: due.keys, tokens: due.tokens, importHandovers: due.handovers });
+    expect(await old()).toEqual({ keys: 0, tokens: 0, handovers: 0 });
+    const handovers = await ds.query<{ import_workflow_id: string }[]>(
+      `SELECT import_workflow_id FROM import_handovers WHERE import_workflow_id = ANY($1) ORDER BY 1`,
+      [[handover(1), handover(2), handover(3)]],
+    );
+    expect(handovers.map((r) => r.import_workflow_id)).toEqual([handover(2), handover(3)]);
+    expect(
+      await ds.query(`SELECT count(*)::int AS n FROM import_handover_steps WHERE import_workflow_id = $1`, [
+        handover(1),
+      ]),
+    ).toEqual([{ n: 0 }]);
     const keys = await ds.query<{ key: string }[]>(`SELECT key FROM idempotency_keys WHERE key = ANY($1)`, [
       [`old-${h.tag}`, `new-${h.tag}`],
     ]);

@@ -17,7 +17,11 @@ import {
 } from '@app/persistence';
 import { scopeCondition } from '@app/persistence/access-scope';
 import { likePattern, SqlParams } from '@app/persistence/sql-params';
-import { createTemporaryDatabase, type TemporaryDatabase } from '@app/persistence/testing/temporary-database';
+import {
+  createTemporaryDatabase,
+  migrationsFrom,
+  type TemporaryDatabase,
+} from '@app/persistence/testing/temporary-database';
 import { caseSnapshot, seedReference, stepSnapshot } from '@app/persistence/testing/fixtures';
 import { referenceBreakdowns } from '../support/reference-overview';
 
@@ -220,7 +224,8 @@ describe('dashboard queries', () => {
       try {
         await runMigrations(scratch.url);
         // back to before DashboardIndexes (and the migrations after it)
-        await revertMigrations(scratch.url, 6);
+        const fromDashboardIndexes = migrationsFrom('DashboardIndexes1764460800000');
+        await revertMigrations(scratch.url, fromDashboardIndexes.length);
         await seedReference(check);
         await check.query(`
           INSERT INTO cases (id, plan_code, state_code, kind, code, workflow_id, title, lead_agency, definition_key)
@@ -229,14 +234,7 @@ describe('dashboard queries', () => {
         await check.query(`
           INSERT INTO case_steps (case_id, key, title, kind, status)
           VALUES ('00000000-0000-4000-8000-000000000001', 'execute', 'Execute', 'task', 'active')`);
-        expect(await runMigrations(scratch.url)).toEqual([
-          'DashboardIndexes1764460800000',
-          'PlanCounters1764547200000',
-          'InboxCounts1764633600000',
-          'CaseOverdueAt1764720000000',
-          'RecordCaseTransition1764806400000',
-          'StepsAssignedNotice1764892800000',
-        ]);
+        expect(await runMigrations(scratch.url)).toEqual(fromDashboardIndexes);
         expect(await check.query(`SELECT plan_code, state_code FROM case_steps`)).toEqual([
           { plan_code: 'TJ-PLAN', state_code: 'TJ' },
         ]);

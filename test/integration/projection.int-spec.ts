@@ -4,6 +4,7 @@ import {
   AuditRepository,
   CasesRepository,
   connectDataSource,
+  ImportHandoverRepository,
   runMigrations,
   StatesRepository,
   caseIdForWorkflow,
@@ -245,6 +246,124 @@ describe('createProjectionActivities', () => {
       expect(written.kase).toMatchObject({ code: 'P-ONE-STATEMENT', seq: '1' });
       expect(written.steps).toHaveLength(snapshot.steps.length);
       expect(written.audit).toHaveLength(2);
+    });
+  });
+
+  describe("an import's handover (recorded with the case's start)", () => {
+    const steps = (caseCode: string, dueOn: string, agencies: string[]) => [
+      {
+        caseCode,
+        caseTitle: `Measure ${caseCode}`,
+        stepKey: 'execute',
+        stepTitle: 'Implementation',
+        dueOn,
+        agencies,
+      },
+    ];
+    const started = (caseCode: string) => caseSnapshot({ planCode: 'KG-NAP-2013', caseCode, seq: 1 });
+
+    it("records the steps only while the handover is open, once, and closes with the agencies' lists", async () => {
+      const activities = createProjectionActivities({ dataSource: ds });
+      const handovers = new ImportHandoverRepository(ds);
+      const importWorkflowId = 'import-notices:KG-NAP-2013:int-1';
+      const first = { snapshot: started('H-1'), events: [caseEvent(1)] };
+      const handover = { importWorkflowId, steps: steps('H-1', '2040-06-29', ['KG-MOE', 'KG-SCS']) };
+
+      // not open yet: the case is recorded, its steps are not (it signals instead)
+      expect(await activities.recordTransition({ ...first, handover })).toEqual({ handedOver: false });
+      expect(
+        await ds.query(`SELECT code, seq::int FROM cases WHERE workflow_id = 'case:KG-NAP-2013:H-1'`),
+      ).toEqual([{ code: 'H-1', seq: 1 }]);
+      expect(await handovers.count(importWorkflowId)).toEqual({ cases: 0, lastRecordedAt: null });
+      // without a handover the activity answers nothing, as it always did
+      expect(await activities.recordTransition(first)).toBeUndefined();
+
+      await activities.openImportHandover({ importWorkflowId });
+      await activities.openImportHandover({ importWorkflowId });
+      const before = Date.now();
+      expect(await activities.recordTransition({ ...first, handover })).toEqual({ handedOver: true });
+      // a retried attempt finds them there
+      expect(await activities.recordTransition({ ...first, handover })).toEqual({ handedOver: true });
+      const second = {
+        snapshot: started('H-2'),
+        events: [caseEvent(1)],
+        handover: { importWorkflowId, steps: steps('H-2', '2040-04-30', ['KG-MOE']) },
+      };
+      expect(await activities.recordTransition(second)).toEqual({ handedOver: true });
+      const counted = await activities.countImportHandover({ importWorkflowId });
+      expect(counted.cases).toBe(2);
+      expect(counted.lastRecordedAt).toBeGreaterThanOrEqual(before - 1_000);
+
+      const closed = await activities.closeImportHandover({ importWorkflowId });
+      const item = (caseCode: string, dueOn: string) => ({
+        caseCode,
+        caseTitle: `Measure ${caseCode}`,
+        stepKey: 'execute',
+        stepTitle: 'Implementation',
+        dueOn,
+        workflowId: `case:KG-NAP-2013:${caseCode}`,
+      });
+      expect(closed).toEqual({
+        cases: 2,
+        byAgency: {
+          'KG-MOE': { items: [item('H-2', '2040-04-30'), item('H-1', '2040-06-29')], total: 2 },
+          'KG-SCS': { items: [item('H-1', '2040-06-29')], total: 1 },
+        },
+      });
+      // closed: a later case is told to signal; the handover answers as before
+      const late = {
+        snapshot: started('H-3'),
+        events: [caseEvent(1)],
+        handover: { importWorkflowId, steps: steps('H-3', '2040-05-30', ['KG-MOE']) },
+      };
+      expect(await activities.recordTransition(late)).toEqual({ handedOver: false });
+      expect(await activities.closeImportHandover({ importWorkflowId })).toEqual(closed);
+      await activities.openImportHandover({ importWorkflowId });
+      expect(await activities.recordTransition(late)).toEqual({ handedOver: false });
+    });
+
+    it('closes after the cases recording at that moment, and lists them', async () => {
+      const handovers = new ImportHandoverRepository(ds);
+      const importWorkflowId = 'import-notices:KG-NAP-2013:int-2';
+      await handovers.open(importWorkflowId);
+      // a case's record in flight: it holds the handover as the record's statement does, until it commits
+      const recording = ds.createQueryRunner();
+      await recording.connect();
+      await recording.startTransaction();
+      await recording.query(
+        `SELECT 1 FROM import_handovers WHERE import_workflow_id = $1 AND closed_at IS NULL FOR SHARE`,
+        [importWorkflowId],
+      );
+      let closedWith: number | undefined;
+      const closing = handovers.close(importWorkflowId).then((r) => (closedWith = r.length));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(closedWith).toBeUndefined();
+      await recording.query(
+        `INSERT INTO import_handover_steps (import_workflow_id, case_workflow_id, steps) VALUES ($1, $2, $3::jsonb)`,
+        [importWorkflowId, 'case:KG-NAP-2013:H-9', JSON.stringify(steps('H-9', '2040-06-29', ['KG-MOE']))],
+      );
+      await recording.commitTransaction();
+      await recording.release();
+      await closing;
+      expect(closedWith).toBe(1);
+    });
+
+    it('is deleted with its steps some time after it closed', async () => {
+      const handovers = new ImportHandoverRepository(ds);
+      await handovers.open('import-notices:KG-NAP-2013:int-3');
+      await handovers.close('import-notices:KG-NAP-2013:int-3');
+      await handovers.open('import-notices:KG-NAP-2013:int-4');
+      const stillOpen = await ds.query(
+        `SELECT count(*)::int AS n FROM import_handovers WHERE closed_at IS NULL`,
+      );
+      expect(await handovers.purgeClosedBefore(new Date(Date.now() + 60_000))).toBeGreaterThanOrEqual(1);
+      expect(
+        await ds.query(`SELECT count(*)::int AS n FROM import_handovers WHERE closed_at IS NOT NULL`),
+      ).toEqual([{ n: 0 }]);
+      expect(await ds.query(`SELECT count(*)::int AS n FROM import_handover_steps`)).toEqual([{ n: 0 }]);
+      expect(
+        await ds.query(`SELECT count(*)::int AS n FROM import_handovers WHERE closed_at IS NULL`),
+      ).toEqual(stillOpen);
     });
   });
 

@@ -118,8 +118,8 @@ describe('a case begun under the code before notifyAll, taken over by the curren
     // the code of 35be9b5 as far as notices go: runs began under napflow-patches-2026-11, one notify per notice
     const before = await bundleReplaced([
       [
-        'const startedUnderLatestCode = patched(ALL_PATCHES_OF_2026_11_28);',
-        'const startedUnderLatestCode = false;',
+        'const handOverByRecord = patched(ALL_PATCHES_OF_2026_11_29);\n  const startedUnderLatestCode = handOverByRecord || patched(ALL_PATCHES_OF_2026_11_28);',
+        'const handOverByRecord = false;\n  const startedUnderLatestCode = false;',
       ],
       [
         'if (startedUnderLatestCode || patched(NOTIFY_IN_ONE_ACTIVITY)) await sendTogether(notifyAll, batch);',

@@ -14,6 +14,11 @@ import { DateTime } from 'luxon';
 import type { CalendarData, CaseActivities, NotifyOutcome, NotifyResult } from '@app/activities/contracts';
 import { resolveTestServer } from '@app/devstack/temporal-binaries';
 import type { CaseEvent, CaseSnapshot, NotificationRequest } from '@app/domain/case/case.types';
+import {
+  addToLists,
+  type ClosedHandover,
+  type NewStepsOfCase,
+} from '@app/workflows/import-notices.definitions';
 
 /** The time-skipping test server (TEMPORAL_TEST_SERVER → PATH → .tools/python/bin), installed by scripts/install-tools.js. */
 export function testServerPath(): string {
@@ -161,8 +166,40 @@ export class FakeCaseActivities {
         toYear: input.toYear,
       };
     },
-    recordTransition: async (input): Promise<void> => {
-      this.transitions.push({ at: await scheduledAt(), snapshot: input.snapshot, events: input.events });
+    recordTransition: async (input) => {
+      const at = await scheduledAt();
+      this.transitions.push({ at, snapshot: input.snapshot, events: input.events });
+      if (!input.handover) return undefined;
+      // as the database does: recorded while the handover is open, and found again by a retry
+      const { importWorkflowId, steps } = input.handover;
+      const handover = this.handovers.get(importWorkflowId);
+      const caseWorkflowId = input.snapshot.workflowId;
+      if (handover?.closed === false && !handover.cases.has(caseWorkflowId))
+        handover.cases.set(caseWorkflowId, { steps, at: Date.parse(at) });
+      return { handedOver: handover?.cases.has(caseWorkflowId) === true };
+    },
+    openImportHandover: async ({ importWorkflowId }) => {
+      this.handoverCalls.push({ at: await scheduledAt(), call: 'open', importWorkflowId });
+      if (!this.handovers.has(importWorkflowId))
+        this.handovers.set(importWorkflowId, { closed: false, cases: new Map() });
+    },
+    countImportHandover: async ({ importWorkflowId }) => {
+      this.handoverCalls.push({ at: await scheduledAt(), call: 'count', importWorkflowId });
+      const cases = [...(this.handovers.get(importWorkflowId)?.cases.values() ?? [])];
+      return {
+        cases: cases.length,
+        lastRecordedAt: cases.length === 0 ? null : Math.max(...cases.map((c) => c.at)),
+      };
+    },
+    closeImportHandover: async ({ importWorkflowId }) => {
+      this.handoverCalls.push({ at: await scheduledAt(), call: 'close', importWorkflowId });
+      const handover = this.handovers.get(importWorkflowId) ?? { closed: true, cases: new Map() };
+      handover.closed = true;
+      this.handovers.set(importWorkflowId, handover);
+      const byAgency: ClosedHandover['byAgency'] = {};
+      for (const [workflowId, { steps }] of [...handover.cases].sort(([a], [b]) => (a < b ? -1 : 1)))
+        addToLists(byAgency, { workflowId, steps });
+      return { cases: handover.cases.size, byAgency };
     },
     notify: (request) => {
       this.activityCalls.notify += 1;
@@ -183,6 +220,15 @@ export class FakeCaseActivities {
       return settled.map((s) => (s as PromiseFulfilledResult<NotifyResult>).value);
     },
   };
+
+  /** Imports' handovers, as the database holds them (migration ImportHandovers): open or closed, and who recorded. */
+  readonly handovers = new Map<
+    string,
+    { closed: boolean; cases: Map<string, { steps: NewStepsOfCase['steps']; at: number }> }
+  >();
+  /** Every handover activity, with its simulated time. */
+  readonly handoverCalls: Array<{ at: string; call: 'open' | 'count' | 'close'; importWorkflowId: string }> =
+    [];
 
   /** Activities run per kind: `notify` once per notice, `notifyAll` once per transition's notices. */
   readonly activityCalls = { notify: 0, notifyAll: 0 };

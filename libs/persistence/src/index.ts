@@ -56,7 +56,12 @@ export {
   type PageRequest,
 } from './repositories/cases.repository';
 export { StepsRepository, type InboxItem, type OpenStep } from './repositories/steps.repository';
-export { ReadModelRepository, type TransitionResult } from './repositories/read-model.repository';
+export {
+  ReadModelRepository,
+  type ImportHandover,
+  type TransitionResult,
+} from './repositories/read-model.repository';
+export { ImportHandoverRepository, type HandedOverCase } from './repositories/import-handover.repository';
 export {
   AuditRepository,
   auditEntryFromCaseEvent,

@@ -17,6 +17,7 @@ import { AuditRepository } from './repositories/audit.repository';
 import { CasesRepository } from './repositories/cases.repository';
 import { DefinitionsRepository } from './repositories/definitions.repository';
 import { IdempotencyRepository } from './repositories/idempotency.repository';
+import { ImportHandoverRepository } from './repositories/import-handover.repository';
 import { PeopleRepository } from './repositories/people.repository';
 import { PlansRepository } from './repositories/plans.repository';
 import { ReadModelRepository } from './repositories/read-model.repository';
@@ -36,6 +37,7 @@ export const REPOSITORIES = [
   DefinitionsRepository,
   TokensRepository,
   IdempotencyRepository,
+  ImportHandoverRepository,
   AttachmentsRepository,
 ];
 

@@ -10,6 +10,15 @@ export interface TransitionResult {
   snapshotApplied: boolean;
   /** audit events written now (events already in the trail are skipped) */
   eventsAppended: number;
+  /** with a handover: whether the import's notices workflow has the case's steps (recorded now or before) */
+  handedOver?: boolean;
+}
+
+/** A case's first steps for its import's notices workflow (migration ImportHandovers), recorded with its start. */
+export interface ImportHandover {
+  importWorkflowId: string;
+  /** the steps as the notices workflow lists them (JSON array) */
+  steps: unknown[];
 }
 
 /** Writes what case workflows report: the case row, its steps and its audit events. Idempotent by (workflowId, seq). */
@@ -22,8 +31,16 @@ export class ReadModelRepository {
    * upsert the case unless a newer snapshot is stored, replace its steps, append the events (those already in the
    * trail are skipped). One round trip instead of six, and the plan counters' and audit chain's locks are held for
    * the server's work only.
+   *
+   * With a handover, the same statement records the case's steps for its import's notices workflow, if that
+   * workflow's handover is open (a share lock on it until commit: its close waits for this record); `handedOver`
+   * says whether they are there, recorded now or by an earlier attempt. When it is false the case signals instead.
    */
-  async recordTransition(snapshot: CaseSnapshot, events: CaseEvent[]): Promise<TransitionResult> {
+  async recordTransition(
+    snapshot: CaseSnapshot,
+    events: CaseEvent[],
+    handover?: ImportHandover,
+  ): Promise<TransitionResult> {
     const s = snapshot;
     const steps = s.steps.map((step) => ({
       key: step.key,
@@ -46,12 +63,26 @@ export class ReadModelRepository {
         const { case_id: _caseId, ...row } = auditRowOf(auditEntryFromCaseEvent(null, s.workflowId, e));
         return row;
       });
-    const rows = await this.dataSource.query<
-      Array<{ case_id: string; snapshot_applied: boolean; events_appended: number }>
-    >(
-      `SELECT case_id, snapshot_applied, events_appended
+    const record = `SELECT case_id, snapshot_applied, events_appended
          FROM record_case_transition($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11::date, $12, $13, $14, $15,
-                                     $16, $17::jsonb, $18, $19, $20::timestamptz, $21::jsonb, $22::jsonb)`,
+                                     $16, $17::jsonb, $18, $19, $20::timestamptz, $21::jsonb, $22::jsonb)`;
+    const rows = await this.dataSource.query<
+      Array<{ case_id: string; snapshot_applied: boolean; events_appended: number; handed_over?: boolean }>
+    >(
+      handover
+        ? `WITH recorded AS (${record}),
+                handed AS (
+                  INSERT INTO import_handover_steps (import_workflow_id, case_workflow_id, steps)
+                  SELECT h.import_workflow_id, $6, $24::jsonb FROM import_handovers h
+                   WHERE h.import_workflow_id = $23 AND h.closed_at IS NULL
+                     FOR SHARE
+                  ON CONFLICT DO NOTHING RETURNING 1)
+           SELECT recorded.*,
+                  EXISTS (SELECT 1 FROM handed)
+                  OR EXISTS (SELECT 1 FROM import_handover_steps
+                              WHERE import_workflow_id = $23 AND case_workflow_id = $6) AS handed_over
+             FROM recorded`
+        : record,
       [
         caseIdForWorkflow(s.workflowId),
         s.planCode,
@@ -75,10 +106,16 @@ export class ReadModelRepository {
         earliestOpenStepDue(s),
         JSON.stringify(steps),
         JSON.stringify(ordered),
+        ...(handover ? [handover.importWorkflowId, JSON.stringify(handover.steps)] : []),
       ],
     );
     const r = rows[0];
-    return { caseId: r.case_id, snapshotApplied: r.snapshot_applied, eventsAppended: r.events_appended };
+    return {
+      caseId: r.case_id,
+      snapshotApplied: r.snapshot_applied,
+      eventsAppended: r.events_appended,
+      ...(handover ? { handedOver: r.handed_over === true } : {}),
+    };
   }
 }
 

@@ -2,6 +2,7 @@
 // its own schema without touching the one other test files share.
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { migrations } from '../migrations';
 
 export interface TemporaryDatabase {
   url: string;
@@ -48,4 +49,15 @@ async function onServer(serverUrl: string, fn: (ds: DataSource) => Promise<unkno
   } finally {
     await ds.destroy();
   }
+}
+
+/**
+ * The names of the migration `first` and of every one after it, oldest first: what reverting back to before `first`
+ * undoes and running migrations again applies (tests of a migration stay true when later ones are added).
+ */
+export function migrationsFrom(first: string): string[] {
+  const names = migrations.map((m) => new m().name ?? m.name);
+  const at = names.indexOf(first);
+  if (at < 0) throw new Error(`no migration named ${first}`);
+  return names.slice(at);
 }
