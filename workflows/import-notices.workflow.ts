@@ -70,13 +70,9 @@ export async function importNoticesWorkflow(input: ImportNoticesInput): Promise<
       : IMPORT_QUIET_MS;
   const importWorkflowId = workflowInfo().workflowId;
   // cases recorded in the handover, as last counted; closed once, when the first list goes out
-  const byRecord = patched(IMPORT_HANDOVER);
   let recorded = 0;
-  let handoverOpen = false;
-  if (byRecord) {
-    await openImportHandover({ importWorkflowId });
-    handoverOpen = true;
-  }
+  let handoverOpen = patched(IMPORT_HANDOVER);
+  if (handoverOpen) await openImportHandover({ importWorkflowId });
   const everyCaseHeard = () => s.started !== undefined && s.received + recorded >= s.started;
 
   /** Counts the handover after `waitMs` (or as soon as every case is heard or the API says how many it started). */
