@@ -3,6 +3,7 @@
 //   npm run bench                              defaults (about 10 minutes on 2 cores)
 //   npm run bench -- --size=10000              10,000 cases for the bulk start, memory and the reminder storm
 //   npm run bench -- --only=bulk-start,approval --dash-cases=20000 --in-memory-temporal
+//   npm run bench -- --only=approval --pg-statements   PostgreSQL's time per statement in each scenario
 import path from 'node:path';
 import { approvalRoundTrip } from './scenarios/approval';
 import { bulkStart } from './scenarios/bulk-start';
@@ -15,6 +16,13 @@ import { seed } from './support/seed';
 import { loadConfig } from '@app/config';
 import { ROOT, startBenchStack } from './support/stack';
 import { BULK_PLAN } from './scenarios/bulk-start';
+import {
+  attachPgStatements,
+  enablePgStatements,
+  PG_STATEMENTS_SETTINGS,
+  resetPgStatements,
+  topPgStatements,
+} from './support/pg-statements';
 
 const SCENARIOS = [
   'bulk-start',
@@ -31,6 +39,7 @@ function args(): {
   dashRequests: number;
   only: Set<string>;
   inMemoryTemporal: boolean;
+  pgStatements: boolean;
 } {
   const get = (name: string): string | undefined =>
     process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ??
@@ -45,6 +54,7 @@ function args(): {
     dashRequests: Number(get('dash-requests') ?? 300),
     only,
     inMemoryTemporal: get('in-memory-temporal') === 'true',
+    pgStatements: get('pg-statements') === 'true',
   };
 }
 
@@ -73,11 +83,28 @@ async function main(): Promise<void> {
   const needsStack = [...a.only].some((s) => s !== 'long-history');
   if (needsStack) {
     const t0 = Date.now();
-    const stack = await startBenchStack({ inMemoryTemporal: a.inMemoryTemporal, log });
+    const stack = await startBenchStack({
+      inMemoryTemporal: a.inMemoryTemporal,
+      log,
+      ...(a.pgStatements ? { postgresSettings: PG_STATEMENTS_SETTINGS } : {}),
+    });
     env.temporalPersistence = stack.persistence;
     log(
       `stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${stack.persistence}); API ${stack.apiUrl}`,
     );
+    let pgStatements = false;
+    if (a.pgStatements) {
+      const unavailable = await enablePgStatements(stack.pg);
+      if (unavailable) log(unavailable);
+      pgStatements = unavailable === undefined;
+    }
+    // each scenario's statements are counted from its start (its setup included)
+    const measured = async (run: () => Promise<ScenarioResult>): Promise<ScenarioResult> => {
+      if (pgStatements) await resetPgStatements(stack.pg);
+      const r = await run();
+      if (pgStatements) attachPgStatements(r, await topPgStatements(stack.pg));
+      return r;
+    };
     const record = (r: ScenarioResult) => {
       results.push(r);
       printTable(r);
@@ -88,26 +115,29 @@ async function main(): Promise<void> {
       let rssAfterStart = Number.NaN;
       let openCases = 0;
       if (a.only.has('bulk-start') || a.only.has('approval') || a.only.has('worker-memory')) {
-        const r = await bulkStart(stack, seeded, a.size);
+        const r = await measured(() => bulkStart(stack, seeded, a.size));
         rssAfterStart = stack.worker.rssMb();
         openCases = a.size;
         if (a.only.has('bulk-start')) record(r);
       }
-      if (a.only.has('approval')) record(await approvalRoundTrip(stack, seeded, openCases));
+      if (a.only.has('approval')) record(await measured(() => approvalRoundTrip(stack, seeded, openCases)));
       if (a.only.has('dashboard') || a.only.has('reminder-storm')) {
-        const r = await dashboardQueries(
-          stack,
-          seeded,
-          Math.max(a.dashCases, a.size * 2),
-          a.only.has('dashboard') ? a.dashRequests : 0,
+        const r = await measured(() =>
+          dashboardQueries(
+            stack,
+            seeded,
+            Math.max(a.dashCases, a.size * 2),
+            a.only.has('dashboard') ? a.dashRequests : 0,
+          ),
         );
         if (a.only.has('dashboard')) record(r);
       }
       if (a.only.has('reminder-storm')) {
-        record(await reminderStorm(stack, a.size, 0));
-        record(await reminderStorm(stack, a.size, 0.2));
+        record(await measured(() => reminderStorm(stack, a.size, 0)));
+        record(await measured(() => reminderStorm(stack, a.size, 0.2)));
       }
-      if (a.only.has('worker-memory')) record(await workerMemory(stack, openCases, rssAfterStart));
+      if (a.only.has('worker-memory'))
+        record(await measured(() => workerMemory(stack, openCases, rssAfterStart)));
     } finally {
       await stack.stop();
     }

@@ -120,6 +120,8 @@ export async function taskQueueHasPoller(
 export async function startBenchStack(opts: {
   inMemoryTemporal: boolean;
   log: (s: string) => void;
+  /** embedded PostgreSQL server settings (`--pg-statements`) */
+  postgresSettings?: Record<string, string>;
 }): Promise<BenchStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'napflow-bench-'));
   fs.chmodSync(dataDir, 0o711);
@@ -135,6 +137,7 @@ export async function startBenchStack(opts: {
     smtpSinkParse: 'headers',
     handleSignals: true,
     log: (line) => opts.log(line),
+    ...(opts.postgresSettings ? { postgresSettings: opts.postgresSettings } : {}),
     afterPostgresStart: async (url) => {
       await runMigrations(url);
     },

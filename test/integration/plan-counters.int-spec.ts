@@ -392,6 +392,26 @@ describe('plan counters', () => {
       await expectExact(ds);
     });
 
+    it('are kept by a function that plans its statements once per connection, not on every write', async () => {
+      // migration PlanCountsGenericPlans: a later CREATE OR REPLACE of the function would silently drop the setting
+      const [fn] = await ds.query<Array<{ proconfig: string[] | null }>>(
+        `SELECT proconfig FROM pg_proc WHERE proname = 'plan_counts_sync'`,
+      );
+      expect(fn.proconfig).toEqual(['plan_cache_mode=force_generic_plan']);
+      // and a generic plan still drives from the ids, for one case and for a bulk write alike
+      const ids = await ds.query<Array<{ id: string }>>(`SELECT id FROM cases ORDER BY code LIMIT 400`);
+      await ds.query(`SELECT plan_counts_sync($1::uuid[])`, [[ids[0].id]]);
+      await ds.query(`SELECT plan_counts_sync($1::uuid[])`, [ids.map((r) => r.id)]);
+      await ds.query(`UPDATE cases SET progress = 1 - progress WHERE id = ANY($1::uuid[])`, [
+        ids.slice(0, 200).map((r) => r.id),
+      ]);
+      await expectExact(ds);
+      await ds.query(`UPDATE cases SET progress = 1 - progress WHERE id = ANY($1::uuid[])`, [
+        ids.slice(0, 200).map((r) => r.id),
+      ]);
+      await expectExact(ds);
+    });
+
     it('follow projected transitions: a new case, its steps, status, lead agency and due date changes', async () => {
       const model = new ReadModelRepository(ds);
       const base = { planCode: 'KG-NAP-2013', caseCode: 'P-1' };

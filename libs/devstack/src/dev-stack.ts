@@ -18,6 +18,8 @@ export interface StartDevStackOptions {
   env?: NodeJS.ProcessEnv;
   /** Run once PostgreSQL answers (migrations), before startDevStack resolves. */
   afterPostgresStart?: (databaseUrl: string) => Promise<void>;
+  /** Server settings for an embedded PostgreSQL (e.g. the benchmarks' pg_stat_statements). */
+  postgresSettings?: Record<string, string>;
   /** Temporal web UI (default: on unless ephemeral). */
   temporalUi?: boolean;
   /** Mailbox page port (default: a free port). */
@@ -64,7 +66,14 @@ export async function startDevStack(options: StartDevStackOptions = {}): Promise
       env,
       log,
     }),
-    startPostgres({ dataDir, ephemeral, env, log, afterStart: options.afterPostgresStart }),
+    startPostgres({
+      dataDir,
+      ephemeral,
+      env,
+      log,
+      afterStart: options.afterPostgresStart,
+      settings: options.postgresSettings,
+    }),
     startSmtp({ dataDir, env, mailboxPort: options.mailboxPort, sinkParse: options.smtpSinkParse }),
   ]);
 

@@ -25,6 +25,8 @@ export interface StartPostgresOptions {
   /** Run after the database answers, with its URL (e.g. migrations); a failure stops the server. */
   afterStart?: (databaseUrl: string) => Promise<void>;
   readyTimeoutMs?: number;
+  /** Server settings for the embedded cluster (`-c name=value`); a DATABASE_URL server is left as it is. */
+  settings?: Record<string, string>;
 }
 
 const USER = 'napflow';
@@ -83,6 +85,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
       ...(options.ephemeral
         ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
         : []),
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     onLog: (message: string) => tail.push(message),
     onError: (message: unknown) => tail.push(`${errorText(message)}\n`),

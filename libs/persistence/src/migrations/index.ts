@@ -7,6 +7,7 @@ import { CaseOverdueAt1764720000000 } from './1764720000000-CaseOverdueAt';
 import { RecordCaseTransition1764806400000 } from './1764806400000-RecordCaseTransition';
 import { StepsAssignedNotice1764892800000 } from './1764892800000-StepsAssignedNotice';
 import { ImportHandovers1764979200000 } from './1764979200000-ImportHandovers';
+import { PlanCountsGenericPlans1765065600000 } from './1765065600000-PlanCountsGenericPlans';
 
 // Every migration, oldest first. Append new ones at the end (no globs: the bundled build and jest both load this).
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   RecordCaseTransition1764806400000,
   StepsAssignedNotice1764892800000,
   ImportHandovers1764979200000,
+  PlanCountsGenericPlans1765065600000,
 ];
