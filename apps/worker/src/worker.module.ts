@@ -11,7 +11,12 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PersistenceModule.forRoot(config.databaseUrl, { poolSize: config.databasePoolSize })],
+      imports: [
+        PersistenceModule.forRoot(config.databaseUrl, {
+          poolSize: config.databasePoolSize,
+          preparedStatements: config.databasePreparedStatements,
+        }),
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         smtpMailerProvider,

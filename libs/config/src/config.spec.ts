@@ -57,6 +57,16 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it("prepares the worker's statements unless told, for a pooler that cannot keep them", () => {
+    expect(loadConfig(services).databasePreparedStatements).toBe(true);
+    expect(
+      loadConfig({ ...services, DATABASE_PREPARED_STATEMENTS: 'false' }).databasePreparedStatements,
+    ).toBe(false);
+    expect(() => loadConfig({ ...services, DATABASE_PREPARED_STATEMENTS: 'off' })).toThrow(
+      /DATABASE_PREPARED_STATEMENTS: must be true or false/,
+    );
+  });
+
   it('names every bad variable at once', () => {
     const call = () =>
       loadConfig({

@@ -16,6 +16,7 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_PREPARED_STATEMENTS: bool.default(true),
   TEMPORAL_ADDRESS: z
     .string()
     .regex(/^[^\s:/]+:\d+$/, 'must be host:port')
@@ -71,6 +72,8 @@ export interface AppConfig {
   env: Env['NODE_ENV'];
   databaseUrl: string;
   databasePoolSize: number;
+  /** the worker's data statements as named prepared statements (off behind PgBouncer in transaction mode < 1.21) */
+  databasePreparedStatements: boolean;
   temporal: { address: string; namespace: string; taskQueue: string; workflowBundlePath?: string };
   /** host:port of the worker's Prometheus exporter for the Temporal SDK's metrics; unset = none */
   workerMetricsAddress?: string;
@@ -126,6 +129,7 @@ export function loadConfig(
     env: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL ?? '',
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     temporal: {
       address: e.TEMPORAL_ADDRESS ?? '',
       namespace: e.TEMPORAL_NAMESPACE,

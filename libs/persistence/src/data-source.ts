@@ -1,6 +1,7 @@
 import { DataSource, type DataSourceOptions, type Logger } from 'typeorm';
 import { entities } from './entities';
 import { migrations } from './migrations';
+import { preparingClientClass } from './prepared-statements';
 
 export interface DataSourceOpts {
   /** connections in the pool (default 10) */
@@ -11,6 +12,12 @@ export interface DataSourceOpts {
   logging?: boolean;
   /** a TypeORM logger (tests use one to capture the SQL a repository runs) */
   logger?: Logger;
+  /**
+   * Send data statements as named prepared statements (prepared-statements.ts): parsed once per connection, planned
+   * once when a generic plan serves. For the worker, whose statements are keyed by ids. Off behind a pooler that
+   * cannot keep them (PgBouncer in transaction mode before 1.21).
+   */
+  preparedStatements?: boolean;
 }
 
 /** A PostgreSQL data source with every entity and migration. Not yet connected: call initialize(). Never synchronizes. */
@@ -28,8 +35,14 @@ export function createDataSource(url: string, opts: DataSourceOpts = {}): DataSo
     ...(opts.logger ? { logger: opts.logger } : {}),
     applicationName: opts.applicationName ?? 'napflow',
     poolSize: opts.poolSize ?? 10,
+    ...(opts.preparedStatements ? { extra: { Client: preparingClientClass(pgClient()) } } : {}),
   };
   return new DataSource(options);
+}
+
+function pgClient() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- `pg` ships no types here; TypeORM loads the same module
+  return (require('pg') as { Client: Parameters<typeof preparingClientClass>[0] }).Client;
 }
 
 /** createDataSource + initialize. */
