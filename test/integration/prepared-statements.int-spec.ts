@@ -68,7 +68,7 @@ describe('prepared statements (the worker’s connections)', () => {
     expect(await preparedOn(plain)).toEqual([]);
   });
 
-  it('run a statement again after a constraint refused it, and report a parse error each time', async () => {
+  it('run a statement again after a constraint refused it, report a parse error each time, and run several in one text', async () => {
     const insert = `INSERT INTO action_plans (code, state_code, title) VALUES ($1, $2, $3)`;
     await prepared.query(insert, ['KG-TWICE', 'KG', 'Once']);
     await expect(prepared.query(insert, ['KG-TWICE', 'KG', 'Twice'])).rejects.toThrow(/duplicate key/);
@@ -78,6 +78,9 @@ describe('prepared statements (the worker’s connections)', () => {
       [['KG-THRICE', 'KG-TWICE']],
     );
     expect(rows.map((r) => r.code)).toEqual(['KG-THRICE', 'KG-TWICE']);
+
+    // several statements in one text go unnamed, by the simple protocol, which alone can run them
+    await prepared.query(`UPDATE action_plans SET title = title WHERE false; SELECT 1`);
 
     const broken = `SELECT code FROM action_plans WHERE code = $1 ORDER BY`;
     for (let i = 0; i < 2; i++) await expect(prepared.query(broken, ['x'])).rejects.toThrow(/syntax error/);

@@ -37,6 +37,7 @@ describe('prepared statements', () => {
       'CREATE TABLE t (a int)',
       'LOCK TABLE cases IN SHARE MODE',
       'selected',
+      'UPDATE a SET n = 1; UPDATE b SET n = 2',
     ])
       expect(isPreparable(text)).toBe(false);
   });

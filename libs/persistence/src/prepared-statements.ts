@@ -17,9 +17,12 @@ export function preparedStatementName(text: string): string {
   return `napflow_${createHash('sha1').update(text).digest('base64url')}`;
 }
 
-/** Whether a statement's text is one to prepare: data statements only (no transaction control, SET or DDL). */
+/**
+ * Whether a statement's text is one to prepare: one data statement (no transaction control, SET or DDL, and no
+ * semicolon before its end: several statements in one text run only unnamed, by the simple query protocol).
+ */
 export function isPreparable(text: string): boolean {
-  return DML.test(text);
+  return DML.test(text) && !/;\s*\S/.test(text);
 }
 
 interface PgQueryConfig {
