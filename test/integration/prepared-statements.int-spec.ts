@@ -1,7 +1,8 @@
 // The worker's connections send data statements as named prepared statements (libs/persistence/src/prepared-statements.ts),
 // against real PostgreSQL: the same answers as unnamed statements, each text parsed once per connection, transaction
-// control and DDL left unnamed, and a statement that failed once (refused by a constraint or by the parser) sent again
-// without a trace of the first attempt.
+// control and DDL left unnamed, a statement that failed once (refused by a constraint or by the parser) sent again
+// without a trace of the first attempt, and statements the server lost (DEALLOCATE ALL, a pooler) failing once, with
+// what to do about it, then prepared again.
 import { type DataSource } from 'typeorm';
 import {
   caseIdForWorkflow,
@@ -85,6 +86,21 @@ describe('prepared statements (the worker’s connections)', () => {
     const broken = `SELECT code FROM action_plans WHERE code = $1 ORDER BY`;
     for (let i = 0; i < 2; i++) await expect(prepared.query(broken, ['x'])).rejects.toThrow(/syntax error/);
     expect((await preparedOn(prepared)).some((s) => s.statement === broken)).toBe(false);
+  });
+
+  it('fail once, saying what to do, when the server lost them, and prepare them again on the next calls', async () => {
+    const read = `SELECT title FROM action_plans WHERE code = $1`;
+    expect(await prepared.query(read, ['KG-TWICE'])).toEqual([{ title: 'Once' }]);
+    const before = (await preparedOn(prepared)).length;
+    expect(before).toBeGreaterThan(3);
+    // as a pooler handing the session another server connection would, or a DISCARD ALL
+    await prepared.query(`DEALLOCATE ALL`);
+    await expect(prepared.query(read, ['KG-TWICE'])).rejects.toThrow(
+      /prepared statement "napflow_.*" does not exist \(the worker prepares its statements .*DATABASE_PREPARED_STATEMENTS=false\)/,
+    );
+    // one failure, not one per statement the connection had prepared: the next calls, of any of them, prepare again
+    expect(await prepared.query(read, ['KG-TWICE'])).toEqual([{ title: 'Once' }]);
+    expect((await preparedOn(prepared)).map((s) => s.statement)).toContain(read);
   });
 
   it('keep answering after the schema changes under them (PostgreSQL re-plans)', async () => {

@@ -1,4 +1,6 @@
 import {
+  POOLER_HINT,
+  withPoolerHint,
   isPreparable,
   MAX_PREPARED_PER_CONNECTION,
   preparedStatementName,
@@ -10,7 +12,20 @@ class RecordingClient {
   calls: unknown[][] = [];
   query(...args: unknown[]): unknown {
     this.calls.push(args);
-    return 'result';
+    const cb = args.find((a) => typeof a === 'function') as ((e: unknown, r: unknown) => void) | undefined;
+    if (cb) cb(null, 'result');
+    return Promise.resolve('result');
+  }
+}
+
+/** Answers every statement with PostgreSQL's error of the given code. */
+class FailingClient {
+  constructor(private readonly code: string) {}
+  query(...args: unknown[]): unknown {
+    const err = Object.assign(new Error(`failed with ${this.code}`), { code: this.code });
+    const cb = args.find((a) => typeof a === 'function') as ((e: unknown, r: unknown) => void) | undefined;
+    if (cb) return cb(err, undefined);
+    return Promise.reject(err);
   }
 }
 
@@ -42,11 +57,12 @@ describe('prepared statements', () => {
       expect(isPreparable(text)).toBe(false);
   });
 
-  it('hands node-postgres a named statement, with its values and callback, and anything else as it came', () => {
+  it('hands node-postgres a named statement, with its values and callback, and anything else as it came', async () => {
     const Preparing = preparingClientClass(RecordingClient);
     const client = new Preparing();
-    const cb = () => undefined;
-    expect(client.query('SELECT $1::int', [1])).toBe('result');
+    const answers: unknown[] = [];
+    const cb = (_err: unknown, res: unknown) => answers.push(res);
+    await expect(client.query('SELECT $1::int', [1])).resolves.toBe('result');
     client.query('SELECT $1::int', [2], cb);
     client.query('SELECT 1', cb);
     client.query('COMMIT');
@@ -55,11 +71,28 @@ describe('prepared statements', () => {
     const name = preparedStatementName('SELECT $1::int');
     expect(client.calls).toEqual([
       [{ name, text: 'SELECT $1::int', values: [1] }],
-      [{ name, text: 'SELECT $1::int', values: [2] }, cb],
-      [{ name: preparedStatementName('SELECT 1'), text: 'SELECT 1' }, cb],
+      [{ name, text: 'SELECT $1::int', values: [2] }, expect.any(Function)],
+      [{ name: preparedStatementName('SELECT 1'), text: 'SELECT 1' }, expect.any(Function)],
       ['COMMIT', undefined, undefined],
       [config, undefined, undefined],
     ]);
+    expect(answers).toEqual(['result', 'result']);
+  });
+
+  it('tells what to do when the connection lost its prepared statements (a pooler), and nothing else', async () => {
+    for (const code of ['26000', '42P05']) {
+      const client = new (preparingClientClass(FailingClient))(code);
+      await expect(client.query('SELECT $1::int', [1])).rejects.toThrow(
+        `failed with ${code} (${POOLER_HINT})`,
+      );
+      const errors: unknown[] = [];
+      client.query('SELECT 1', (err: unknown) => errors.push(err));
+      expect((errors[0] as Error).message).toBe(`failed with ${code} (${POOLER_HINT})`);
+    }
+    const other = new (preparingClientClass(FailingClient))('23505');
+    await expect(other.query('SELECT $1::int', [1])).rejects.toThrow(/^failed with 23505$/);
+    const once = Object.assign(new Error('x'), { code: '26000' });
+    expect((withPoolerHint(withPoolerHint(once)) as Error).message).toBe(`x (${POOLER_HINT})`);
   });
 
   it('stops naming new statements at its bound, and keeps naming those it has', () => {

@@ -10,11 +10,13 @@ import { createHash } from 'node:crypto';
 /** Statements a connection prepares at most; later new ones go unnamed (a bound on the server's memory). */
 export const MAX_PREPARED_PER_CONNECTION = 500;
 
+const NAME_PREFIX = 'napflow_';
+
 const DML = /^\s*(select|with|insert|update|delete)\b/i;
 
 /** The name a statement is prepared under: the same text always gets the same name, on every connection. */
 export function preparedStatementName(text: string): string {
-  return `napflow_${createHash('sha1').update(text).digest('base64url')}`;
+  return `${NAME_PREFIX}${createHash('sha1').update(text).digest('base64url')}`;
 }
 
 /**
@@ -23,6 +25,21 @@ export function preparedStatementName(text: string): string {
  */
 export function isPreparable(text: string): boolean {
   return DML.test(text) && !/;\s*\S/.test(text);
+}
+
+/** What PostgreSQL says when a connection lost its prepared statements (or holds another client's). */
+const LOST_PREPARED = new Set(['26000', '42P05']);
+
+export const POOLER_HINT =
+  'the worker prepares its statements on each connection; behind a pooler that moves a session between ' +
+  'server connections (PgBouncer in transaction mode before 1.21), set DATABASE_PREPARED_STATEMENTS=false';
+
+/** A lost prepared statement's error, with what to do about it appended once. */
+export function withPoolerHint(err: unknown): unknown {
+  if (err instanceof Error && LOST_PREPARED.has(String((err as { code?: unknown }).code))) {
+    if (!err.message.includes(POOLER_HINT)) err.message = `${err.message} (${POOLER_HINT})`;
+  }
+  return err;
 }
 
 interface PgQueryConfig {
@@ -56,10 +73,31 @@ export function preparingClientClass<C extends PgClientClass>(Client: C): C {
           };
           // query(text, callback) and query(text, values, callback) both become query(config, callback)
           const cb = typeof values === 'function' ? values : callback;
-          return cb === undefined ? super.query(named) : super.query(named, cb);
+          if (typeof cb === 'function')
+            return super.query(named, (err: unknown, res: unknown) =>
+              (cb as (e: unknown, r: unknown) => void)(this.lost(err), res),
+            );
+          return (super.query(named) as Promise<unknown>).catch((err: unknown) => {
+            throw this.lost(err);
+          });
         }
       }
       return super.query(config, values, callback);
+    }
+
+    /**
+     * The server no longer holds a statement node-postgres believes prepared (DEALLOCATE ALL, DISCARD ALL, a pooler
+     * that moved the session): this call fails, with what to do about it, and node-postgres forgets every statement
+     * this class prepared on the connection, so the next calls prepare them again instead of failing in turn.
+     */
+    private lost(err: unknown): unknown {
+      if (err instanceof Error && (err as { code?: unknown }).code === '26000') {
+        const parsed = (this as { connection?: { parsedStatements?: Record<string, string> } }).connection
+          ?.parsedStatements;
+        for (const name of Object.keys(parsed ?? {}))
+          if (name.startsWith(NAME_PREFIX)) delete (parsed as Record<string, string>)[name];
+      }
+      return withPoolerHint(err);
     }
   };
 }
