@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     const stack = await startBenchStack({
       inMemoryTemporal: a.inMemoryTemporal,
       log,
-      ...(a.pgStatements ? { postgresSettings: PG_STATEMENTS_SETTINGS } : {}),
+      postgresSettings: a.pgStatements ? PG_STATEMENTS_SETTINGS : undefined,
     });
     env.temporalPersistence = stack.persistence;
     log(

@@ -69,16 +69,12 @@ export async function topPgStatements(pg: PgPool, limit = 40): Promise<PgStateme
 /** Adds the statements to the scenario's JSON and prints the first few, with the split between planning and execution. */
 export function attachPgStatements(result: ScenarioResult, statements: PgStatement[]): void {
   const top = statements.filter((s) => s.toplevel);
+  const nested = statements.filter((s) => !s.toplevel);
   const sum = (xs: PgStatement[], f: (s: PgStatement) => number) => xs.reduce((a, s) => a + f(s), 0);
-  const planAll = sum(statements, (s) => s.planMs);
-  const planNested = sum(
-    statements.filter((s) => !s.toplevel),
-    (s) => s.planMs,
-  );
   result.figures = { ...result.figures, pgStatements: statements };
   const line =
     `PostgreSQL, the ${statements.length} costliest statements: clients' statements executed ${sum(top, (s) => s.execMs).toFixed(0)} ms ` +
-    `(nested planning ${planNested.toFixed(0)} ms included) and planned ${(planAll - planNested).toFixed(0)} ms`;
+    `(nested planning ${sum(nested, (s) => s.planMs).toFixed(0)} ms included) and planned ${sum(top, (s) => s.planMs).toFixed(0)} ms`;
   result.notes = [...(result.notes ?? []), line];
   console.log(`  ${line}`);
   console.log('   calls   exec ms/call  plan ms/call  level   statement');

@@ -137,7 +137,7 @@ export async function startBenchStack(opts: {
     smtpSinkParse: 'headers',
     handleSignals: true,
     log: (line) => opts.log(line),
-    ...(opts.postgresSettings ? { postgresSettings: opts.postgresSettings } : {}),
+    postgresSettings: opts.postgresSettings,
     afterPostgresStart: async (url) => {
       await runMigrations(url);
     },

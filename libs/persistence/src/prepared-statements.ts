@@ -34,9 +34,14 @@ export const POOLER_HINT =
   'the worker prepares its statements on each connection; behind a pooler that moves a session between ' +
   'server connections (PgBouncer in transaction mode before 1.21), set DATABASE_PREPARED_STATEMENTS=false';
 
+/** PostgreSQL's SQLSTATE of an error node-postgres passed on. */
+function sqlState(err: unknown): string | undefined {
+  return err instanceof Error ? String((err as { code?: unknown }).code) : undefined;
+}
+
 /** A lost prepared statement's error, with what to do about it appended once. */
 export function withPoolerHint(err: unknown): unknown {
-  if (err instanceof Error && LOST_PREPARED.has(String((err as { code?: unknown }).code))) {
+  if (err instanceof Error && LOST_PREPARED.has(sqlState(err) ?? '')) {
     if (!err.message.includes(POOLER_HINT)) err.message = `${err.message} (${POOLER_HINT})`;
   }
   return err;
@@ -91,7 +96,7 @@ export function preparingClientClass<C extends PgClientClass>(Client: C): C {
      * this class prepared on the connection, so the next calls prepare them again instead of failing in turn.
      */
     private lost(err: unknown): unknown {
-      if (err instanceof Error && (err as { code?: unknown }).code === '26000') {
+      if (sqlState(err) === '26000') {
         const parsed = (this as { connection?: { parsedStatements?: Record<string, string> } }).connection
           ?.parsedStatements;
         for (const name of Object.keys(parsed ?? {}))
